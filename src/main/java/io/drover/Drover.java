@@ -1,0 +1,33 @@
+package io.drover;
+
+import java.util.Map;
+
+/** Drover's command line: {@code java -jar drover.jar [run]}. */
+public final class Drover {
+
+    private Drover() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length == 0 ? "run" : args[0];
+        switch (command) {
+            case "run" -> new DroverServer(Map.of()).run();
+            case "help", "--help", "-h" -> usage(0);
+            default -> {
+                System.err.println("Unknown command: " + command);
+                usage(2);
+            }
+        }
+    }
+
+    private static void usage(int status) {
+        System.out.println("""
+                Usage: java -jar drover.jar [command]
+
+                Commands:
+                  run      run Drover (the default): the ingestion API, the event buffer and the integrations
+
+                Settings come from application.properties, -Ddrover.x.y=... or DROVER_X_Y=... (see README.md).""");
+        System.exit(status);
+    }
+}

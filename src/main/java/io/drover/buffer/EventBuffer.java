@@ -1,0 +1,71 @@
+package io.drover.buffer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.apache.camel.AsyncProducer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.DefaultMessage;
+import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * Writes accepted messages to the durable buffer through the {@code buffer-events} route ({@code routes/buffer.yaml}:
+ * {@code direct:buffer} to the Kafka topic), asynchronously: the caller learns through its callback when Kafka has
+ * acknowledged every record (acks=all, idempotent producer), and no thread waits meanwhile.
+ */
+public final class EventBuffer extends ServiceSupport {
+
+    /** Kafka record header naming the source an event came from. */
+    public static final String SOURCE_HEADER = "drover.source";
+    public static final String ENDPOINT_URI = "direct:buffer";
+
+    /** One message, serialised, with its partitioning key (userId, else anonymousId: per-user order). */
+    public record Record(String key, String messageId, byte[] value) {
+    }
+
+    private final CamelContext context;
+    private Endpoint endpoint;
+    private AsyncProducer producer;
+
+    public EventBuffer(CamelContext context) {
+        this.context = context;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        endpoint = context.getEndpoint(ENDPOINT_URI);
+        producer = endpoint.createAsyncProducer();
+        ServiceHelper.startService(producer);
+    }
+
+    @Override
+    protected void doStop() {
+        ServiceHelper.stopService(producer);
+    }
+
+    /** Writes the records; {@code done} receives null once all are acknowledged, or the failure. */
+    public void write(String source, List<Record> records, Consumer<Throwable> done) {
+        Exchange exchange = endpoint.createExchange();
+        List<Message> messages = new ArrayList<>(records.size());
+        for (Record r : records) {
+            Message m = new DefaultMessage(exchange);
+            m.setHeader(KafkaConstants.KEY, r.key());
+            m.setBody(r.value());
+            messages.add(m);
+        }
+        // Headers of the outer message go to every record (camel-kafka's default, computed once per request).
+        exchange.getIn().setHeader(SOURCE_HEADER, source);
+        exchange.getIn().setBody(messages);
+        try {
+            producer.process(exchange, doneSync -> done.accept(exchange.getException()));
+        } catch (RuntimeException e) {
+            done.accept(e);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.drover.config;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * A source of events (a website, an app, a backend) with its own write key and the browser origins allowed to send
+ * with it. An empty origin list means a server-side source: requests that carry an {@code Origin} header are refused.
+ */
+public record Source(String name, String writeKey, List<String> allowedOrigins) {
+
+    public Source {
+        if (writeKey == null || writeKey.isBlank()) {
+            throw new IllegalArgumentException("Source '" + name + "' has no write key");
+        }
+        allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    public boolean allowsAnyOrigin() {
+        return allowedOrigins.contains("*");
+    }
+
+    public boolean allowsOrigin(String origin) {
+        return allowsAnyOrigin() || allowedOrigins.contains(origin);
+    }
+
+    byte[] writeKeyBytes() {
+        return writeKey.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        // Never print the write key.
+        return "Source[" + name + ", origins=" + allowedOrigins + "]";
+    }
+}

@@ -1,0 +1,67 @@
+package io.drover.ingest;
+
+import java.time.Duration;
+
+import io.drover.buffer.EventBuffer;
+import io.drover.config.Settings;
+import io.drover.config.Sources;
+import io.vertx.ext.web.Route;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mounts the ingestion API on Camel's platform-http (Vert.x) server and takes it down gracefully: on shutdown, new
+ * requests get 503 with {@code Retry-After} while those in flight are answered.
+ */
+public final class IngestService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+
+    private final IngestHandler handler;
+    private final Drain drain = new Drain();
+    private final Duration drainTimeout;
+    private Route route;
+
+    public IngestService(Settings settings, Sources sources, EventBuffer buffer) {
+        IngestLimits limits = new IngestLimits(
+                (int) settings.bytes("drover.ingest.max-message-bytes", 32 * 1024),
+                (int) settings.bytes("drover.ingest.max-batch-bytes", 500 * 1024),
+                settings.integer("drover.ingest.max-batch-messages", 2500));
+        DedupeWindow dedupe = new DedupeWindow(settings.duration("drover.ingest.dedupe-window", Duration.ofHours(24)),
+                settings.integer("drover.ingest.dedupe-max-entries", 500_000));
+        ClientAddress clientAddress = new ClientAddress(settings.list("drover.http.trusted-proxies"));
+        this.handler = new IngestHandler(sources, buffer, dedupe, clientAddress, limits, drain);
+        this.drainTimeout = settings.duration("drover.shutdown.drain-timeout", Duration.ofSeconds(15));
+    }
+
+    public void mount(CamelContext context, int port) {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (router == null) {
+            router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.PLATFORM_HTTP_ROUTER_NAME_ZERO);
+        }
+        if (router == null) {
+            throw new IllegalStateException("The platform-http server is not running (camel.server.enabled must be true)");
+        }
+        route = router.route("/v1/*").handler(handler);
+    }
+
+    /** Stops taking requests and waits for the ones in flight to be answered. */
+    public void drain() throws InterruptedException {
+        int inFlight = drain.inFlight();
+        if (!drain.closeAndAwait(drainTimeout)) {
+            LOG.warn("{} ingestion requests were still in flight after {}", drain.inFlight(), drainTimeout);
+        } else if (inFlight > 0) {
+            LOG.info("Answered the {} ingestion requests in flight", inFlight);
+        }
+        if (route != null) {
+            route.remove();
+        }
+    }
+
+    public long clientMetricsReceived() {
+        return handler.clientMetricsReceived.sum();
+    }
+}

@@ -1,0 +1,253 @@
+package io.drover.ingest;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Validates one message against the Segment spec and enriches it the way Segment does: {@code messageId} when
+ * missing, {@code receivedAt}, a clock-skew-corrected {@code timestamp} (keeping {@code originalTimestamp}),
+ * {@code context.ip} and {@code context.userAgent}; batch-level {@code context} and {@code integrations} are merged in,
+ * the message's own values winning.
+ */
+final class MessageNormaliser {
+
+    static final Set<String> TYPES = Set.of("track", "identify", "page", "screen", "group", "alias");
+    private static final Set<String> OBJECT_FIELDS = Set.of("properties", "traits", "context", "integrations");
+    private static final DateTimeFormatter ISO_MILLIS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    /** What a request says about all its messages. */
+    record RequestFacts(String forcedType, ObjectNode envelope, Instant receivedAt, String ip, String userAgent) {
+    }
+
+    /** A message ready for the buffer, with its partitioning key. */
+    record Normalised(ObjectNode message, String key, String messageId) {
+    }
+
+    Normalised normalise(ObjectNode m, int index, RequestFacts facts) {
+        String where = index < 0 ? "" : "batch[" + index + "]: ";
+        m.remove("writeKey");
+
+        String type = facts.forcedType() != null ? facts.forcedType() : text(m, "type", where);
+        if (type == null) {
+            throw bad(where, "missing_type", "'type' is required (one of track, identify, page, screen, group, alias)");
+        }
+        if (!TYPES.contains(type)) {
+            throw bad(where, "invalid_type", "unknown type '" + clip(type) + "' (expected track, identify, page, screen, group or alias)");
+        }
+        m.put("type", type);
+
+        for (String field : OBJECT_FIELDS) {
+            JsonNode v = m.get(field);
+            if (v != null && !v.isNull() && !v.isObject()) {
+                throw bad(where, "invalid_field", "'" + field + "' must be an object, not " + kind(v));
+            }
+            if (v != null && v.isNull()) {
+                m.remove(field);
+            }
+        }
+
+        String userId = id(m, "userId", where);
+        String anonymousId = id(m, "anonymousId", where);
+        if (userId == null && anonymousId == null) {
+            throw bad(where, "missing_id", "either 'userId' or 'anonymousId' is required");
+        }
+        switch (type) {
+            case "track" -> {
+                String event = text(m, "event", where);
+                if (event == null || event.isBlank()) {
+                    throw bad(where, "missing_event", "a track message requires a non-empty 'event'");
+                }
+            }
+            case "alias" -> {
+                if (id(m, "previousId", where) == null) {
+                    throw bad(where, "missing_previous_id", "an alias message requires 'previousId'");
+                }
+            }
+            case "group" -> {
+                if (id(m, "groupId", where) == null) {
+                    throw bad(where, "missing_group_id", "a group message requires 'groupId'");
+                }
+            }
+            default -> {
+                // page and screen may carry a name, identify only traits: nothing else is required.
+            }
+        }
+        text(m, "name", where);
+        text(m, "event", where);
+
+        String messageId = id(m, "messageId", where);
+        if (messageId == null) {
+            messageId = UUID.randomUUID().toString();
+            m.put("messageId", messageId);
+        }
+
+        merge(facts.envelope(), "context", m);
+        merge(facts.envelope(), "integrations", m);
+        enrichTimestamps(m, facts, where);
+        enrichContext(m, facts);
+        return new Normalised(m, userId != null ? userId : anonymousId, messageId);
+    }
+
+    private void enrichTimestamps(ObjectNode m, RequestFacts facts, String where) {
+        Instant receivedAt = facts.receivedAt();
+        m.put("receivedAt", ISO_MILLIS.format(receivedAt));
+
+        String sentAtText = text(m, "sentAt", where);
+        if (sentAtText == null && facts.envelope() != null) {
+            JsonNode batchSentAt = facts.envelope().get("sentAt");
+            if (batchSentAt != null && batchSentAt.isTextual()) {
+                sentAtText = batchSentAt.asText();
+                m.put("sentAt", sentAtText);
+            }
+        }
+        String originalText = text(m, "originalTimestamp", where);
+        if (originalText == null) {
+            originalText = text(m, "timestamp", where);
+        }
+        if (originalText == null) {
+            m.put("timestamp", ISO_MILLIS.format(receivedAt));
+            return;
+        }
+        Instant original = instant(originalText, where, m.has("originalTimestamp") ? "originalTimestamp" : "timestamp");
+        m.put("originalTimestamp", originalText);
+        Instant timestamp = original;
+        if (sentAtText != null) {
+            // Segment's clock-skew correction: the device clock may be wrong, the delay it measured is not.
+            Instant sentAt = instant(sentAtText, where, "sentAt");
+            timestamp = receivedAt.minusMillis(sentAt.toEpochMilli() - original.toEpochMilli());
+        }
+        m.put("timestamp", ISO_MILLIS.format(timestamp));
+    }
+
+    private static void enrichContext(ObjectNode m, RequestFacts facts) {
+        ObjectNode context = m.has("context") ? (ObjectNode) m.get("context") : m.putObject("context");
+        if (facts.ip() != null && !hasText(context, "ip")) {
+            context.put("ip", facts.ip());
+        }
+        if (facts.userAgent() != null && !hasText(context, "userAgent")) {
+            context.put("userAgent", facts.userAgent());
+        }
+    }
+
+    /** Batch-level context and integrations apply to every message; the message's own values win, key by key. */
+    private static void merge(ObjectNode envelope, String field, ObjectNode message) {
+        if (envelope == null) {
+            return;
+        }
+        JsonNode defaults = envelope.get(field);
+        if (defaults == null || !defaults.isObject() || defaults.isEmpty()) {
+            return;
+        }
+        JsonNode own = message.get(field);
+        if (own == null) {
+            message.set(field, defaults.deepCopy());
+        } else {
+            deepMerge((ObjectNode) own, (ObjectNode) defaults);
+        }
+    }
+
+    private static void deepMerge(ObjectNode target, ObjectNode defaults) {
+        Iterator<Map.Entry<String, JsonNode>> fields = defaults.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> e = fields.next();
+            JsonNode existing = target.get(e.getKey());
+            if (existing == null) {
+                target.set(e.getKey(), e.getValue().deepCopy());
+            } else if (existing.isObject() && e.getValue().isObject()) {
+                deepMerge((ObjectNode) existing, (ObjectNode) e.getValue());
+            }
+        }
+    }
+
+    /** An identifier: a non-empty string, or a number turned into one (as Segment's libraries do). */
+    private static String id(ObjectNode m, String field, String where) {
+        JsonNode v = m.get(field);
+        if (v == null || v.isNull()) {
+            m.remove(field);
+            return null;
+        }
+        if (v.isTextual()) {
+            String s = v.asText();
+            if (s.isEmpty()) {
+                m.remove(field);
+                return null;
+            }
+            return s;
+        }
+        if (v.isIntegralNumber()) {
+            String s = v.asText();
+            m.put(field, s);
+            return s;
+        }
+        throw bad(where, "invalid_field", "'" + field + "' must be a string, not " + kind(v));
+    }
+
+    private static String text(ObjectNode m, String field, String where) {
+        JsonNode v = m.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw bad(where, "invalid_field", "'" + field + "' must be a string, not " + kind(v));
+        }
+        return v.asText();
+    }
+
+    private static boolean hasText(ObjectNode node, String field) {
+        JsonNode v = node.get(field);
+        return v != null && v.isTextual() && !v.asText().isEmpty();
+    }
+
+    static Instant instant(String text, String where, String field) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e2) {
+                try {
+                    return LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC);
+                } catch (DateTimeParseException e3) {
+                    throw bad(where, "invalid_timestamp", "'" + field + "' must be an ISO-8601 date-time, got '" + clip(text) + "'");
+                }
+            }
+        }
+    }
+
+    static String format(Instant instant) {
+        return ISO_MILLIS.format(instant.truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    private static String kind(JsonNode v) {
+        return switch (v.getNodeType()) {
+            case ARRAY -> "an array";
+            case BOOLEAN -> "a boolean";
+            case NUMBER -> "a number";
+            case OBJECT -> "an object";
+            case STRING -> "a string";
+            default -> v.getNodeType().name().toLowerCase();
+        };
+    }
+
+    private static String clip(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    }
+
+    private static IngestException bad(String where, String code, String message) {
+        return IngestException.badRequest(code, where + message);
+    }
+}

@@ -264,7 +264,7 @@ final class IngestHandler implements Handler<RoutingContext> {
         try {
             return Json.MAPPER.writeValueAsBytes(message);
         } catch (JsonProcessingException e) {
-            // e.g. an unpaired UTF-16 surrogate escape (\ud800) that cannot be written back as UTF-8.
+            // Not expected for a tree Jackson just parsed (it escapes even lone surrogates); refused, never a 500.
             throw IngestException.badRequest("invalid_json", "the message holds text that is not valid Unicode");
         }
     }

@@ -290,6 +290,14 @@ class IngestApiTest {
         assertThat(drover.topic.await(id).value().at("/context/userAgent").asText()).isEqualTo("Mozilla/5.0 (device)");
     }
 
+    @Test
+    void unicodeIsKeptIntactEvenALoneSurrogateEscape() {
+        String id = uniqueId();
+        post("/v1/track", "{\"userId\":\"u\",\"event\":\"Café 🚀 \\ud800\",\"messageId\":\"" + id + "\"}");
+        // The record is valid JSON (the reader parses it) and holds the same text.
+        assertThat(drover.topic.await(id).text("event")).isEqualTo("Café 🚀 \ud800");
+    }
+
     private void post(String path, String body) {
         Http.Response r = Http.post(drover.url(path), body, "Authorization", Http.basic(WEB_KEY));
         assertThat(r.status()).as(r.body()).isEqualTo(200);

@@ -1,0 +1,113 @@
+package io.drover.ingest;
+
+import io.drover.testing.Http;
+import io.drover.testing.TestDrover;
+import org.junit.jupiter.api.Test;
+
+import static io.drover.testing.TestDrover.BACKEND_KEY;
+import static io.drover.testing.TestDrover.OPEN_KEY;
+import static io.drover.testing.TestDrover.WEB_KEY;
+import static io.drover.testing.TestDrover.WEB_ORIGIN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Write keys per source, and CORS per source: the web source allows its shop's origins, the backend source (allowed
+ * origins set empty) is server-side only, the open source allows any origin.
+ */
+class AuthAndCorsTest {
+
+    private final TestDrover drover = TestDrover.shared();
+
+    @Test
+    void aMissingWriteKeyIs401() {
+        Http.Response r = Http.post(drover.url("/v1/track"), "{\"userId\":\"u\",\"event\":\"E\"}");
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.json().get("code").asText()).isEqualTo("unauthorized");
+        assertThat(r.json().get("message").asText()).contains("missing write key");
+    }
+
+    @Test
+    void aWrongWriteKeyIs401AndNotEchoed() {
+        Http.Response basic = Http.post(drover.url("/v1/track"), "{\"userId\":\"u\",\"event\":\"E\"}",
+                "Authorization", Http.basic("not-a-key-123"));
+        Http.Response body = Http.post(drover.url("/v1/batch"), "{\"writeKey\":\"not-a-key-456\",\"batch\":[]}");
+        for (Http.Response r : new Http.Response[] {basic, body}) {
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.json().get("message").asText()).isEqualTo("invalid write key");
+        }
+        assertThat(basic.body()).doesNotContain("not-a-key");
+    }
+
+    @Test
+    void aMalformedAuthorizationHeaderIs401() {
+        for (String header : new String[] {"Bearer " + WEB_KEY, "Basic !!!not-base64", "Basic " + java.util.Base64
+                .getEncoder().encodeToString(":password-only".getBytes())}) {
+            Http.Response r = Http.post(drover.url("/v1/track"), "{\"userId\":\"u\",\"event\":\"E\"}", "Authorization", header);
+            assertThat(r.status()).as(header).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void aPreflightFromAnAllowedOriginAllowsAuthorizationAndContentType() {
+        Http.Response r = Http.send("OPTIONS", drover.url("/v1/t"), null, "Origin", WEB_ORIGIN,
+                "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization,content-type");
+        assertThat(r.status()).isEqualTo(204);
+        assertThat(r.header("access-control-allow-origin")).isEqualTo(WEB_ORIGIN);
+        assertThat(r.header("access-control-allow-credentials")).isEqualTo("true");
+        assertThat(r.header("access-control-allow-methods")).contains("POST");
+        assertThat(r.header("access-control-allow-headers")).contains("authorization").contains("content-type");
+        assertThat(r.header("vary")).isEqualTo("Origin");
+    }
+
+    @Test
+    void theOriginIsCheckedPerSourceOnTheRequestItself() {
+        // A pre-flight carries no write key: an origin that some source (here 'open') allows passes it. The request
+        // itself is then checked against its own source's origins.
+        Http.Response r = Http.send("OPTIONS", drover.url("/v1/batch"), null, "Origin", "https://evil.example",
+                "Access-Control-Request-Method", "POST");
+        assertThat(r.status()).isEqualTo(204);
+        Http.Response post = Http.post(drover.url("/v1/track"), "{\"userId\":\"u\",\"event\":\"E\"}",
+                "Authorization", Http.basic(WEB_KEY), "Origin", "https://evil.example");
+        assertThat(post.status()).isEqualTo(403);
+        assertThat(post.json().get("code").asText()).isEqualTo("origin_not_allowed");
+        assertThat(post.header("access-control-allow-origin")).isNull();
+    }
+
+    @Test
+    void aRequestFromAnAllowedOriginGetsCorsHeaders() {
+        String id = IngestApiTest.uniqueId();
+        Http.Response r = Http.post(drover.url("/v1/track"), "{\"userId\":\"u\",\"event\":\"E\",\"messageId\":\"" + id + "\"}",
+                "Authorization", Http.basic(WEB_KEY), "Origin", "https://www.shop.example", "Content-Type", "text/plain");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("access-control-allow-origin")).isEqualTo("https://www.shop.example");
+        assertThat(r.header("access-control-allow-credentials")).isEqualTo("true");
+        assertThat(drover.topic.await(id).headers()).containsEntry("drover.source", "web");
+    }
+
+    @Test
+    void aServerSideSourceRefusesBrowsers() {
+        Http.Response browser = Http.post(drover.url("/v1/track"), "{\"userId\":\"u\",\"event\":\"E\"}",
+                "Authorization", Http.basic(BACKEND_KEY), "Origin", WEB_ORIGIN);
+        assertThat(browser.status()).isEqualTo(403);
+        assertThat(browser.json().get("message").asText()).contains("source 'backend'");
+        Http.Response server = Http.post(drover.url("/v1/track"), "{\"userId\":\"u\",\"event\":\"E\"}",
+                "Authorization", Http.basic(BACKEND_KEY));
+        assertThat(server.status()).isEqualTo(200);
+    }
+
+    @Test
+    void aSourceWithoutAllowedOriginsTakesAnyOrigin() {
+        Http.Response r = Http.post(drover.url("/v1/track"), "{\"userId\":\"u\",\"event\":\"E\"}",
+                "Authorization", Http.basic(OPEN_KEY), "Origin", "https://anywhere.example");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("access-control-allow-origin")).isEqualTo("https://anywhere.example");
+    }
+
+    @Test
+    void errorsCarryCorsHeadersSoThatBrowsersCanReadThem() {
+        Http.Response r = Http.post(drover.url("/v1/track"), "{\"userId\":\"u\"}",
+                "Authorization", Http.basic(WEB_KEY), "Origin", WEB_ORIGIN);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.header("access-control-allow-origin")).isEqualTo(WEB_ORIGIN);
+    }
+}

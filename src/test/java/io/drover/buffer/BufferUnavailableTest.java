@@ -1,0 +1,93 @@
+package io.drover.buffer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.drover.DroverServer;
+import io.drover.testing.ExternalKafka;
+import io.drover.testing.FreePorts;
+import io.drover.testing.Http;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A Drover on an external Kafka broker (a separate process) that then dies: requests get 503 with Retry-After, not a
+ * hang and not a 200, and the server keeps answering. Its only source allows one origin, so pre-flights from others
+ * are refused.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BufferUnavailableTest {
+
+    private static final String KEY = "wk_unavailable_0123456789";
+    private static ExternalKafka kafka;
+    private static DroverServer drover;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dir = Files.createTempDirectory("drover-unavailable-");
+        kafka = ExternalKafka.start(dir.resolve("kafka"));
+        drover = new DroverServer(Map.of(
+                "drover.http.port", String.valueOf(FreePorts.next()),
+                "drover.data-dir", dir.toString(),
+                "drover.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "drover.sources.shop.write-key", KEY,
+                "drover.sources.shop.allowed-origins", "https://only.example",
+                // Give up on an unreachable broker within seconds (the defaults are 10 s and 20 s).
+                "camel.component.kafka.request-timeout-ms", "1500",
+                "camel.component.kafka.delivery-timeout-ms", "2500")).start();
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (drover != null) {
+            drover.stop();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aPreflightFromAnOriginNoSourceAllowsIsRefused() {
+        Http.Response r = Http.send("OPTIONS", url("/v1/track"), null, "Origin", "https://evil.example",
+                "Access-Control-Request-Method", "POST");
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.header("access-control-allow-origin")).isNull();
+        assertThat(r.json().get("code").asText()).isEqualTo("origin_not_allowed");
+    }
+
+    @Test
+    @Order(2)
+    void whenKafkaIsGoneRequestsGet503WithRetryAfter() throws Exception {
+        assertThat(post().status()).isEqualTo(200);
+
+        kafka.kill();
+
+        long started = System.nanoTime();
+        Http.Response r = post();
+        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+        assertThat(r.status()).as(r.body()).isEqualTo(503);
+        assertThat(r.header("retry-after")).isEqualTo("5");
+        assertThat(r.json().get("code").asText()).isEqualTo("buffer_unavailable");
+        assertThat(seconds).as("answered within the delivery timeout").isLessThan(15);
+        // Still serving: the next request is answered (503 again), and so is everything that needs no buffer.
+        assertThat(post().status()).isEqualTo(503);
+        assertThat(Http.post(url("/v1/m"), "{\"series\":[]}").status()).isEqualTo(200);
+    }
+
+    private static Http.Response post() {
+        return Http.post(url("/v1/track"), "{\"userId\":\"u\",\"event\":\"E\"}", "Authorization", Http.basic(KEY));
+    }
+
+    private static String url(String path) {
+        return "http://127.0.0.1:" + drover.httpPort() + path;
+    }
+}

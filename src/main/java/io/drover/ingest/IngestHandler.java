@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.atomic.LongAdder;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,10 +44,10 @@ final class IngestHandler implements Handler<RoutingContext> {
     private final MessageNormaliser normaliser = new MessageNormaliser();
     private final IngestLimits limits;
     private final Drain drain;
-    final LongAdder clientMetricsReceived = new LongAdder();
+    final IngestMetrics metrics;
 
     IngestHandler(Sources sources, EventBuffer buffer, DedupeWindow dedupe, ClientAddress clientAddress,
-                  IngestLimits limits, Drain drain) {
+                  IngestLimits limits, Drain drain, IngestMetrics metrics) {
         this.sources = sources;
         this.buffer = buffer;
         this.dedupe = dedupe;
@@ -56,13 +55,15 @@ final class IngestHandler implements Handler<RoutingContext> {
         this.limits = limits;
         this.parser = new BodyParser(limits.maxMessageBytes(), limits.maxBatchMessages());
         this.drain = drain;
+        this.metrics = metrics;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        Call call = new Call(request.response(), request.getHeader("Origin"));
         Endpoint endpoint = Endpoint.of(request.path());
+        Call call = new Call(request.response(), request.getHeader("Origin"),
+                endpoint == null ? "unknown" : endpoint.name().toLowerCase(Locale.ROOT));
         if (endpoint == null) {
             call.error(404, "not_found", "no such endpoint: " + clip(request.path()));
             return;
@@ -135,7 +136,7 @@ final class IngestHandler implements Handler<RoutingContext> {
             byte[] json = Gzip.looksGzipped(raw) ? Gzip.inflate(raw, limit) : raw;
             if (endpoint == Endpoint.CLIENT_METRICS) {
                 BodyParser.readTree(json);
-                clientMetricsReceived.increment();
+                metrics.clientMetrics();
                 call.success();
                 return;
             }
@@ -163,6 +164,10 @@ final class IngestHandler implements Handler<RoutingContext> {
                 }
                 records.add(new EventBuffer.Record(m.key(), m.messageId(), serialise(m.message())));
             }
+            int duplicates = messages.size() - records.size();
+            if (duplicates > 0) {
+                metrics.events(source.name(), "duplicate", duplicates);
+            }
             if (records.isEmpty()) {
                 call.success();
                 return;
@@ -177,6 +182,7 @@ final class IngestHandler implements Handler<RoutingContext> {
                     for (EventBuffer.Record r : records) {
                         dedupe.remember(source.name(), r.messageId());
                     }
+                    metrics.events(source.name(), "stored", records.size());
                     call.success();
                 }
             });
@@ -307,13 +313,15 @@ final class IngestHandler implements Handler<RoutingContext> {
     private final class Call {
         final HttpServerResponse response;
         final String origin;
+        final String endpoint;
         Source source;
         volatile boolean ended;
         private Runnable onEnd;
 
-        Call(HttpServerResponse response, String origin) {
+        Call(HttpServerResponse response, String origin, String endpoint) {
             this.response = response;
             this.origin = origin;
+            this.endpoint = endpoint;
         }
 
         void onEnd(Runnable action) {
@@ -353,6 +361,7 @@ final class IngestHandler implements Handler<RoutingContext> {
             if (!response.ended() && !response.closed()) {
                 response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
             }
+            metrics.request(endpoint, status);
             finish();
         }
 

@@ -7,7 +7,9 @@ import io.drover.config.Settings;
 import io.drover.config.Sources;
 import io.vertx.ext.web.Route;
 import org.apache.camel.CamelContext;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.support.CamelContextHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,20 +21,26 @@ public final class IngestService {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
 
-    private final IngestHandler handler;
+    private final Sources sources;
+    private final EventBuffer buffer;
+    private final IngestLimits limits;
+    private final DedupeWindow dedupe;
+    private final ClientAddress clientAddress;
     private final Drain drain = new Drain();
     private final Duration drainTimeout;
+    private IngestHandler handler;
     private Route route;
 
     public IngestService(Settings settings, Sources sources, EventBuffer buffer) {
-        IngestLimits limits = new IngestLimits(
+        this.sources = sources;
+        this.buffer = buffer;
+        this.limits = new IngestLimits(
                 (int) settings.bytes("drover.ingest.max-message-bytes", 32 * 1024),
                 (int) settings.bytes("drover.ingest.max-batch-bytes", 500 * 1024),
                 settings.integer("drover.ingest.max-batch-messages", 2500));
-        DedupeWindow dedupe = new DedupeWindow(settings.duration("drover.ingest.dedupe-window", Duration.ofHours(24)),
+        this.dedupe = new DedupeWindow(settings.duration("drover.ingest.dedupe-window", Duration.ofHours(24)),
                 settings.integer("drover.ingest.dedupe-max-entries", 500_000));
-        ClientAddress clientAddress = new ClientAddress(settings.list("drover.http.trusted-proxies"));
-        this.handler = new IngestHandler(sources, buffer, dedupe, clientAddress, limits, drain);
+        this.clientAddress = new ClientAddress(settings.list("drover.http.trusted-proxies"));
         this.drainTimeout = settings.duration("drover.shutdown.drain-timeout", Duration.ofSeconds(15));
     }
 
@@ -45,6 +53,9 @@ public final class IngestService {
         if (router == null) {
             throw new IllegalStateException("The platform-http server is not running (camel.server.enabled must be true)");
         }
+        // Camel's metrics registry exists once the context is configured.
+        handler = new IngestHandler(sources, buffer, dedupe, clientAddress, limits, drain,
+                new IngestMetrics(CamelContextHelper.findSingleByType(context, MeterRegistry.class)));
         route = router.route("/v1/*").handler(handler);
     }
 
@@ -62,6 +73,6 @@ public final class IngestService {
     }
 
     public long clientMetricsReceived() {
-        return handler.clientMetricsReceived.sum();
+        return (long) handler.metrics.clientMetricsCount();
     }
 }

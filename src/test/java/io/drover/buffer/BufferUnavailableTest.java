@@ -2,12 +2,14 @@ package io.drover.buffer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import io.drover.DroverServer;
 import io.drover.testing.ExternalKafka;
 import io.drover.testing.FreePorts;
 import io.drover.testing.Http;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,6 +30,7 @@ class BufferUnavailableTest {
     private static final String KEY = "wk_unavailable_0123456789";
     private static ExternalKafka kafka;
     private static DroverServer drover;
+    private static final int ADMIN_PORT = FreePorts.next();
 
     @BeforeAll
     static void start() throws Exception {
@@ -35,6 +38,7 @@ class BufferUnavailableTest {
         kafka = ExternalKafka.start(dir.resolve("kafka"));
         drover = new DroverServer(Map.of(
                 "drover.http.port", String.valueOf(FreePorts.next()),
+                "drover.admin.port", String.valueOf(ADMIN_PORT),
                 "drover.data-dir", dir.toString(),
                 "drover.kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "drover.sources.shop.write-key", KEY,
@@ -68,6 +72,7 @@ class BufferUnavailableTest {
     @Order(2)
     void whenKafkaIsGoneRequestsGet503WithRetryAfter() throws Exception {
         assertThat(post().status()).isEqualTo(200);
+        assertThat(Http.send("GET", "http://127.0.0.1:" + ADMIN_PORT + "/observe/health/ready", null).status()).isEqualTo(200);
 
         kafka.kill();
 
@@ -81,6 +86,10 @@ class BufferUnavailableTest {
         // Still serving: the next request is answered (503 again), and so is everything that needs no buffer.
         assertThat(post().status()).isEqualTo(503);
         assertThat(Http.post(url("/v1/m"), "{\"series\":[]}").status()).isEqualTo(200);
+        // Readiness says what the 503s say: the buffer is down (liveness stays up: restarting would not help).
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                Http.send("GET", "http://127.0.0.1:" + ADMIN_PORT + "/observe/health/ready", null).status()).isEqualTo(503));
+        assertThat(Http.send("GET", "http://127.0.0.1:" + ADMIN_PORT + "/observe/health/live", null).status()).isEqualTo(200);
     }
 
     private static Http.Response post() {

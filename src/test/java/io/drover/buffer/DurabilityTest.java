@@ -37,6 +37,7 @@ class DurabilityTest {
     private static final String KEY = "wk_durability_0123456789";
 
     private final int httpPort = FreePorts.next();
+    private final int adminPort = FreePorts.next();
     private final int kafkaPort = FreePorts.next();
     private final int controllerPort = FreePorts.next();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -76,6 +77,7 @@ class DurabilityTest {
     private Process startDrover(String log) throws IOException {
         Map<String, String> env = Map.of(
                 "DROVER_HTTP_PORT", String.valueOf(httpPort),
+                "DROVER_ADMIN_PORT", String.valueOf(adminPort),
                 "DROVER_DATA_DIR", dataDir.toString(),
                 "DROVER_KAFKA_EMBEDDED_PORT", String.valueOf(kafkaPort),
                 "DROVER_KAFKA_EMBEDDED_CONTROLLER_PORT", String.valueOf(controllerPort),

@@ -60,6 +60,7 @@ public final class TestDrover {
             settings.put("drover.kafka.embedded.controller-port", String.valueOf(FreePorts.next()));
         }
         settings.put("drover.http.port", String.valueOf(FreePorts.next()));
+        settings.put("drover.admin.port", String.valueOf(FreePorts.next()));
         settings.put("drover.data-dir", dataDir.toString());
         settings.put("drover.sources.web.write-key", WEB_KEY);
         settings.put("drover.sources.web.allowed-origins", WEB_ORIGIN + ",https://www.shop.example");
@@ -75,6 +76,10 @@ public final class TestDrover {
 
     public String url(String path) {
         return "http://127.0.0.1:" + server.httpPort() + path;
+    }
+
+    public String adminUrl(String path) {
+        return "http://127.0.0.1:" + server.context().getPropertiesComponent().parseUri("{{drover.admin.port}}") + path;
     }
 
     public int port() {

@@ -2,6 +2,8 @@ package io.drover;
 
 import java.util.Map;
 
+import org.slf4j.LoggerFactory;
+
 /** Drover's command line: {@code java -jar drover.jar [run]}. */
 public final class Drover {
 
@@ -11,7 +13,15 @@ public final class Drover {
     public static void main(String[] args) throws Exception {
         String command = args.length == 0 ? "run" : args[0];
         switch (command) {
-            case "run" -> new DroverServer(Map.of()).run();
+            case "run" -> {
+                try {
+                    new DroverServer(Map.of()).run();
+                } catch (Exception e) {
+                    LoggerFactory.getLogger(Drover.class).error("Drover could not start: {}", e.getMessage(), e);
+                    // Threads of a half-started broker or HTTP server must not keep a failed process alive.
+                    System.exit(1);
+                }
+            }
             case "help", "--help", "-h" -> usage(0);
             default -> {
                 System.err.println("Unknown command: " + command);

@@ -10,10 +10,10 @@ import io.drover.buffer.EventBuffer;
 import io.drover.buffer.EventTopic;
 import io.drover.config.Settings;
 import io.drover.config.Sources;
+import io.drover.ingest.HttpServers;
 import io.drover.ingest.IngestService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -47,8 +47,19 @@ public final class DroverServer {
     public void run() throws Exception {
         try {
             main.run();
+        } catch (Exception | Error e) {
+            stopQuietly();
+            throw e;
         } finally {
             lifecycle.stopBroker();
+        }
+    }
+
+    private void stopQuietly() {
+        try {
+            main.stop();
+        } catch (Exception e) {
+            LOG.debug("Stopping after a failed start", e);
         }
     }
 
@@ -57,6 +68,7 @@ public final class DroverServer {
         try {
             main.start();
         } catch (Exception | Error e) {
+            stopQuietly();
             lifecycle.stopBroker();
             throw e;
         }
@@ -76,8 +88,7 @@ public final class DroverServer {
     }
 
     public int httpPort() {
-        VertxPlatformHttpServer server = context().hasService(VertxPlatformHttpServer.class);
-        return server != null ? server.getPort() : -1;
+        return HttpServers.actualPort(context(), lifecycle.settings.integer("drover.http.port", 8080));
     }
 
     public String bootstrapServers() {
@@ -98,6 +109,19 @@ public final class DroverServer {
         private String bootstrapServers;
         private Sources sources;
         private IngestService ingest;
+        private Settings settings;
+
+        /** After Camel's own configuration, so that the ingestion API starts after Camel's HTTP servers. */
+        @Override
+        public void afterConfigure(BaseMainSupport main) {
+            CamelContext context = main.getCamelContext();
+            try {
+                context.addService(ingest, true, true);
+                context.addService(new FirstRunBanner(context, sources, settings), true, true);
+            } catch (Exception e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
 
         @Override
         public void beforeConfigure(BaseMainSupport main) {
@@ -106,17 +130,19 @@ public final class DroverServer {
             try {
                 Path dataDir = Path.of(settings.string("drover.data-dir", "./data")).toAbsolutePath().normalize();
                 Files.createDirectories(dataDir);
+                HttpServers.requireFree(settings.string("drover.http.host", "0.0.0.0"),
+                        settings.integer("drover.http.port", 8080), "drover.http.port");
+                if (settings.bool("camel.management.enabled", false)) {
+                    HttpServers.requireFree(settings.string("drover.admin.host", "0.0.0.0"),
+                            settings.integer("drover.admin.port", 8081), "drover.admin.port");
+                }
                 bootstrapServers = startBuffer(context, settings, dataDir);
                 sources = Sources.load(context, settings, dataDir);
                 EventBuffer buffer = new EventBuffer(context);
                 context.addService(buffer, true, false);
-                ingest = new IngestService(settings, sources, buffer);
+                ingest = new IngestService(context, settings, sources, buffer);
+                this.settings = settings;
                 context.addLifecycleStrategy(new LifecycleStrategySupport() {
-                    @Override
-                    public void onContextStarted(CamelContext ctx) {
-                        ServiceStarted.mount(ctx, ingest, sources, settings);
-                    }
-
                     @Override
                     public void onContextStopping(CamelContext ctx) {
                         try {
@@ -164,13 +190,21 @@ public final class DroverServer {
         }
     }
 
-    /** What happens once Camel is up: the ingestion API goes live and the first-run banner is printed. */
-    private static final class ServiceStarted {
-        static void mount(CamelContext context, IngestService ingest, Sources sources, Settings settings) {
-            VertxPlatformHttpServer server = context.hasService(VertxPlatformHttpServer.class);
-            int port = server != null ? server.getPort() : settings.integer("drover.http.port", 8080);
-            ingest.mount(context, port);
-            LOG.info("Drover is taking events on port {} for sources {}", port, sources.names());
+    /** Shows the first-run default source's key on the console, once Camel runs. */
+    private static final class FirstRunBanner extends org.apache.camel.support.service.ServiceSupport {
+        private final CamelContext context;
+        private final Sources sources;
+        private final Settings settings;
+
+        FirstRunBanner(CamelContext context, Sources sources, Settings settings) {
+            this.context = context;
+            this.sources = sources;
+            this.settings = settings;
+        }
+
+        @Override
+        protected void doStart() {
+            int port = HttpServers.actualPort(context, settings.integer("drover.http.port", 8080));
             if (sources.isGeneratedDefault()) {
                 // The generated key of the first-run default source is shown once on the console, never logged.
                 String key = sources.all().get(0).writeKey();

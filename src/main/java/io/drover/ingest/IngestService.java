@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.CamelContextHelper;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Mounts the ingestion API on Camel's platform-http (Vert.x) server and takes it down gracefully: on shutdown, new
  * requests get 503 with {@code Retry-After} while those in flight are answered.
  */
-public final class IngestService {
+public final class IngestService extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
 
@@ -31,7 +32,12 @@ public final class IngestService {
     private IngestHandler handler;
     private Route route;
 
-    public IngestService(Settings settings, Sources sources, EventBuffer buffer) {
+    private final CamelContext context;
+    private final int port;
+
+    public IngestService(CamelContext context, Settings settings, Sources sources, EventBuffer buffer) {
+        this.context = context;
+        this.port = settings.integer("drover.http.port", 8080);
         this.sources = sources;
         this.buffer = buffer;
         this.limits = new IngestLimits(
@@ -44,7 +50,9 @@ public final class IngestService {
         this.drainTimeout = settings.duration("drover.shutdown.drain-timeout", Duration.ofSeconds(15));
     }
 
-    public void mount(CamelContext context, int port) {
+    /** Mounts the API once Camel's HTTP server runs (a Camel service started after it). */
+    @Override
+    protected void doStart() {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
                 VertxPlatformHttpRouter.getRouterNameFromPort(port));
         if (router == null) {
@@ -57,6 +65,7 @@ public final class IngestService {
         handler = new IngestHandler(sources, buffer, dedupe, clientAddress, limits, drain,
                 new IngestMetrics(CamelContextHelper.findSingleByType(context, MeterRegistry.class)));
         route = router.route("/v1/*").handler(handler);
+        LOG.info("Drover is taking events on port {}", HttpServers.actualPort(context, port));
     }
 
     /** Stops taking requests and waits for the ones in flight to be answered. */

@@ -8,6 +8,7 @@ import java.util.Optional;
 import io.drover.buffer.EmbeddedKafkaBroker;
 import io.drover.buffer.EventBuffer;
 import io.drover.buffer.EventTopic;
+import io.drover.config.Ports;
 import io.drover.config.Settings;
 import io.drover.config.Sources;
 import io.drover.ingest.HttpServers;
@@ -130,10 +131,10 @@ public final class DroverServer {
             try {
                 Path dataDir = Path.of(settings.string("drover.data-dir", "./data")).toAbsolutePath().normalize();
                 Files.createDirectories(dataDir);
-                HttpServers.requireFree(settings.string("drover.http.host", "0.0.0.0"),
+                Ports.requireFree(settings.string("drover.http.host", "0.0.0.0"),
                         settings.integer("drover.http.port", 8080), "drover.http.port");
                 if (settings.bool("camel.management.enabled", false)) {
-                    HttpServers.requireFree(settings.string("drover.admin.host", "0.0.0.0"),
+                    Ports.requireFree(settings.string("drover.admin.host", "0.0.0.0"),
                             settings.integer("drover.admin.port", 8081), "drover.admin.port");
                 }
                 bootstrapServers = startBuffer(context, settings, dataDir);
@@ -163,10 +164,12 @@ public final class DroverServer {
             String bootstrap = settings.string("drover.kafka.bootstrap-servers", "");
             Optional<Short> replication = settings.get("drover.kafka.replication-factor").map(Short::parseShort);
             if (bootstrap.isEmpty()) {
-                broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka"),
-                        settings.string("drover.kafka.embedded.host", "127.0.0.1"),
-                        settings.integer("drover.kafka.embedded.port", 9092),
-                        settings.integer("drover.kafka.embedded.controller-port", 9093),
+                String host = settings.string("drover.kafka.embedded.host", "127.0.0.1");
+                int port = settings.integer("drover.kafka.embedded.port", 9092);
+                int controllerPort = settings.integer("drover.kafka.embedded.controller-port", 9093);
+                Ports.requireFree(host, port, "drover.kafka.embedded.port");
+                Ports.requireFree(host, controllerPort, "drover.kafka.embedded.controller-port");
+                broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka"), host, port, controllerPort,
                         settings.bool("drover.kafka.embedded.fsync", false),
                         settings.integer("drover.kafka.embedded.retention-hours", 168));
                 broker.start();

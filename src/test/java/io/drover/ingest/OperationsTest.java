@@ -23,6 +23,16 @@ class OperationsTest {
     }
 
     @Test
+    void writeKeysNeverReachTheLogs() {
+        // Also after a refused key and a logged warning or two.
+        Http.post(drover.url("/v1/track"), "{\"userId\":\"u\"}", "Authorization", Http.basic(WEB_KEY));
+        assertThat(TestDrover.LOGS.lines()).isNotEmpty();
+        assertThat(TestDrover.LOGS.lines()).noneMatch(line -> line.contains(WEB_KEY)
+                || line.contains(TestDrover.BACKEND_KEY) || line.contains(TestDrover.OPEN_KEY));
+        assertThat(TestDrover.LOGS.lines()).anyMatch(line -> line.contains("drover.sources.web.write-key = xxxxxx"));
+    }
+
+    @Test
     void ingestionIsCountedInPrometheusFormat() {
         Http.post(drover.url("/v1/track"), "{\"userId\":\"u\",\"event\":\"E\"}", "Authorization", Http.basic(WEB_KEY));
         Http.post(drover.url("/v1/track"), "{\"userId\":\"u\"}", "Authorization", Http.basic(WEB_KEY));

@@ -48,6 +48,9 @@ public final class TestDrover {
         return shared;
     }
 
+    /** Every log line of the run, to check what never reaches the logs. */
+    public static final LogCapture LOGS = LogCapture.install();
+
     private static TestDrover start() throws Exception {
         Path dataDir = Files.createTempDirectory("drover-test-");
         ExternalKafka external = null;

@@ -29,9 +29,17 @@ public final class EventBuffer extends ServiceSupport {
     public record Record(String key, String messageId, byte[] value) {
     }
 
+    /**
+     * After a failed write, further writes fail at once for this long: while Kafka is unreachable a send may block
+     * its caller (an event-loop thread) for up to max.block.ms, and one such wait per request would stall every
+     * connection of that loop. One request per window probes whether Kafka is back.
+     */
+    static final long FAIL_FAST_MILLIS = 1000;
+
     private final CamelContext context;
     private Endpoint endpoint;
     private AsyncProducer producer;
+    private volatile long failingUntil;
 
     public EventBuffer(CamelContext context) {
         this.context = context;
@@ -51,6 +59,11 @@ public final class EventBuffer extends ServiceSupport {
 
     /** Writes the records; {@code done} receives null once all are acknowledged, or the failure. */
     public void write(String source, List<Record> records, Consumer<Throwable> done) {
+        long now = System.currentTimeMillis();
+        if (now < failingUntil) {
+            done.accept(new IllegalStateException("the buffer failed less than " + FAIL_FAST_MILLIS + " ms ago"));
+            return;
+        }
         Exchange exchange = endpoint.createExchange();
         List<Message> messages = new ArrayList<>(records.size());
         for (Record r : records) {
@@ -63,8 +76,15 @@ public final class EventBuffer extends ServiceSupport {
         exchange.getIn().setHeader(SOURCE_HEADER, source);
         exchange.getIn().setBody(messages);
         try {
-            producer.process(exchange, doneSync -> done.accept(exchange.getException()));
+            producer.process(exchange, doneSync -> {
+                Exception failure = exchange.getException();
+                if (failure != null) {
+                    failingUntil = System.currentTimeMillis() + FAIL_FAST_MILLIS;
+                }
+                done.accept(failure);
+            });
         } catch (RuntimeException e) {
+            failingUntil = System.currentTimeMillis() + FAIL_FAST_MILLIS;
             done.accept(e);
         }
     }

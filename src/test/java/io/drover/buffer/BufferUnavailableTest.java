@@ -83,8 +83,11 @@ class BufferUnavailableTest {
         assertThat(r.header("retry-after")).isEqualTo("5");
         assertThat(r.json().get("code").asText()).isEqualTo("buffer_unavailable");
         assertThat(seconds).as("answered within the delivery timeout").isLessThan(15);
-        // Still serving: the next request is answered (503 again), and so is everything that needs no buffer.
+        // Still serving: the next request is refused at once (no thread waits on a dead broker again within a
+        // second of a failure), and everything that needs no buffer is answered.
+        long next = System.nanoTime();
         assertThat(post().status()).isEqualTo(503);
+        assertThat((System.nanoTime() - next) / 1_000_000).as("ms to refuse the next request").isLessThan(900);
         assertThat(Http.post(url("/v1/m"), "{\"series\":[]}").status()).isEqualTo(200);
         // Readiness says what the 503s say: the buffer is down (liveness stays up: restarting would not help).
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(

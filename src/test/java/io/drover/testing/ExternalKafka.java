@@ -64,7 +64,13 @@ public final class ExternalKafka implements AutoCloseable {
         }
         Process process = JavaProcess.start("kafka.Kafka", List.of("-Xmx512m"), List.of(config.toString()), Map.of(), log);
         ExternalKafka kafka = new ExternalKafka(process, "127.0.0.1:" + port, dir);
-        kafka.awaitReady();
+        try {
+            kafka.awaitReady();
+        } catch (RuntimeException | Error e) {
+            // The caller gets no handle to close: stop the broker here, or it would outlive the test run.
+            kafka.close();
+            throw e;
+        }
         return kafka;
     }
 

@@ -1,11 +1,14 @@
 package io.drover.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /** Starts a Java class in a child JVM on the test class path: another process, as in production. */
 public final class JavaProcess {
@@ -14,7 +17,11 @@ public final class JavaProcess {
     }
 
     public static String classPath() {
-        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String path = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        // Surefire's value ends with a separator. An empty entry means the working directory, the project root, whose
+        // routes/ folder would then be found a second time as classpath:routes/*.yaml (duplicate route ids).
+        return Arrays.stream(path.split(File.pathSeparator)).filter(e -> !e.isEmpty())
+                .collect(Collectors.joining(File.pathSeparator));
     }
 
     public static Process start(String mainClass, List<String> jvmArgs, List<String> args, Map<String, String> env,

@@ -5,7 +5,6 @@ import java.time.Duration;
 import io.drover.buffer.EventBuffer;
 import io.drover.config.Settings;
 import io.drover.config.Sources;
-import io.vertx.ext.web.Route;
 import org.apache.camel.CamelContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -30,7 +29,6 @@ public final class IngestService extends ServiceSupport {
     private final Drain drain = new Drain();
     private final Duration drainTimeout;
     private IngestHandler handler;
-    private Route route;
 
     private final CamelContext context;
     private final int port;
@@ -64,7 +62,7 @@ public final class IngestService extends ServiceSupport {
         // Camel's metrics registry exists once the context is configured.
         handler = new IngestHandler(sources, buffer, dedupe, clientAddress, limits, drain,
                 new IngestMetrics(CamelContextHelper.findSingleByType(context, MeterRegistry.class)));
-        route = router.route("/v1/*").handler(handler);
+        router.route("/v1/*").handler(handler);
         LOG.info("Drover is taking events on port {}", HttpServers.actualPort(context, port));
     }
 
@@ -76,9 +74,14 @@ public final class IngestService extends ServiceSupport {
         } else if (inFlight > 0) {
             LOG.info("Answered the {} ingestion requests in flight", inFlight);
         }
-        if (route != null) {
-            route.remove();
-        }
+        // The route stays mounted until the HTTP server itself closes (its router goes with it): late requests get
+        // 503 with Retry-After, which clients and load balancers retry, never the router's 404, which they do not.
+        // (Camel stops services in reverse order, so this service stops before the server does.)
+    }
+
+    @Override
+    protected void doStop() {
+        // Nothing: see drain().
     }
 
     public long clientMetricsReceived() {

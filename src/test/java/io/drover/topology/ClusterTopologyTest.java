@@ -70,9 +70,13 @@ class ClusterTopologyTest {
     private boolean failed;
 
     /** One Drover process and what the test needs to reach it and diagnose it. */
-    private record Instance(String name, Process process, int port, Path log) {
+    private record Instance(String name, Process process, int port, int adminPort, Path log) {
         String url(String path) {
             return "http://127.0.0.1:" + port + path;
+        }
+
+        String adminUrl(String path) {
+            return "http://127.0.0.1:" + adminPort + path;
         }
     }
 
@@ -109,12 +113,15 @@ class ClusterTopologyTest {
 
     private Instance startDrover(String name) throws IOException {
         int port = FreePorts.next();
+        int adminPort = FreePorts.next();
         Path dataDir = Files.createDirectories(dir.resolve(name));
         Path log = dir.resolve(name + ".log");
         // Only the environment, as in a container; the names follow drover.x.y = DROVER_X_Y.
         Map<String, String> env = Map.of(
                 "DROVER_HTTP_HOST", "127.0.0.1",
                 "DROVER_HTTP_PORT", String.valueOf(port),
+                "DROVER_ADMIN_HOST", "127.0.0.1",
+                "DROVER_ADMIN_PORT", String.valueOf(adminPort),
                 "DROVER_DATA_DIR", dataDir.toString(),
                 "DROVER_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 // One broker here; compose sets 3.
@@ -123,10 +130,10 @@ class ClusterTopologyTest {
                 "DROVER_HTTP_TRUSTED_PROXIES", "127.0.0.1",
                 "DROVER_SOURCES_WEB_WRITE_KEY", WRITE_KEY);
         Process p = JavaProcess.start("io.drover.Drover", List.of("-Xmx384m"), List.of(), env, log);
-        return new Instance(name, p, port, log);
+        return new Instance(name, p, port, adminPort, log);
     }
 
-    /** Waits (bounded) until the instance answers HTTP; the client-metrics endpoint needs no write key. */
+    /** Waits (bounded) until the instance is ready: its API mounted and its Kafka producer connected. */
     private void awaitHttp(Instance d) throws InterruptedException {
         long deadline = System.nanoTime() + STARTUP.toNanos();
         while (System.nanoTime() < deadline) {
@@ -135,7 +142,7 @@ class ClusterTopologyTest {
                         + d.log());
             }
             try {
-                if (Http.post(d.url("/v1/m"), "{}", "Content-Type", "application/json").status() == 200) {
+                if (Http.send("GET", d.adminUrl("/observe/health/ready"), null).status() == 200) {
                     return;
                 }
             } catch (AssertionError notYetListening) {
@@ -238,6 +245,29 @@ class ClusterTopologyTest {
     @Test
     @Order(4)
     void bothInstancesStopByThemselvesOnSigterm() throws Exception {
+        // Clients keep sending while the instances stop: each answer must be 200 or 503 (retried by clients and
+        // load balancers) or a refused connection, never anything a client would take as final, such as a 404.
+        Map<Integer, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Thread> clients = new ArrayList<>();
+        for (Instance d : drovers) {
+            Thread t = new Thread(() -> {
+                long until = System.nanoTime() + STOP.toNanos();
+                while (stopping.get() && System.nanoTime() < until) {
+                    int status;
+                    try {
+                        status = Http.post(d.url("/v1/track"), "{\"userId\":\"late\",\"event\":\"E\"}",
+                                "Authorization", Http.basic(WRITE_KEY)).status();
+                    } catch (AssertionError connectionFailed) {
+                        status = -1;
+                    }
+                    statuses.merge(status, 1, Integer::sum);
+                }
+            });
+            t.start();
+            clients.add(t);
+        }
+        Thread.sleep(300);
         // SIGTERM to both at once, as `docker compose stop` does; each drains and exits on its own.
         long start = System.nanoTime();
         for (Instance d : drovers) {
@@ -252,6 +282,13 @@ class ClusterTopologyTest {
             System.out.printf("%s exited with %d, %d ms after SIGTERM%n", d.name(), d.process().exitValue(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         }
+        stopping.set(false);
+        for (Thread t : clients) {
+            t.join(10_000);
+        }
+        System.out.println("Answers while stopping (status: count, -1: connection failed): " + statuses);
+        assertThat(statuses.keySet()).as("answers while stopping").isSubsetOf(200, 503, -1);
+        assertThat(statuses.getOrDefault(200, 0)).isPositive();
     }
 
     @AfterAll

@@ -13,6 +13,9 @@ import io.drover.config.Settings;
 import io.drover.config.Sources;
 import io.drover.ingest.HttpServers;
 import io.drover.ingest.IngestService;
+import io.drover.integration.Delivery;
+import io.drover.integration.EventsComponent;
+import io.drover.integration.IntegrationModules;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.main.BaseMainSupport;
@@ -73,6 +76,8 @@ public final class DroverServer {
             lifecycle.stopBroker();
             throw e;
         }
+        // main.start() does not call MainListener.afterStart (only run() does).
+        lifecycle.loadModules();
         return this;
     }
 
@@ -104,6 +109,10 @@ public final class DroverServer {
         return lifecycle.ingest;
     }
 
+    public IntegrationModules integrations() {
+        return lifecycle.modules;
+    }
+
     /** Wires Drover's parts into Camel's start and stop. */
     private static final class Lifecycle extends MainListenerSupport {
         private EmbeddedKafkaBroker broker;
@@ -111,6 +120,21 @@ public final class DroverServer {
         private Sources sources;
         private IngestService ingest;
         private Settings settings;
+        private IntegrationModules modules;
+
+        /** Vendor modules load once Camel runs (the route template exists then), each on its own. */
+        @Override
+        public void afterStart(BaseMainSupport main) {
+            loadModules();
+        }
+
+        void loadModules() {
+            try {
+                modules.loadAll();
+            } catch (java.io.IOException e) {
+                LOG.error("Cannot read the integrations directory: {}", e.toString());
+            }
+        }
 
         /** After Camel's own configuration, so that the ingestion API starts after Camel's HTTP servers. */
         @Override
@@ -119,6 +143,8 @@ public final class DroverServer {
             try {
                 context.addService(ingest, true, true);
                 context.addService(new FirstRunBanner(context, sources, settings), true, true);
+                modules = new IntegrationModules(context,
+                        Path.of(settings.string("drover.integrations-dir", "./integrations")).toAbsolutePath().normalize());
             } catch (Exception e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
@@ -183,6 +209,15 @@ public final class DroverServer {
             EventTopic.ensure(bootstrap, settings.string("drover.kafka.topic", "drover.events"),
                     settings.integer("drover.kafka.partitions", 6), replication);
             context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(bootstrap);
+            EventsComponent events = new EventsComponent();
+            events.setBootstrapServers(bootstrap);
+            events.setTopic(settings.string("drover.kafka.topic", "drover.events"));
+            events.setReplicationFactor(replication.orElse(null));
+            // One embedded broker means one instance: a stable member id lets it take its partitions back at once.
+            events.setInstanceId(settings.string("drover.instance-id", broker != null ? "local" : null));
+            context.addComponent("drover-events", events);
+            context.getRegistry().bind("droverDelivery",
+                    new Delivery(settings.bool("drover.delivery.allow-private-targets", false)));
             return bootstrap;
         }
 

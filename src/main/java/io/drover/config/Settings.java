@@ -83,7 +83,7 @@ public final class Settings {
                 .orElse(List.of());
     }
 
-    static Duration parseDuration(String value) {
+    public static Duration parseDuration(String value) {
         String v = value.trim().toLowerCase();
         if (v.startsWith("p")) {
             return Duration.parse(value.trim().toUpperCase());

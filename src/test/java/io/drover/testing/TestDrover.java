@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.drover.DroverServer;
 
 /**
@@ -19,6 +22,7 @@ public final class TestDrover {
     public static final String OPEN_KEY = "wk_open_0123456789";
     public static final String WEB_ORIGIN = "https://shop.example";
     public static final String TOPIC = "drover.events";
+    public static final String WEBHOOK_SECRET = "whsec_test_0123456789";
 
     private static TestDrover shared;
 
@@ -26,10 +30,13 @@ public final class TestDrover {
     public final TopicReader topic;
     public final Path dataDir;
     public final boolean externalKafka;
+    /** The stand-in vendor behind the shipped webhook module (integrations/webhook.yaml, copied as is). */
+    public final WireMockServer vendor;
     private final ExternalKafka external;
 
-    private TestDrover(DroverServer server, TopicReader topic, Path dataDir, ExternalKafka external) {
+    private TestDrover(DroverServer server, TopicReader topic, Path dataDir, ExternalKafka external, WireMockServer vendor) {
         this.server = server;
+        this.vendor = vendor;
         this.topic = topic;
         this.dataDir = dataDir;
         this.external = external;
@@ -72,9 +79,18 @@ public final class TestDrover {
         settings.put("drover.sources.open.write-key", OPEN_KEY);
         settings.put("drover.http.trusted-proxies", "127.0.0.1,10.0.0.0/8");
         settings.put("drover.kafka.partitions", "3");
+        WireMockServer vendor = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        vendor.start();
+        vendor.stubFor(WireMock.post(WireMock.urlEqualTo("/hook")).atPriority(10).willReturn(WireMock.ok()));
+        Path integrations = Files.createDirectories(dataDir.resolve("integrations"));
+        Files.copy(Path.of("integrations/webhook.yaml"), integrations.resolve("webhook.yaml"));
+        settings.put("drover.integrations-dir", integrations.toString());
+        settings.put("drover.delivery.allow-private-targets", "true");
+        settings.put("webhook.url", "http://127.0.0.1:" + vendor.port() + "/hook");
+        settings.put("webhook.secret", WEBHOOK_SECRET);
         DroverServer server = new DroverServer(settings).start();
         TopicReader topic = new TopicReader(server.bootstrapServers(), TOPIC);
-        return new TestDrover(server, topic, dataDir, external);
+        return new TestDrover(server, topic, dataDir, external, vendor);
     }
 
     public String url(String path) {
@@ -93,6 +109,7 @@ public final class TestDrover {
         try {
             topic.close();
             server.stop();
+            vendor.stop();
             if (external != null) {
                 external.close();
             }

@@ -1,0 +1,63 @@
+package io.drover.integration;
+
+import java.util.Map;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.support.DefaultComponent;
+
+/**
+ * The {@code drover-events} component: where an integration's route starts. It knows the Kafka cluster and topic;
+ * each endpoint is one integration's consumer.
+ */
+public class EventsComponent extends DefaultComponent {
+
+    private String bootstrapServers;
+    private String topic = "drover.events";
+    private String instanceId;
+    private Short replicationFactor;
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        if (remaining == null || !remaining.matches("[a-z0-9][a-z0-9_-]*")) {
+            throw new IllegalArgumentException("drover-events needs an integration name of lower-case letters, digits,"
+                    + " '-' or '_', got '" + remaining + "'");
+        }
+        EventsEndpoint endpoint = new EventsEndpoint(uri, this, remaining);
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+
+    public String getBootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public void setBootstrapServers(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    public String getTopic() {
+        return topic;
+    }
+
+    public void setTopic(String topic) {
+        this.topic = topic;
+    }
+
+    /** Replication of the dead-letter topics Drover creates; null: the cluster's default. */
+    public Short getReplicationFactor() {
+        return replicationFactor;
+    }
+
+    public void setReplicationFactor(Short replicationFactor) {
+        this.replicationFactor = replicationFactor;
+    }
+
+    /** A stable id of this Drover instance for Kafka's static membership (fast rejoin after a restart), or null. */
+    public String getInstanceId() {
+        return instanceId;
+    }
+
+    public void setInstanceId(String instanceId) {
+        this.instanceId = instanceId;
+    }
+}

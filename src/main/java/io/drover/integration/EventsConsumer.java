@@ -1,0 +1,355 @@
+package io.drover.integration;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.buffer.EventTopic;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One integration's reader of drover.events: a Kafka consumer on its own thread and in its own consumer group, so that
+ * a slow or failing vendor never holds back another. It hands the route one batch at a time and then:
+ * <ul>
+ * <li>delivered: commits the batch's offsets;</li>
+ * <li>failed, retryable, policy allows: waits (backoff, jitter, Retry-After) while still polling with its partitions
+ * paused, so that Kafka keeps it in the group however long the wait, then gives the route the same batch again;</li>
+ * <li>failed otherwise: writes the batch's events to {@code drover.dlq.<integration>} (route {@code dead-letter}) with
+ * the vendor's answer, then commits. If even that write fails, nothing is committed and the batch is read again.</li>
+ * </ul>
+ * Batches are handled one after the other, so one user's events (one partition) stay in order; a retried batch holds
+ * back the rest of this integration only.
+ */
+public class EventsConsumer extends DefaultConsumer {
+
+    /** Exchange properties the route and the dead-letter writer read. */
+    public static final String ATTEMPT = "drover.attempt";
+    public static final String RECORDS = "drover.records";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventsConsumer.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final EventsEndpoint endpoint;
+    private final RetryPolicy retry;
+    private final Deque<ConsumerRecord<String, byte[]>> pending = new ArrayDeque<>();
+    private final Set<TopicPartition> revoked = new HashSet<>();
+    private volatile boolean running;
+    private Thread thread;
+    private KafkaConsumer<String, byte[]> kafka;
+    private long nextRequestAt;
+    private org.apache.camel.ProducerTemplate template;
+
+    public EventsConsumer(EventsEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+        this.retry = endpoint.retryPolicy();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        EventsComponent component = endpoint.getComponent();
+        EventTopic.ensure(component.getBootstrapServers(), DeadLetters.topic(endpoint.getIntegration()), 1,
+                java.util.Optional.ofNullable(component.getReplicationFactor()));
+        template = getEndpoint().getCamelContext().createProducerTemplate();
+        kafka = new KafkaConsumer<>(consumerProperties());
+        kafka.subscribe(List.of(endpoint.getComponent().getTopic()), new Rebalance());
+        running = true;
+        thread = new Thread(this::run, "drover-integration-" + endpoint.getIntegration());
+        thread.start();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        running = false;
+        if (kafka != null) {
+            kafka.wakeup();
+        }
+        if (thread != null) {
+            thread.join(Duration.ofSeconds(30).toMillis());
+        }
+        if (template != null) {
+            template.stop();
+        }
+        super.doStop();
+    }
+
+    private Properties consumerProperties() {
+        EventsComponent component = endpoint.getComponent();
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, component.getBootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "drover-" + endpoint.getIntegration());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "drover-" + endpoint.getIntegration());
+        if (component.getInstanceId() != null && !component.getInstanceId().isBlank()) {
+            // Static membership: after a restart the same member takes its partitions back at once.
+            p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "drover-" + endpoint.getIntegration() + "-" + component.getInstanceId());
+        }
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, endpoint.getStartFrom());
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(endpoint.getBatchSize()));
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return p;
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                List<ConsumerRecord<String, byte[]>> batch = collect();
+                if (!batch.isEmpty()) {
+                    deliver(batch);
+                }
+            }
+        } catch (WakeupException e) {
+            // stopping
+        } catch (RuntimeException e) {
+            LOG.error("Integration {} stopped reading events: {}", endpoint.getIntegration(), e.toString(), e);
+        } finally {
+            kafka.close(Duration.ofSeconds(10));
+        }
+    }
+
+    /** Up to batchSize records; waits at most lingerMs after the first one for the batch to fill. */
+    private List<ConsumerRecord<String, byte[]>> collect() {
+        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(endpoint.getBatchSize());
+        long deadline = Long.MAX_VALUE;
+        while (running && batch.size() < endpoint.getBatchSize()) {
+            if (pending.isEmpty()) {
+                long wait = deadline == Long.MAX_VALUE ? 500 : deadline - System.currentTimeMillis();
+                if (wait <= 0) {
+                    break;
+                }
+                kafka.poll(Duration.ofMillis(Math.min(wait, 500))).forEach(pending::add);
+                if (pending.isEmpty()) {
+                    continue;
+                }
+            }
+            if (deadline == Long.MAX_VALUE) {
+                deadline = System.currentTimeMillis() + endpoint.getLingerMs();
+            }
+            while (!pending.isEmpty() && batch.size() < endpoint.getBatchSize()) {
+                batch.add(pending.poll());
+            }
+        }
+        return batch;
+    }
+
+    private void deliver(List<ConsumerRecord<String, byte[]>> batch) {
+        List<EventRecord> records = parse(batch);
+        Set<TopicPartition> partitions = partitionsOf(batch);
+        revoked.clear();
+        long firstAttempt = System.currentTimeMillis();
+        for (int attempt = 1; running; attempt++) {
+            throttle();
+            Exchange exchange = createExchange(false);
+            exchange.setProperty(ATTEMPT, attempt);
+            exchange.setProperty(RECORDS, records);
+            exchange.getIn().setBody(events(records));
+            try {
+                getProcessor().process(exchange);
+            } catch (Exception e) {
+                exchange.setException(e);
+            }
+            Exception failure = exchange.getException();
+            ObjectNode request = exchange.getProperty(DeadLetters.REQUEST, ObjectNode.class);
+            releaseExchange(exchange, false);
+            if (failure == null) {
+                commit(batch);
+                return;
+            }
+            long now = System.currentTimeMillis();
+            if (isRetryable(failure) && retry.allowsAnother(attempt, firstAttempt, now)) {
+                long delay = retry.delayMillis(attempt, failure instanceof DeliveryException d ? d.retryAfterMillis() : -1);
+                LOG.warn("Integration {}: attempt {} failed ({}); retrying in {} ms", endpoint.getIntegration(), attempt,
+                        describe(failure), delay);
+                if (!waitPolling(delay, partitions)) {
+                    return;
+                }
+                continue;
+            }
+            LOG.warn("Integration {}: giving up after {} attempts ({}); {} events to the dead-letter topic",
+                    endpoint.getIntegration(), attempt, describe(failure), records.size());
+            if (deadLetter(records, failure, attempt, firstAttempt, request)) {
+                commit(batch);
+            } else {
+                // Not delivered, not dead-lettered: read the batch again rather than lose it.
+                seekBack(batch);
+                waitPolling(retry.initialDelay().toMillis(), partitions);
+            }
+            return;
+        }
+    }
+
+    /** Anything that is not a vendor's final "no" or a bug in the transformation is worth another try. */
+    static boolean isRetryable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof DeliveryException d) {
+                return d.retryable();
+            }
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean deadLetter(List<EventRecord> records, Exception failure, int attempts, long firstAttempt,
+                               ObjectNode request) {
+        try {
+            Exchange result = template.send(DeadLetters.ENDPOINT_URI, ex -> ex.getIn().setBody(DeadLetters.messages(
+                    getEndpoint().getCamelContext(), endpoint.getIntegration(), records, failure, attempts, firstAttempt,
+                    System.currentTimeMillis(), request)));
+            if (result.getException() != null) {
+                throw result.getException();
+            }
+            return true;
+        } catch (Exception e) {
+            LOG.error("Integration {}: cannot write dead letters ({}); the batch will be read again",
+                    endpoint.getIntegration(), e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * Waits while polling with this batch's partitions paused: the consumer stays in its group however long the wait.
+     * Records of partitions assigned meanwhile are kept for later. False when a partition of the batch was revoked
+     * (another member now owns it and will read the batch from the last commit).
+     */
+    private boolean waitPolling(long millis, Set<TopicPartition> partitions) {
+        long until = System.currentTimeMillis() + millis;
+        kafka.pause(kafka.assignment());
+        try {
+            while (running && System.currentTimeMillis() < until) {
+                kafka.poll(Duration.ofMillis(Math.max(1, Math.min(200, until - System.currentTimeMillis()))))
+                        .forEach(pending::add);
+                kafka.pause(kafka.assignment());
+                if (revoked.stream().anyMatch(partitions::contains)) {
+                    LOG.info("Integration {}: partitions moved to another member during a retry; it takes the batch over",
+                            endpoint.getIntegration());
+                    return false;
+                }
+            }
+            return running;
+        } finally {
+            kafka.resume(kafka.assignment());
+        }
+    }
+
+    /** Spaces requests to the vendor: at most rateLimit per second, without dropping anything. */
+    private void throttle() {
+        if (endpoint.getRateLimit() <= 0) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (now < nextRequestAt) {
+            waitPolling(nextRequestAt - now, Set.of());
+            now = System.currentTimeMillis();
+        }
+        nextRequestAt = Math.max(now, nextRequestAt) + (long) (1000 / endpoint.getRateLimit());
+    }
+
+    private void commit(List<ConsumerRecord<String, byte[]>> batch) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : batch) {
+            offsets.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
+                    (a, b) -> a.offset() >= b.offset() ? a : b);
+        }
+        try {
+            kafka.commitSync(offsets);
+        } catch (RuntimeException e) {
+            // The group moved on (a rebalance): the new owner reads from the last commit; duplicates, never a loss.
+            LOG.warn("Integration {}: commit failed ({}); these events may be delivered again", endpoint.getIntegration(),
+                    e.toString());
+        }
+    }
+
+    private void seekBack(List<ConsumerRecord<String, byte[]>> batch) {
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : batch) {
+            first.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
+        }
+        pending.removeIf(r -> first.containsKey(new TopicPartition(r.topic(), r.partition())));
+        first.forEach((tp, offset) -> {
+            if (kafka.assignment().contains(tp)) {
+                kafka.seek(tp, offset);
+            }
+        });
+    }
+
+    private List<EventRecord> parse(List<ConsumerRecord<String, byte[]>> batch) {
+        List<EventRecord> records = new ArrayList<>(batch.size());
+        for (ConsumerRecord<String, byte[]> r : batch) {
+            try {
+                JsonNode node = MAPPER.readTree(r.value());
+                if (node instanceof ObjectNode event) {
+                    records.add(new EventRecord(r.key(), r.partition(), r.offset(), event));
+                    continue;
+                }
+            } catch (IOException | RuntimeException e) {
+                // falls through
+            }
+            // Only Drover writes this topic, after validation: a record that is not a JSON object is skipped, loudly.
+            LOG.error("Integration {}: record {}-{} of the topic is not a JSON event; skipped", endpoint.getIntegration(),
+                    r.partition(), r.offset());
+        }
+        return records;
+    }
+
+    private static List<ObjectNode> events(List<EventRecord> records) {
+        List<ObjectNode> events = new ArrayList<>(records.size());
+        records.forEach(r -> events.add(r.event()));
+        return events;
+    }
+
+    private static Set<TopicPartition> partitionsOf(Collection<ConsumerRecord<String, byte[]>> batch) {
+        Set<TopicPartition> set = new HashSet<>();
+        batch.forEach(r -> set.add(new TopicPartition(r.topic(), r.partition())));
+        return set;
+    }
+
+    private static String describe(Throwable failure) {
+        if (failure instanceof DeliveryException d) {
+            return d.status() > 0 ? "HTTP " + d.status() : d.getMessage();
+        }
+        return failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    }
+
+    /** Notes revoked partitions, and forgets the records read ahead from them: their new owner reads them. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            revoked.addAll(partitions);
+            pending.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // Positions come from the group's committed offsets (or startFrom for a new integration).
+        }
+    }
+}

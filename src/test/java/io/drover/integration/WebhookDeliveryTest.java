@@ -1,0 +1,118 @@
+package io.drover.integration;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.drover.testing.Http;
+import io.drover.testing.TestDrover;
+import io.drover.testing.TopicReader;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.drover.testing.TestDrover.WEB_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shipped webhook module (integrations/webhook.yaml, unchanged) on the shared Drover, against a stand-in
+ * receiver: ingestion, drover.events, the integration's consumer, the HTTP call, retries and dead letters.
+ */
+class WebhookDeliveryTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final TestDrover drover = TestDrover.shared();
+
+    @Test
+    void eachEventIsPostedAsIsAndSigned() throws Exception {
+        String id = send();
+        LoggedRequest request = awaitRequests(id, 1).get(0);
+        JsonNode body = MAPPER.readTree(request.getBodyAsString());
+        assertThat(body.get("messageId").asText()).isEqualTo(id);
+        assertThat(body).isEqualTo(drover.topic.await(id).value());
+        assertThat(request.getHeader("Content-Type")).startsWith("application/json");
+        assertThat(request.getHeader("X-Drover-Signature")).isEqualTo("sha256=" + hmac(request.getBodyAsString()));
+        // Headers of the ingestion request never reach the vendor.
+        assertThat(request.getHeaders().keys()).noneMatch(h -> h.toLowerCase().startsWith("camel"));
+        assertThat(request.getHeader("Authorization")).isNull();
+    }
+
+    @Test
+    void aVendorThatFailsTwiceWith503GetsTheEventOnTheThirdAttempt() {
+        String id = "retry-" + UUID.randomUUID();
+        String scenario = "flaky-" + id;
+        drover.vendor.stubFor(post(urlEqualTo("/hook")).withRequestBody(containing(id)).inScenario(scenario)
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withStatus(503)).willSetStateTo("2"));
+        drover.vendor.stubFor(post(urlEqualTo("/hook")).withRequestBody(containing(id)).inScenario(scenario)
+                .whenScenarioStateIs("2").willReturn(aResponse().withStatus(503)).willSetStateTo("3"));
+        drover.vendor.stubFor(post(urlEqualTo("/hook")).withRequestBody(containing(id)).inScenario(scenario)
+                .whenScenarioStateIs("3").willReturn(aResponse().withStatus(200)));
+        send(id);
+        awaitRequests(id, 3);
+        assertThat(drover.vendor.getAllScenarios().getScenarios().stream()
+                .filter(s -> s.getName().equals(scenario)).findFirst().orElseThrow().getState()).isEqualTo("3");
+    }
+
+    @Test
+    void a400GoesStraightToTheDeadLetterTopicWithTheVendorsAnswer() throws Exception {
+        String id = "reject-" + UUID.randomUUID();
+        drover.vendor.stubFor(post(urlEqualTo("/hook")).withRequestBody(containing(id))
+                .willReturn(aResponse().withStatus(400).withBody("{\"error\":\"bad field\"}")));
+        send(id);
+        try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.webhook")) {
+            TopicReader.Event letter = awaitLetter(dlq, id);
+            assertThat(letter.value().get("status").asInt()).isEqualTo(400);
+            assertThat(letter.value().get("responseBody").asText()).isEqualTo("{\"error\":\"bad field\"}");
+            assertThat(letter.value().get("attempts").asInt()).isEqualTo(1);
+            assertThat(letter.value().get("retryable").asBoolean()).isFalse();
+            assertThat(letter.value().at("/request/method").asText()).isEqualTo("POST");
+            assertThat(letter.value().at("/request/body/messageId").asText()).isEqualTo(id);
+            assertThat(letter.value().get("event")).isEqualTo(drover.topic.await(id).value());
+            assertThat(letter.key()).isEqualTo("hook-user");
+        }
+        assertThat(drover.vendor.findAll(postRequestedFor(urlEqualTo("/hook")).withRequestBody(containing(id)))).hasSize(1);
+    }
+
+    private TopicReader.Event awaitLetter(TopicReader dlq, String id) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                !dlq.where(e -> id.equals(e.value().at("/event/messageId").asText())).isEmpty());
+        return dlq.where(e -> id.equals(e.value().at("/event/messageId").asText())).get(0);
+    }
+
+    private String send() {
+        return send("hook-" + UUID.randomUUID());
+    }
+
+    private String send(String id) {
+        Http.Response r = Http.post(drover.url("/v1/track"), "{\"userId\":\"hook-user\",\"event\":\"Webhook Test\","
+                + "\"messageId\":\"" + id + "\"}", "Authorization", Http.basic(WEB_KEY));
+        assertThat(r.status()).isEqualTo(200);
+        return id;
+    }
+
+    private List<LoggedRequest> awaitRequests(String id, int count) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> drover.vendor.findAll(
+                postRequestedFor(urlEqualTo("/hook")).withRequestBody(containing(id))).size() >= count);
+        return drover.vendor.findAll(postRequestedFor(urlEqualTo("/hook")).withRequestBody(containing(id)));
+    }
+
+    private static String hmac(String body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(TestDrover.WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+}

@@ -112,7 +112,9 @@ thread_split() {  # thread_split BEFORE AFTER SECONDS: cores used per thread gro
   awk -F'\t' -v hz="$TICKS" -v secs="$3" 'NR == FNR { before[$2] = $1; next }
     { d = $1 - before[$2]; if (d > 0) printf "%6.2f cores  %s\n", d / hz / secs, $2 }' "$1" "$2" | sort -rn
 }
-machine_cpu() { awk '/^cpu /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8}' /proc/stat; }  # busy, total ticks
+# Whole machine, in ticks: time in processes (user, nice, system), in interrupts (irq, softirq: much of loopback TCP
+# is done there), and all time including idle.
+machine_cpu() { awk '/^cpu /{print $2+$3+$4, $7+$8, $2+$3+$4+$5+$6+$7+$8}' /proc/stat; }
 # CPU seconds of this shell's finished children. `times` must run in this shell, not in a $(...) subshell.
 children_cpu_to() {
   times > "$1"
@@ -124,20 +126,21 @@ children_cpu_to() {
 # Usage: measure NAME SERVER_PID command...   Output: $OUT/NAME.out (with its RESULT line) and $OUT/NAME.cpu.
 measure() {
   local name=$1 server=$2; shift 2
-  local s0 m0 t0 s1 m1 t1
-  s0=$(cpu_of "$server"); children_cpu_to "$OUT/.g0"; read -r m0 t0 < <(machine_cpu); thread_cpu "$server" > "$OUT/.t0"
+  local s0 m0 i0 t0 s1 m1 i1 t1
+  s0=$(cpu_of "$server"); children_cpu_to "$OUT/.g0"; read -r m0 i0 t0 < <(machine_cpu); thread_cpu "$server" > "$OUT/.t0"
   "$@" > "$OUT/$name.out" 2> "$OUT/$name.err" &
   LOAD_PID=$!
   wait "$LOAD_PID" || { log "$name: load generator failed, see $OUT/$name.err"; cat "$OUT/$name.err" >&2; return 1; }
   LOAD_PID=
-  s1=$(cpu_of "$server"); children_cpu_to "$OUT/.g1"; read -r m1 t1 < <(machine_cpu); thread_cpu "$server" > "$OUT/.t1"
+  s1=$(cpu_of "$server"); children_cpu_to "$OUT/.g1"; read -r m1 i1 t1 < <(machine_cpu); thread_cpu "$server" > "$OUT/.t1"
   thread_split "$OUT/.t0" "$OUT/.t1" "$(awk -v t=$((t1 - t0)) -v hz="$TICKS" -v n="$(nproc)" 'BEGIN { print t / n / hz }')" \
     > "$OUT/$name.threads"
-  # Cores busy on average: the server, the generator, and the rest (kernel softirq, other processes).
-  awk -v s=$((s1 - s0)) -v g0="$(cat "$OUT/.g0.s")" -v g1="$(cat "$OUT/.g1.s")" -v m=$((m1 - m0)) -v t=$((t1 - t0)) \
-      -v hz="$TICKS" -v n="$(nproc)" \
-    'BEGIN { w = t / n / hz; sv = s / hz / w; gn = (g1 - g0) / w; all = m / hz / w;
-             printf "cpu_server=%.2f cpu_generator=%.2f cpu_other=%.2f\n", sv, gn, all - sv - gn }' > "$OUT/$name.cpu"
+  # Cores busy on average: the server, the generator, interrupts, and other processes (another build, say).
+  awk -v s=$((s1 - s0)) -v g0="$(cat "$OUT/.g0.s")" -v g1="$(cat "$OUT/.g1.s")" -v m=$((m1 - m0)) -v i=$((i1 - i0)) \
+      -v t=$((t1 - t0)) -v hz="$TICKS" -v n="$(nproc)" \
+    'BEGIN { w = t / n / hz; sv = s / hz / w; gn = (g1 - g0) / w; all = m / hz / w; other = all - sv - gn;
+             printf "cpu_server=%.2f cpu_generator=%.2f cpu_irq=%.2f cpu_other=%.2f\n", sv, gn, i / hz / w, (other > 0 ? other : 0) }' \
+    > "$OUT/$name.cpu"
   grep -q '^RESULT' "$OUT/$name.out" || { log "$name: no RESULT line"; cat "$OUT/$name.out" >&2; return 1; }
   log "$name: $(grep -h '^RESULT' "$OUT/$name.out" | cut -c8-) $(cat "$OUT/$name.cpu")"
 }
@@ -220,7 +223,8 @@ stop_pid "$BARE_PID"; BARE_PID=
 
 if [[ $PROFILE == 1 ]]; then
   log "profiling: Drover, single events, ${DURATION}s under JFR (figures not used)"
-  jcmd "$DROVER_PID" JFR.start name=bench settings=profile > /dev/null
+  # Default settings, CPU samples every 2 ms instead of 20: enough samples in one short run, little overhead.
+  jcmd "$DROVER_PID" JFR.start name=bench "jdk.ExecutionSample#period=2ms" > /dev/null
   measure drover-track-profiled "$DROVER_PID" wrk_run drover-track-profiled "$DROVER/v1/track" "$CONNECTIONS" "$DURATION" 0
   jcmd "$DROVER_PID" JFR.stop name=bench filename="$OUT/drover-track.jfr" > /dev/null
   "$ROOT/bench/jfr-summary.sh" "$OUT/drover-track.jfr" > "$OUT/drover-track-profile.txt"
@@ -247,21 +251,23 @@ done
 # The live set once the load has stopped: a full GC, then the heap in use.
 jcmd "$DROVER_PID" GC.run > /dev/null
 jcmd "$DROVER_PID" GC.heap_info > "$OUT/heap-after-full-gc.txt"
+jcmd "$DROVER_PID" GC.class_histogram 2>/dev/null | head -25 > "$OUT/heap-histogram.txt" || true  # what the live set is
 LIVE_KB=$(awk '/garbage-first heap|total/ && /used/ { for (i = 1; i <= NF; i++) if ($i == "used") { print $(i+1); exit } }' \
   "$OUT/heap-after-full-gc.txt" | tr -d 'K,')
 
 # --- results -----------------------------------------------------------------------------------------------------
 R_BARE=$(result bare-track); R_TRACK=$(result drover-track); R_BATCH=$(result drover-batch); R_OPEN=$(result "drover-open-$RATE")
 row() {  # row NAME LOAD RESULT GC-SUMMARY NAME-OF-CPU-FILE
-  local r=$3 g=$4 c rate failed heap=n/a
+  local r=$3 g=$4 c rate events failed heap=n/a
   c=$(cat "$OUT/$5.cpu")
   [[ -n $g ]] && heap="$(num heap_after_gc_max_mb "$g") MB"
   rate=$(num req_per_s "$r"); [[ $rate == 0 ]] && rate=$(num achieved_rate "$r")
+  events=$(num events_per_s "$r"); [[ $events == 0 ]] && events=$rate
   failed=$(( $(num failed_status "$r") + $(num socket_errors "$r") + $(num failed "$r") ))
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s / %s |\n' "$1" "$2" "$rate" "$(num events_per_s "$r")" \
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s / %s / %s |\n' "$1" "$2" "$rate" "$events" \
     "$(num p50_ms "$r")" "$(num p99_ms "$r")" "$(num p999_ms "$r")" "$failed" \
     "$heap" \
-    "$(num cpu_server "$c")" "$(num cpu_generator "$c")" "$(num cpu_other "$c")"
+    "$(num cpu_server "$c")" "$(num cpu_generator "$c")" "$(num cpu_irq "$c")" "$(num cpu_other "$c")"
 }
 RATIO=$(awk -v d="$(num req_per_s "$R_TRACK")" -v b="$(num req_per_s "$R_BARE")" 'BEGIN { printf "%.1f", (b > 0 ? 100 * d / b : 0) }')
 BATCH_EPS=$(num events_per_s "$R_BATCH")
@@ -274,7 +280,7 @@ pass() { awk "BEGIN { exit !($1) }" && echo reached || echo "NOT reached"; }
        "$(java -version 2>&1 | head -1); -Xmx$HEAP for both servers; ${DURATION}s per run after ${WARMUP}s warm-up (open loop: ${OPEN_WARMUP}s);" \
        "the load generators share the same cores."
   echo
-  echo "| server | load | req/s | events/s | p50 ms | p99 ms | p99.9 ms | failed | max heap after GC | CPU cores: server / generator / other |"
+  echo "| server | load | req/s | events/s | p50 ms | p99 ms | p99.9 ms | failed | max heap after GC | CPU cores: server / generator / irq / other processes |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
   row "bare Camel route" "POST /v1/track, closed loop, $CONNECTIONS conn" "$R_BARE" "" bare-track
   row "Drover" "POST /v1/track, closed loop, $CONNECTIONS conn" "$R_TRACK" "$GC_TRACK" drover-track
@@ -292,7 +298,9 @@ pass() { awk "BEGIN { exit !($1) }" && echo reached || echo "NOT reached"; }
   done
   echo
   echo "GC (Drover): single events [$GC_TRACK]; batches [$GC_BATCH]; open loop at $RATE/s [${GC_OPEN[$RATE]}]."
-  echo "Drover's heap in use after a full GC once the load stopped: $((${LIVE_KB:-0} / 1024)) MB (jcmd GC.heap_info)."
+  echo "Max heap after GC: the heap in use right after each GC pause of the run (gc log). Young pauses leave old-generation"
+  echo "garbage in place, so this is an upper bound of the live set. The live set itself: Drover's heap in use after a"
+  echo "full GC once the load stopped: $((${LIVE_KB:-0} / 1024)) MB (jcmd GC.heap_info)."
   echo
   echo "Goals:"
   echo "1. single-event throughput, Drover / bare route: $RATIO % (goal >= 50 %): $(pass "$RATIO >= 50")"

@@ -109,8 +109,10 @@ final class IngestHandler implements Handler<RoutingContext> {
         if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
             call.response.writeContinue();
         }
-        Buffer body = Buffer.buffer(Math.min(limit, 16 * 1024));
-        boolean[] overLimit = {parseLong(request.getHeader("Content-Length")) > limit};
+        long declared = parseLong(request.getHeader("Content-Length"));
+        boolean[] overLimit = {declared > limit};
+        // Sized by Content-Length when it is sent: a fixed large buffer per request was most of the garbage.
+        Buffer body = Buffer.buffer(declared > 0 && declared <= limit ? (int) declared : 1024);
         request.handler(chunk -> {
             if (!overLimit[0] && body.length() + chunk.length() > limit) {
                 overLimit[0] = true;
@@ -159,10 +161,12 @@ final class IngestHandler implements Handler<RoutingContext> {
             List<EventBuffer.Record> records = new ArrayList<>(messages.size());
             Set<String> inRequest = new HashSet<>();
             for (MessageNormaliser.Normalised m : messages) {
-                if (!inRequest.add(m.messageId()) || dedupe.contains(source.name(), m.messageId())) {
+                if (m.clientMessageId() && (!inRequest.add(m.messageId()) || dedupe.contains(source.name(), m.messageId()))) {
                     continue;
                 }
-                records.add(new EventBuffer.Record(m.key(), m.messageId(), serialise(m.message())));
+                // Ids Drover generated cannot come back from a client: only the client's are remembered.
+                records.add(new EventBuffer.Record(m.key(), m.clientMessageId() ? m.messageId() : null,
+                        serialise(m.message())));
             }
             int duplicates = messages.size() - records.size();
             if (duplicates > 0) {
@@ -180,7 +184,9 @@ final class IngestHandler implements Handler<RoutingContext> {
                     call.error(503, "buffer_unavailable", "the event buffer cannot take events now; retry later");
                 } else {
                     for (EventBuffer.Record r : records) {
-                        dedupe.remember(source.name(), r.messageId());
+                        if (r.messageId() != null) {
+                            dedupe.remember(source.name(), r.messageId());
+                        }
                     }
                     metrics.events(source.name(), "stored", records.size());
                     call.success();

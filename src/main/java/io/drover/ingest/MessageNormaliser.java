@@ -30,11 +30,16 @@ final class MessageNormaliser {
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     /** What a request says about all its messages. */
-    record RequestFacts(String forcedType, ObjectNode envelope, Instant receivedAt, String ip, String userAgent) {
+    record RequestFacts(String forcedType, ObjectNode envelope, Instant receivedAt, String receivedAtText, String ip,
+                        String userAgent) {
+        RequestFacts(String forcedType, ObjectNode envelope, Instant receivedAt, String ip, String userAgent) {
+            // Formatted once per request: every message of a batch shares it.
+            this(forcedType, envelope, receivedAt, format(receivedAt), ip, userAgent);
+        }
     }
 
-    /** A message ready for the buffer, with its partitioning key. */
-    record Normalised(ObjectNode message, String key, String messageId) {
+    /** A message ready for the buffer, with its partitioning key; clientMessageId: the id came from the client. */
+    record Normalised(ObjectNode message, String key, String messageId, boolean clientMessageId) {
     }
 
     Normalised normalise(ObjectNode m, int index, RequestFacts facts) {
@@ -90,8 +95,9 @@ final class MessageNormaliser {
         text(m, "event", where);
 
         String messageId = id(m, "messageId", where);
+        boolean clientMessageId = messageId != null;
         if (messageId == null) {
-            messageId = UUID.randomUUID().toString();
+            messageId = randomUuid();
             m.put("messageId", messageId);
         }
 
@@ -99,12 +105,12 @@ final class MessageNormaliser {
         merge(facts.envelope(), "integrations", m);
         enrichTimestamps(m, facts, where);
         enrichContext(m, facts);
-        return new Normalised(m, userId != null ? userId : anonymousId, messageId);
+        return new Normalised(m, userId != null ? userId : anonymousId, messageId, clientMessageId);
     }
 
     private void enrichTimestamps(ObjectNode m, RequestFacts facts, String where) {
         Instant receivedAt = facts.receivedAt();
-        m.put("receivedAt", ISO_MILLIS.format(receivedAt));
+        m.put("receivedAt", facts.receivedAtText());
 
         String sentAtText = text(m, "sentAt", where);
         if (sentAtText == null && facts.envelope() != null) {
@@ -119,7 +125,7 @@ final class MessageNormaliser {
             originalText = text(m, "timestamp", where);
         }
         if (originalText == null) {
-            m.put("timestamp", ISO_MILLIS.format(receivedAt));
+            m.put("timestamp", facts.receivedAtText());
             return;
         }
         Instant original = instant(originalText, where, m.has("originalTimestamp") ? "originalTimestamp" : "timestamp");
@@ -226,6 +232,14 @@ final class MessageNormaliser {
                 }
             }
         }
+    }
+
+    /** A version-4 UUID from a fast generator: message ids need uniqueness, not unpredictability. */
+    static String randomUuid() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        long high = (r.nextLong() & ~0xf000L) | 0x4000L;
+        long low = (r.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 
     static String format(Instant instant) {

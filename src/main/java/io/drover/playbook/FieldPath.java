@@ -160,7 +160,7 @@ final class FieldPath {
                 }
                 return values;
             }
-            node = s.isKey() ? (node.isObject() ? node.get(s.key()) : null) : (node.isArray() ? node.get(s.index()) : null);
+            node = step(node, s);
         }
         return node == null || node.isNull() ? null : node;
     }
@@ -186,9 +186,17 @@ final class FieldPath {
                 }
                 return false;
             }
-            node = s.isKey() ? (node.isObject() ? node.get(s.key()) : null) : (node.isArray() ? node.get(s.index()) : null);
+            node = step(node, s);
         }
         return node != null && !node.isNull() && test.test(node);
+    }
+
+    /** The child a name or index segment leads to; {@code null} when there is none. */
+    private static JsonNode step(JsonNode node, Segment s) {
+        if (s.isKey()) {
+            return node.isObject() ? node.get(s.key()) : null;
+        }
+        return node.isArray() ? node.get(s.index()) : null;
     }
 
     /**

@@ -165,18 +165,12 @@ final class Mapping implements Step {
 
     @Override
     public void apply(ObjectNode event, ObjectNode out) {
-        Object read;
-        try {
-            read = source.read(event);
-        } catch (Step.Failure e) {
-            throw new Step.Failure(label + ": " + e.getMessage(), e.getCause());
-        }
-        Object values = finish(gather(read, output.eachCount()), output.eachCount());
-        try {
-            output.write(out, values);
-        } catch (FieldPath.WriteConflict e) {
-            throw new Step.Failure(label + ": " + e.getMessage(), null);
-        }
+        output.write(out, finish(gather(source.read(event), output.eachCount()), output.eachCount()));
+    }
+
+    @Override
+    public String label() {
+        return label;
     }
 
     /** Keeps {@code keep} levels of lists; the levels below them become one flat array of the present values. */
@@ -234,7 +228,7 @@ final class Mapping implements Step {
                 if (fallback != null) {
                     return fallback;
                 }
-                throw new Step.Failure(label + ": " + t.label() + ": " + e.getMessage(), null);
+                throw new Step.Failure(t.label() + ": " + e.getMessage(), null);
             }
             if (value == null) {
                 return fallback;

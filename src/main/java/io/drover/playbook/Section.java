@@ -61,9 +61,14 @@ final class Section {
         return filters.dropReason(event).orElse(null);
     }
 
+    /** @throws Step.Failure naming the step that failed */
     void run(ObjectNode event, ObjectNode out) {
         for (Step step : steps) {
-            step.apply(event, out);
+            try {
+                step.apply(event, out);
+            } catch (Step.Failure | FieldPath.WriteConflict e) {
+                throw new Step.Failure(step.label() + ": " + e.getMessage(), e.getCause());
+            }
         }
     }
 }

@@ -61,13 +61,12 @@ final class Spreading implements Step {
         if (value == null || !value.isContainerNode() || value.isEmpty()) {
             return;
         }
-        ObjectNode target;
-        try {
-            target = output == null ? out : output.objectAt(out);
-        } catch (FieldPath.WriteConflict e) {
-            throw new Step.Failure(label + ": " + e.getMessage(), null);
-        }
-        spread(value, prefix, true, target);
+        spread(value, prefix, true, output == null ? out : output.objectAt(out));
+    }
+
+    @Override
+    public String label() {
+        return label;
     }
 
     private void spread(JsonNode container, String keyPrefix, boolean top, ObjectNode target) {

@@ -86,14 +86,15 @@ final class Timestamp implements Step {
                     instant.getNano() / 1_000));
             case ISO -> TextNode.valueOf(ISO_MILLIS.format(instant));
         };
-        try {
-            output.write(out, formatted);
-        } catch (FieldPath.WriteConflict e) {
-            throw new Step.Failure(label + ": " + e.getMessage(), null);
-        }
+        output.write(out, formatted);
     }
 
-    private Instant parse(JsonNode value) {
+    @Override
+    public String label() {
+        return label;
+    }
+
+    private static Instant parse(JsonNode value) {
         if (value.isTextual()) {
             try {
                 return OffsetDateTime.parse(value.textValue()).toInstant();
@@ -105,6 +106,6 @@ final class Timestamp implements Step {
                 }
             }
         }
-        throw new Step.Failure(label + ": " + FieldPath.describe(value) + " that is not an ISO-8601 date-time", null);
+        throw new Step.Failure(FieldPath.describe(value) + " that is not an ISO-8601 date-time", null);
     }
 }

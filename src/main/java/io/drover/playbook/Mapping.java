@@ -58,8 +58,7 @@ final class Mapping implements Step {
         Map<String, YamlNode> keys = node.object("inputKey", "value", "outputKey", "transforms", "default");
         YamlNode in = exactlyOne(node, keys, "inputKey", "value");
         if (in == keys.get("value")) {
-            JsonNode constant = in.json();
-            return build(node, keys, "value", v -> constant, 0);
+            return constant(node, keys);
         }
         FieldPath path = FieldPath.parse(in.name(), in.where());
         return build(node, keys, path.toString(), path::read, path.eachCount());
@@ -73,7 +72,7 @@ final class Mapping implements Step {
         return build(node, keys, language, new ExpressionSource(language, in, context), 0);
     }
 
-    /** An enrichment's static value: {@code {outputKey, value}}. */
+    /** A constant: a mapping's or an enrichment's {@code value}. */
     static Mapping constant(YamlNode node, Map<String, YamlNode> keys) {
         JsonNode constant = keys.get("value").json();
         return build(node, keys, "value", v -> constant, 0);

@@ -1,7 +1,6 @@
 package io.drover.integration;
 
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,9 +67,7 @@ final class ConsentCheck {
         if (!categories.isObject()) {
             return;
         }
-        Iterator<Map.Entry<String, JsonNode>> fields = categories.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : categories.properties()) {
             Boolean value = bool(field.getValue());
             if (value != null) {
                 (value != isOptOut ? granted : refused).add(field.getKey().toLowerCase(Locale.ROOT));

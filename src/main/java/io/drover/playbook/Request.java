@@ -1,7 +1,6 @@
 package io.drover.playbook;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,9 +72,7 @@ public final class Request {
     }
 
     private static void findBatch(JsonNode node, List<String> path, List<List<String>> found) {
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
             path.add(field.getKey());
             if (field.getValue().isTextual() && field.getValue().textValue().equals(BATCH)) {
                 found.add(new ArrayList<>(path));

@@ -1,7 +1,6 @@
 package io.drover.playbook;
 
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -76,9 +75,7 @@ final class Spreading implements Step {
             }
             return;
         }
-        Iterator<Map.Entry<String, JsonNode>> fields = container.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : container.properties()) {
             if (!(top && exclude.contains(field.getKey()))) {
                 put(field.getValue(), keyPrefix + field.getKey(), target);
             }

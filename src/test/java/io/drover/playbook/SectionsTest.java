@@ -58,6 +58,13 @@ class SectionsTest {
     }
 
     @Test
+    void anEmptySectionMeansGlobalOnly() {
+        String yaml = YAML.replace("eventSpecific:\n", "eventSpecific:\n  \"Signed Up\": {}\n");
+        assertSameJson(transform(yaml, "{\"type\":\"track\",\"event\":\"Signed Up\",\"messageId\":\"m7\"}"),
+                "{\"id\": \"m7\", \"section\": \"global\"}");
+    }
+
+    @Test
     void withoutDefaultOnlyGlobalApplies() {
         String yaml = "global:\n  mappings:\n    - {inputKey: messageId, outputKey: id}\n";
         assertSameJson(transform(yaml, "{\"type\":\"track\",\"event\":\"X\",\"messageId\":\"m5\"}"), "{\"id\": \"m5\"}");

@@ -165,7 +165,7 @@ public final class DroverServer {
                 }
                 bootstrapServers = startBuffer(context, settings, dataDir);
                 sources = Sources.load(context, settings, dataDir);
-                EventBuffer buffer = new EventBuffer(context, settings.integer("drover.kafka.producers", 4));
+                EventBuffer buffer = new EventBuffer(context);
                 context.addService(buffer, true, false);
                 ingest = new IngestService(context, settings, sources, buffer);
                 this.settings = settings;

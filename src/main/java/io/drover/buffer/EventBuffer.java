@@ -40,20 +40,9 @@ public final class EventBuffer extends ServiceSupport {
     private Endpoint endpoint;
     private AsyncProducer producer;
     private volatile long failingUntil;
-    private final int lanes;
-    private final java.util.concurrent.atomic.AtomicInteger nextLane = new java.util.concurrent.atomic.AtomicInteger();
 
-    /** Exchange property naming the producer a request's records go through (routes/buffer.yaml). */
-    public static final String LANE = "droverLane";
-
-    /**
-     * @param lanes how many Kafka producers share the writes: an idempotent producer keeps at most 5 requests in
-     *              flight per broker, which bounds a single producer's throughput when each HTTP request waits for
-     *              its own acknowledgement; requests are spread round-robin.
-     */
-    public EventBuffer(CamelContext context, int lanes) {
+    public EventBuffer(CamelContext context) {
         this.context = context;
-        this.lanes = Math.max(1, lanes);
     }
 
     @Override
@@ -85,7 +74,6 @@ public final class EventBuffer extends ServiceSupport {
         }
         // Headers of the outer message go to every record (camel-kafka's default, computed once per request).
         exchange.getIn().setHeader(SOURCE_HEADER, source);
-        exchange.setProperty(LANE, Math.floorMod(nextLane.getAndIncrement(), lanes));
         exchange.getIn().setBody(messages);
         try {
             producer.process(exchange, doneSync -> {

@@ -1,5 +1,6 @@
 package io.drover.integration;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -10,41 +11,69 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Keeps the events of a batch that this integration takes, by type and event name. (The full selection, with the
- * Segment integrations object, consent and conditions, replaces this step.)
+ * The template's selection step: keeps the events of a batch that this integration takes ({@link Selection}: types,
+ * event names, the Segment integrations object, consent). Its properties come from the template's parameters.
  */
 public class SelectEvents implements Processor {
 
+    private String integration;
     private Set<String> types = Set.of();
     private Set<String> events = Set.of();
+    private List<String> names = List.of();
+    private Set<String> consent = Set.of();
+    private volatile Selection selection;
+
+    public void setIntegration(String integration) {
+        this.integration = integration;
+    }
 
     public void setTypes(String types) {
-        this.types = split(types);
+        this.types = Set.copyOf(split(types));
     }
 
     public void setEvents(String events) {
-        this.events = split(events);
+        this.events = Set.copyOf(split(events));
+    }
+
+    /** The names this integration answers to in a message's integrations object (Segment's, case-sensitive). */
+    public void setNames(String names) {
+        this.names = split(names);
+    }
+
+    /** Consent categories it needs, all of them granted. */
+    public void setConsent(String consent) {
+        this.consent = Set.copyOf(split(consent));
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) {
         List<ObjectNode> batch = exchange.getIn().getBody(List.class);
-        exchange.getIn().setBody(batch.stream().filter(this::selects).collect(Collectors.toList()));
-    }
-
-    boolean selects(ObjectNode event) {
-        String type = event.path("type").asText();
-        if (!types.isEmpty() && !types.contains(type)) {
-            return false;
+        Selection s = selection();
+        List<ObjectNode> selected = new ArrayList<>(batch.size());
+        for (ObjectNode event : batch) {
+            if (s.decide(event).selected()) {
+                selected.add(event);
+            }
         }
-        return events.isEmpty() || !"track".equals(type) || events.contains(event.path("event").asText());
+        exchange.getIn().setBody(selected);
     }
 
-    private static Set<String> split(String list) {
+    private Selection selection() {
+        if (selection == null) {
+            Selection.Builder b = Selection.builder(integration).types(types).eventNames(events).requiredConsent(consent);
+            if (!names.isEmpty()) {
+                b.names(names.get(0), names.subList(1, names.size()).toArray(String[]::new));
+            }
+            selection = b.build();
+        }
+        return selection;
+    }
+
+    private static List<String> split(String list) {
         if (list == null || list.isBlank()) {
-            return Set.of();
+            return List.of();
         }
-        return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toList());
     }
 }

@@ -86,6 +86,23 @@ class WebhookDeliveryTest {
         assertThat(drover.vendor.findAll(postRequestedFor(urlEqualTo("/hook")).withRequestBody(containing(id)))).hasSize(1);
     }
 
+    @Test
+    void theSegmentIntegrationsObjectTurnsTheWebhookOffAndOn() {
+        String off = "off-" + UUID.randomUUID();
+        String on = "on-" + UUID.randomUUID();
+        sendWith(off, "{\"All\":false,\"Google Analytics 4\":true}");
+        sendWith(on, "{\"All\":false,\"Webhooks\":true}");
+        // Events of one user are delivered in order: once the later one arrived, the earlier one never will.
+        awaitRequests(on, 1);
+        assertThat(drover.vendor.findAll(postRequestedFor(urlEqualTo("/hook")).withRequestBody(containing(off)))).isEmpty();
+    }
+
+    private void sendWith(String id, String integrations) {
+        Http.Response r = Http.post(drover.url("/v1/track"), "{\"userId\":\"hook-user\",\"event\":\"Webhook Test\","
+                + "\"messageId\":\"" + id + "\",\"integrations\":" + integrations + "}", "Authorization", Http.basic(WEB_KEY));
+        assertThat(r.status()).isEqualTo(200);
+    }
+
     private TopicReader.Event awaitLetter(TopicReader dlq, String id) {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
                 !dlq.where(e -> id.equals(e.value().at("/event/messageId").asText())).isEmpty());

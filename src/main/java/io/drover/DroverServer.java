@@ -9,6 +9,7 @@ import io.drover.buffer.EmbeddedKafkaBroker;
 import io.drover.buffer.EventBuffer;
 import io.drover.buffer.EventTopic;
 import io.drover.config.Ports;
+import io.drover.console.AdminApi;
 import io.drover.config.Settings;
 import io.drover.config.Sources;
 import io.drover.ingest.HttpServers;
@@ -16,6 +17,7 @@ import io.drover.ingest.IngestService;
 import io.drover.integration.Delivery;
 import io.drover.integration.EventsComponent;
 import io.drover.integration.IntegrationModules;
+import io.drover.integration.ModuleWatcher;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.main.BaseMainSupport;
@@ -131,8 +133,14 @@ public final class DroverServer {
         void loadModules() {
             try {
                 modules.loadAll();
-            } catch (java.io.IOException e) {
-                LOG.error("Cannot read the integrations directory: {}", e.toString());
+                // Watching starts after the first load: from then on, files come and go while Drover runs.
+                modules.context().addService(new ModuleWatcher(modules, modules.dir()), true, true);
+                if (settings.bool("camel.management.enabled", false)) {
+                    new AdminApi(modules, settings.string("drover.admin.token", null))
+                            .mount(modules.context(), settings.integer("drover.admin.port", 8081));
+                }
+            } catch (Exception e) {
+                LOG.error("Cannot read or watch the integrations directory: {}", e.toString());
             }
         }
 

@@ -32,10 +32,20 @@ public final class IntegrationModules {
     private final Path dir;
     private final Map<Path, List<String>> routesByFile = new LinkedHashMap<>();
     private final Map<Path, String> errors = new LinkedHashMap<>();
+    /** The last content of each file that loaded, to fall back on when a change breaks it. */
+    private final Map<Path, String> lastGood = new LinkedHashMap<>();
 
     public IntegrationModules(CamelContext context, Path dir) {
         this.context = context;
         this.dir = dir;
+    }
+
+    public CamelContext context() {
+        return context;
+    }
+
+    public Path dir() {
+        return dir;
     }
 
     /** Loads every module file of the directory. */
@@ -57,10 +67,32 @@ public final class IntegrationModules {
                 && !name.contains(".playbook.");
     }
 
-    /** Loads (or reloads) one file: its old routes are removed first; on error nothing of it runs. */
+    /**
+     * Loads (or reloads) one file. Its old routes are removed first; if the new content fails, the error is reported
+     * and the last content that worked is started again, so a broken edit changes nothing that ran.
+     */
     public synchronized boolean load(Path file) {
-        unload(file);
-        Resource resource = ResourceHelper.fromString("file:" + file.toAbsolutePath(), readQuietly(file));
+        String content = readQuietly(file);
+        String previous = lastGood.get(file);
+        removeRoutes(routesByFile.getOrDefault(file, List.of()));
+        routesByFile.remove(file);
+        String error = start(file, content);
+        if (error == null) {
+            lastGood.put(file, content);
+            errors.remove(file);
+            return true;
+        }
+        errors.put(file, error);
+        LOG.error("Integration module {} not started: {}", file.getFileName(), error);
+        if (previous != null && start(file, previous) == null) {
+            LOG.warn("Integration module {}: kept running its previous version", file.getFileName());
+        }
+        return false;
+    }
+
+    /** Starts the routes of one content; null when it worked, else the reason (and nothing of it runs). */
+    private String start(Path file, String content) {
+        Resource resource = ResourceHelper.fromString("file:" + file.toAbsolutePath(), content);
         List<String> before = routeIds();
         try {
             Collection<RoutesBuilder> builders = PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource);
@@ -71,18 +103,14 @@ public final class IntegrationModules {
             List<String> added = new ArrayList<>(routeIds());
             added.removeAll(before);
             routesByFile.put(file, added);
-            errors.remove(file);
             LOG.info("Integration module {} started: routes {}", file.getFileName(), added);
-            return true;
+            return null;
         } catch (Exception e) {
             // Whatever part of it started is removed: a module runs whole or not at all.
             List<String> partial = new ArrayList<>(routeIds());
             partial.removeAll(before);
             removeRoutes(partial);
-            String reason = rootMessage(e);
-            errors.put(file, reason);
-            LOG.error("Integration module {} not started: {}", file.getFileName(), reason);
-            return false;
+            return rootMessage(e);
         }
     }
 
@@ -93,6 +121,7 @@ public final class IntegrationModules {
             LOG.info("Integration module {} stopped: routes {}", file.getFileName(), ids);
         }
         errors.remove(file);
+        lastGood.remove(file);
     }
 
     /** Files that failed to load, with the reason. */

@@ -93,6 +93,11 @@ public final class TestDrover {
         return new TestDrover(server, topic, dataDir, external, vendor);
     }
 
+    /** The integrations directory this Drover watches (a copy of the shipped webhook module is in it). */
+    public Path integrationsDir() {
+        return dataDir.resolve("integrations");
+    }
+
     public String url(String path) {
         return "http://127.0.0.1:" + server.httpPort() + path;
     }

@@ -1,0 +1,128 @@
+package io.drover.integration;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+
+import io.drover.testing.Http;
+import io.drover.testing.TestDrover;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.drover.testing.TestDrover.WEB_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Modules come and go while Drover runs: a file dropped in starts its integration, an edit replaces it, a broken file
+ * or a broken edit is reported and changes nothing that runs, a deleted file stops it. The shipped webhook module
+ * keeps delivering throughout.
+ */
+class ModuleWatcherTest {
+
+    private final TestDrover drover = TestDrover.shared();
+    private final Path echo = drover.integrationsDir().resolve("echo.yaml");
+    private final Path broken = drover.integrationsDir().resolve("broken.yaml");
+
+    @AfterEach
+    void removeFiles() throws IOException {
+        Files.deleteIfExists(echo);
+        Files.deleteIfExists(broken);
+    }
+
+    @Test
+    void aModuleIsAddedChangedAndRemovedLiveWhileTheOthersRunOn() throws Exception {
+        drover.vendor.stubFor(post(urlEqualTo("/echo")).willReturn(ok()));
+        drover.vendor.stubFor(post(urlEqualTo("/echo2")).willReturn(ok()));
+
+        // Added: events flow to the new vendor within seconds (it starts at the end of the topic).
+        Files.writeString(echo, module("/echo"));
+        awaitDelivered("/echo");
+
+        // Changed: the new endpoint applies.
+        Files.writeString(echo, module("/echo2"));
+        awaitDelivered("/echo2");
+
+        // A broken edit: reported, and the version that ran keeps running.
+        Files.writeString(echo, "- templatedRoute:\n    routeTemplateRef: no-such-template\n    routeId: echo\n");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> admin().contains("echo.yaml")
+                && admin().contains("no-such-template"));
+        awaitDelivered("/echo2");
+
+        // Removed: no more calls.
+        Files.delete(echo);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !admin().contains("echo.yaml"));
+        String after = send();
+        awaitWebhook(after);
+        Thread.sleep(1500);
+        assertThat(drover.vendor.findAll(postRequestedFor(urlEqualTo("/echo2")).withRequestBody(containing(after)))).isEmpty();
+    }
+
+    @Test
+    void aBrokenFileIsReportedWithItsReasonAndTheOthersAreUnaffected() throws Exception {
+        Files.writeString(broken, "- templatedRoute:\n    routeTemplateRef: drover-integration\n    routeId: broken\n"
+                + "    parameters:\n      - name: name\n        value: broken\n      - name: endpoint\n"
+                + "        value: \"{{broken.url}}\"\n    beans:\n      - name: request\n"
+                + "        type: \"#class:io.drover.vendor.WebhookRequest\"\n");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> admin().contains("broken.yaml"));
+        assertThat(admin()).contains("broken.url");
+        // The shipped webhook still delivers.
+        awaitWebhook(send());
+        assertThat(drover.server.integrations().modules().keySet().stream().map(p -> p.getFileName().toString()))
+                .contains("webhook.yaml").doesNotContain("broken.yaml");
+    }
+
+    private String module(String path) {
+        return """
+                - templatedRoute:
+                    routeTemplateRef: drover-integration
+                    routeId: echo
+                    parameters:
+                      - name: name
+                        value: echo
+                      - name: endpoint
+                        value: "http://127.0.0.1:%d%s"
+                      - name: types
+                        value: track
+                      - name: lingerMs
+                        value: "200"
+                    beans:
+                      - name: request
+                        type: "#class:io.drover.vendor.WebhookRequest"
+                        properties:
+                          secret: echo-secret
+                """.formatted(drover.vendor.port(), path);
+    }
+
+    /** Sends events until one reaches the path (a new consumer joins at the end of the topic, a moment after it starts). */
+    private void awaitDelivered(String path) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            String id = send();
+            Thread.sleep(300);
+            return !drover.vendor.findAll(postRequestedFor(urlEqualTo(path)).withRequestBody(containing(id))).isEmpty();
+        });
+    }
+
+    private void awaitWebhook(String id) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                !drover.vendor.findAll(postRequestedFor(urlEqualTo("/hook")).withRequestBody(containing(id))).isEmpty());
+    }
+
+    private String send() {
+        String id = "watch-" + UUID.randomUUID();
+        assertThat(Http.post(drover.url("/v1/track"), "{\"userId\":\"watch-user\",\"event\":\"E\",\"messageId\":\"" + id + "\"}",
+                "Authorization", Http.basic(WEB_KEY)).status()).isEqualTo(200);
+        return id;
+    }
+
+    private String admin() {
+        return Http.send("GET", drover.adminUrl("/admin/integrations"), null).body();
+    }
+}

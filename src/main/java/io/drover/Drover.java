@@ -1,6 +1,9 @@
 package io.drover;
 
+import java.util.List;
 import java.util.Map;
+
+import io.drover.cli.PlaybookTest;
 
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +25,7 @@ public final class Drover {
                     System.exit(1);
                 }
             }
+            case "playbook-test" -> System.exit(PlaybookTest.run(List.of(args).subList(1, args.length), System.out, System.err));
             case "help", "--help", "-h" -> usage(0);
             default -> {
                 System.err.println("Unknown command: " + command);
@@ -36,6 +40,8 @@ public final class Drover {
 
                 Commands:
                   run      run Drover (the default): the ingestion API, the event buffer and the integrations
+                  playbook-test <playbook or module file> <events.json>
+                           print what a playbook makes of each event, and the vendor request(s)
 
                 Settings come from application.properties, -Ddrover.x.y=... or DROVER_X_Y=... (see README.md).""");
         System.exit(status);

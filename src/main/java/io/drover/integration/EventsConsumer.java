@@ -50,6 +50,8 @@ public class EventsConsumer extends DefaultConsumer {
     /** Exchange properties the route and the dead-letter writer read. */
     public static final String ATTEMPT = "drover.attempt";
     public static final String RECORDS = "drover.records";
+    /** Events the request step could not transform ({@code Map<ObjectNode, String>}: event to reason). */
+    public static final String REJECTED = "drover.rejected";
 
     private static final Logger LOG = LoggerFactory.getLogger(EventsConsumer.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -177,9 +179,16 @@ public class EventsConsumer extends DefaultConsumer {
             }
             Exception failure = exchange.getException();
             ObjectNode request = exchange.getProperty(DeadLetters.REQUEST, ObjectNode.class);
+            Map<ObjectNode, String> rejected = exchange.getProperty(REJECTED, Map.class);
             releaseExchange(exchange, false);
             if (failure == null) {
-                commit(batch);
+                // Events the transformation could not handle are not lost: they become dead letters, then commit.
+                if (rejected == null || rejected.isEmpty() || deadLetterRejected(records, rejected)) {
+                    commit(batch);
+                } else {
+                    seekBack(batch);
+                    waitPolling(retry.initialDelay().toMillis(), partitions);
+                }
                 return;
             }
             long now = System.currentTimeMillis();
@@ -233,6 +242,19 @@ public class EventsConsumer extends DefaultConsumer {
                     endpoint.getIntegration(), e.toString());
             return false;
         }
+    }
+
+    private boolean deadLetterRejected(List<EventRecord> records, Map<ObjectNode, String> rejected) {
+        boolean written = true;
+        for (EventRecord r : records) {
+            String reason = rejected.get(r.event());
+            if (reason != null) {
+                LOG.warn("Integration {}: event at {}-{} cannot be transformed ({}); to the dead-letter topic",
+                        endpoint.getIntegration(), r.partition(), r.offset(), reason);
+                written &= deadLetter(List.of(r), new IllegalArgumentException(reason), 1, System.currentTimeMillis(), null);
+            }
+        }
+        return written;
     }
 
     /**

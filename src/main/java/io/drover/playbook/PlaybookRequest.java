@@ -1,0 +1,99 @@
+package io.drover.playbook;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * A module's {@code request} bean for playbook integrations: applies the playbook to each selected event, wraps the
+ * results in the playbook's envelope and sets its headers (placeholders such as {@code {{env:TOKEN}}} resolved once).
+ * Events a filter drops are left out; events the playbook cannot transform are handed to the consumer as rejected,
+ * which dead-letters them with the reason once the rest is delivered. The URL and method are the module's.
+ */
+public class PlaybookRequest implements Processor, CamelContextAware {
+
+    /** Exchange property: events the playbook could not transform, with why ({@code Map<ObjectNode, String>}). */
+    public static final String REJECTED = io.drover.integration.EventsConsumer.REJECTED;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private String playbook;
+    private CamelContext context;
+    private volatile Compiled compiled;
+
+    private record Compiled(Playbook playbook, Map<String, String> headers) {
+    }
+
+    /** The playbook file, e.g. {@code {{drover.integrations-dir}}/acme.playbook.yaml}. */
+    public void setPlaybook(String playbook) {
+        this.playbook = playbook;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return context;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void process(Exchange exchange) throws Exception {
+        Compiled c = compiled();
+        List<ObjectNode> events = exchange.getIn().getBody(List.class);
+        List<ObjectNode> outputs = new ArrayList<>(events.size());
+        Map<ObjectNode, String> rejected = new java.util.IdentityHashMap<>();
+        for (ObjectNode event : events) {
+            Result r = c.playbook().apply(event);
+            switch (r.outcome()) {
+                case TRANSFORMED -> outputs.add(r.output());
+                case FAILED -> rejected.put(event, r.reason());
+                case DROPPED -> {
+                    // a playbook filter said no: not for this vendor
+                }
+            }
+        }
+        if (!rejected.isEmpty()) {
+            exchange.setProperty(REJECTED, rejected);
+        }
+        if (outputs.isEmpty()) {
+            exchange.getIn().setBody(null);
+            return;
+        }
+        Object body = c.playbook().request().map(req -> (Object) req.wrap(outputs))
+                .orElse(outputs.size() == 1 ? outputs.get(0) : outputs);
+        c.headers().forEach((k, v) -> exchange.getIn().setHeader(k, v));
+        exchange.getIn().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getIn().setBody(MAPPER.writeValueAsString(body));
+    }
+
+    private Compiled compiled() {
+        Compiled c = compiled;
+        if (c == null) {
+            synchronized (this) {
+                if (compiled == null) {
+                    Path file = Path.of(playbook);
+                    String name = file.getFileName().toString().replaceFirst("\\.playbook\\.ya?ml$", "");
+                    Playbook p = Playbook.compile(name, file, context);
+                    Map<String, String> headers = new LinkedHashMap<>();
+                    p.request().ifPresent(req -> req.headers().forEach((k, v) ->
+                            headers.put(k, context.resolvePropertyPlaceholders(v))));
+                    compiled = new Compiled(p, Map.copyOf(headers));
+                }
+                c = compiled;
+            }
+        }
+        return c;
+    }
+}

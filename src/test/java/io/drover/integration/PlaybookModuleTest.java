@@ -1,0 +1,142 @@
+package io.drover.integration;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.drover.testing.Http;
+import io.drover.testing.TestDrover;
+import io.drover.testing.TopicReader;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.drover.testing.TestDrover.WEB_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A playbook module dropped in while Drover runs: each event is transformed by the playbook, filtered events are
+ * left out, an event the playbook cannot transform becomes a dead letter with the reason, and the rest is delivered
+ * in the playbook's envelope with its headers.
+ */
+class PlaybookModuleTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final TestDrover drover = TestDrover.shared();
+    private final Path module = drover.integrationsDir().resolve("mini.yaml");
+    private final Path playbook = drover.integrationsDir().resolve("mini.playbook.yaml");
+
+    @AfterEach
+    void remove() throws Exception {
+        Files.deleteIfExists(module);
+        Files.deleteIfExists(playbook);
+    }
+
+    @Test
+    void eventsAreTransformedFilteredAndRejectedAsThePlaybookSays() throws Exception {
+        drover.vendor.stubFor(post(urlEqualTo("/mini")).willReturn(ok()));
+        Files.writeString(playbook, """
+                global:
+                  filters:
+                    - name: tests
+                      deny: {path: properties.test, equals: true}
+                  mappings:
+                    - {inputKey: messageId, outputKey: id}
+                    - {inputKey: event, outputKey: name, transforms: [lowercase]}
+                    - {inputKey: properties.email, outputKey: em, transforms: [trim, lowercase, sha256]}
+                    - {inputKey: properties.count, outputKey: count, transforms: [toInteger]}
+                request:
+                  endpoint: "http://127.0.0.1/mini"
+                  headers: {X-Api-Key: "k-123"}
+                  envelope: {events: "$batch"}
+                  batchSize: 10
+                """);
+        Files.writeString(module, """
+                - templatedRoute:
+                    routeTemplateRef: drover-integration
+                    routeId: mini
+                    parameters:
+                      - name: name
+                        value: mini
+                      - name: endpoint
+                        value: "http://127.0.0.1:%d/mini"
+                      - name: types
+                        value: track
+                      - name: batchSize
+                        value: "10"
+                      - name: lingerMs
+                        value: "200"
+                    beans:
+                      - name: request
+                        type: "#class:io.drover.playbook.PlaybookRequest"
+                        properties:
+                          playbook: "{{drover.integrations-dir}}/mini.playbook.yaml"
+                """.formatted(drover.vendor.port()));
+        // The new consumer joins at the end of the topic: wait until it delivers.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            String probe = send(List.of("{\"type\":\"track\",\"userId\":\"pb\",\"event\":\"Probe\",\"messageId\":\"%s\"}"));
+            Thread.sleep(300);
+            return !requestsWith(probe).isEmpty();
+        });
+
+        String ok = "pb-ok-" + UUID.randomUUID();
+        String test = "pb-test-" + UUID.randomUUID();
+        String bad = "pb-bad-" + UUID.randomUUID();
+        Http.Response r = Http.post(drover.url("/v1/batch"), "{\"batch\":["
+                + "{\"type\":\"track\",\"userId\":\"pb\",\"event\":\"Order Completed\",\"messageId\":\"" + ok
+                + "\",\"properties\":{\"email\":\" Ann@Example.com \",\"count\":\"3\"}},"
+                + "{\"type\":\"track\",\"userId\":\"pb\",\"event\":\"E\",\"messageId\":\"" + test + "\",\"properties\":{\"test\":true}},"
+                + "{\"type\":\"track\",\"userId\":\"pb\",\"event\":\"E\",\"messageId\":\"" + bad + "\",\"properties\":{\"count\":\"abc\"}}]}",
+                "Authorization", Http.basic(WEB_KEY));
+        assertThat(r.status()).isEqualTo(200);
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !requestsWith(ok).isEmpty());
+        LoggedRequest request = requestsWith(ok).get(0);
+        assertThat(request.getHeader("X-Api-Key")).isEqualTo("k-123");
+        JsonNode events = MAPPER.readTree(request.getBodyAsString()).get("events");
+        JsonNode delivered = null;
+        for (JsonNode e : events) {
+            if (ok.equals(e.path("id").asText())) {
+                delivered = e;
+            }
+        }
+        assertThat(delivered).isEqualTo(MAPPER.readTree("{\"id\":\"" + ok + "\",\"name\":\"order completed\",\"em\":\""
+                + sha256("ann@example.com") + "\",\"count\":3}"));
+        try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.mini")) {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                    !dlq.where(e -> bad.equals(e.value().at("/event/messageId").asText())).isEmpty());
+            TopicReader.Event letter = dlq.where(e -> bad.equals(e.value().at("/event/messageId").asText())).get(0);
+            assertThat(letter.value().get("reason").asText()).contains("toInteger");
+        }
+        assertThat(requestsWith(test)).isEmpty();
+        assertThat(requestsWith(bad)).isEmpty();
+    }
+
+    private List<LoggedRequest> requestsWith(String id) {
+        return drover.vendor.findAll(postRequestedFor(urlEqualTo("/mini")).withRequestBody(containing(id)));
+    }
+
+    private String send(List<String> items) {
+        String id = "pb-probe-" + UUID.randomUUID();
+        String batch = "{\"batch\":[" + String.join(",", items.stream().map(i -> i.formatted(id)).toList()) + "]}";
+        assertThat(Http.post(drover.url("/v1/batch"), batch, "Authorization", Http.basic(WEB_KEY)).status()).isEqualTo(200);
+        return id;
+    }
+
+    private static String sha256(String s) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+}

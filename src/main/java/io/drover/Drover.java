@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.drover.cli.PlaybookTest;
+import io.drover.cli.ReplayCommand;
 
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ public final class Drover {
                 }
             }
             case "playbook-test" -> System.exit(PlaybookTest.run(List.of(args).subList(1, args.length), System.out, System.err));
+            case "replay" -> System.exit(ReplayCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
             case "help", "--help", "-h" -> usage(0);
             default -> {
                 System.err.println("Unknown command: " + command);
@@ -40,6 +42,8 @@ public final class Drover {
 
                 Commands:
                   run      run Drover (the default): the ingestion API, the event buffer and the integrations
+                  replay <integration> [--since <ISO-8601 time>] [--bootstrap-servers host:port]
+                           send the integration's dead letters back through it
                   playbook-test <playbook or module file> <events.json>
                            print what a playbook makes of each event, and the vendor request(s)
 

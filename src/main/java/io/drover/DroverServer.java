@@ -136,7 +136,7 @@ public final class DroverServer {
                 // Watching starts after the first load: from then on, files come and go while Drover runs.
                 modules.context().addService(new ModuleWatcher(modules, modules.dir()), true, true);
                 if (settings.bool("camel.management.enabled", false)) {
-                    new AdminApi(modules, settings.string("drover.admin.token", null))
+                    new AdminApi(modules, settings.string("drover.admin.token", null), bootstrapServers)
                             .mount(modules.context(), settings.integer("drover.admin.port", 8081));
                 }
             } catch (Exception e) {

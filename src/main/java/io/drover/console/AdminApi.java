@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.integration.IntegrationModules;
+import io.drover.integration.Replay;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -13,6 +14,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 /**
  * Drover's admin HTTP API on the admin port, beside Camel's health and metrics: {@code GET /admin/integrations} lists
  * the modules of the integrations directory, their routes, and the files that failed with the reason. With
+ * {@code POST /admin/integrations/<name>/replay} sends its dead letters back through it. With
  * {@code drover.admin.token} set it needs {@code Authorization: Bearer <token>}; without, it answers loopback only.
  */
 public final class AdminApi {
@@ -21,10 +23,12 @@ public final class AdminApi {
 
     private final IntegrationModules modules;
     private final String token;
+    private final String bootstrapServers;
 
-    public AdminApi(IntegrationModules modules, String token) {
+    public AdminApi(IntegrationModules modules, String token, String bootstrapServers) {
         this.modules = modules;
         this.token = token == null || token.isBlank() ? null : token;
+        this.bootstrapServers = bootstrapServers;
     }
 
     public void mount(CamelContext context, int adminPort) {
@@ -34,12 +38,38 @@ public final class AdminApi {
             throw new IllegalStateException("The admin server is not running on port " + adminPort);
         }
         router.get("/admin/integrations").handler(this::integrations);
+        router.post("/admin/integrations/:name/replay").handler(this::replay);
+    }
+
+    /** {@code POST /admin/integrations/<name>/replay[?since=<ISO-8601 time>]}: dead letters back through it. */
+    private void replay(RoutingContext ctx) {
+        if (!allowed(ctx)) {
+            unauthorized(ctx);
+            return;
+        }
+        String name = ctx.pathParam("name");
+        String since = ctx.request().getParam("since");
+        ctx.vertx().<Integer>executeBlocking(() -> Replay.run(bootstrapServers, name,
+                since == null ? null : java.time.Instant.parse(since)), false).onComplete(result -> {
+                    if (result.succeeded()) {
+                        ctx.response().putHeader("Content-Type", "application/json")
+                                .end("{\"success\":true,\"replayed\":" + result.result() + "}");
+                    } else {
+                        ObjectNode error = MAPPER.createObjectNode().put("success", false).put("code", "replay_failed")
+                                .put("message", String.valueOf(result.cause().getMessage()));
+                        ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json").end(error.toString());
+                    }
+                });
+    }
+
+    private static void unauthorized(RoutingContext ctx) {
+        ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
+                .end("{\"success\":false,\"code\":\"unauthorized\",\"message\":\"admin token required\"}");
     }
 
     private void integrations(RoutingContext ctx) {
         if (!allowed(ctx)) {
-            ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
-                    .end("{\"success\":false,\"code\":\"unauthorized\",\"message\":\"admin token required\"}");
+            unauthorized(ctx);
             return;
         }
         ObjectNode body = MAPPER.createObjectNode();

@@ -78,9 +78,12 @@ public class EventsConsumer extends DefaultConsumer {
         EventsComponent component = endpoint.getComponent();
         EventTopic.ensure(component.getBootstrapServers(), DeadLetters.topic(endpoint.getIntegration()), 1,
                 java.util.Optional.ofNullable(component.getReplicationFactor()));
+        EventTopic.ensure(component.getBootstrapServers(), Replay.topic(endpoint.getIntegration()), 1,
+                java.util.Optional.ofNullable(component.getReplicationFactor()));
         template = getEndpoint().getCamelContext().createProducerTemplate();
         kafka = new KafkaConsumer<>(consumerProperties());
-        kafka.subscribe(List.of(endpoint.getComponent().getTopic()), new Rebalance());
+        // Its replay topic too: dead letters sent back go through the same selection, delivery and retries.
+        kafka.subscribe(List.of(endpoint.getComponent().getTopic(), Replay.topic(endpoint.getIntegration())), new Rebalance());
         running = true;
         thread = new Thread(this::run, "drover-integration-" + endpoint.getIntegration());
         thread.start();
@@ -371,7 +374,16 @@ public class EventsConsumer extends DefaultConsumer {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            // Positions come from the group's committed offsets (or startFrom for a new integration).
+            // Positions come from the group's committed offsets (or startFrom for a new integration), except that a
+            // replay partition this group never read starts at its beginning: replays are made to be read.
+            String replay = Replay.topic(endpoint.getIntegration());
+            Set<TopicPartition> replays = new HashSet<>();
+            partitions.stream().filter(tp -> tp.topic().equals(replay)).forEach(replays::add);
+            if (!replays.isEmpty()) {
+                Map<TopicPartition, OffsetAndMetadata> committed = kafka.committed(replays);
+                replays.stream().filter(tp -> committed.get(tp) == null)
+                        .forEach(tp -> kafka.seekToBeginning(List.of(tp)));
+            }
         }
     }
 }

@@ -50,6 +50,10 @@ public class EventsConsumer extends DefaultConsumer {
     /** Exchange properties the route and the dead-letter writer read. */
     public static final String ATTEMPT = "drover.attempt";
     public static final String RECORDS = "drover.records";
+    /** The integration's {@link IntegrationMetrics}, for the selection step. */
+    public static final String METRICS = "drover.metrics";
+    /** How many selected events the route sent to the vendor. */
+    public static final String SENT = "drover.sent";
     /** Events the request step could not transform ({@code Map<ObjectNode, String>}: event to reason). */
     public static final String REJECTED = "drover.rejected";
 
@@ -65,6 +69,7 @@ public class EventsConsumer extends DefaultConsumer {
     private KafkaConsumer<String, byte[]> kafka;
     private long nextRequestAt;
     private org.apache.camel.ProducerTemplate template;
+    private IntegrationMetrics metrics;
 
     public EventsConsumer(EventsEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -81,6 +86,7 @@ public class EventsConsumer extends DefaultConsumer {
         EventTopic.ensure(component.getBootstrapServers(), Replay.topic(endpoint.getIntegration()), 1,
                 java.util.Optional.ofNullable(component.getReplicationFactor()));
         template = getEndpoint().getCamelContext().createProducerTemplate();
+        metrics = new IntegrationMetrics(getEndpoint().getCamelContext(), endpoint.getIntegration());
         kafka = new KafkaConsumer<>(consumerProperties());
         // Its replay topic too: dead letters sent back go through the same selection, delivery and retries.
         kafka.subscribe(List.of(endpoint.getComponent().getTopic(), Replay.topic(endpoint.getIntegration())), new Rebalance());
@@ -168,12 +174,14 @@ public class EventsConsumer extends DefaultConsumer {
         List<EventRecord> records = parse(batch);
         Set<TopicPartition> partitions = partitionsOf(batch);
         revoked.clear();
+        metrics.received(records.size());
         long firstAttempt = System.currentTimeMillis();
         for (int attempt = 1; running; attempt++) {
             throttle();
             Exchange exchange = createExchange(false);
             exchange.setProperty(ATTEMPT, attempt);
             exchange.setProperty(RECORDS, records);
+            exchange.setProperty(METRICS, metrics);
             exchange.getIn().setBody(events(records));
             try {
                 getProcessor().process(exchange);
@@ -183,8 +191,10 @@ public class EventsConsumer extends DefaultConsumer {
             Exception failure = exchange.getException();
             ObjectNode request = exchange.getProperty(DeadLetters.REQUEST, ObjectNode.class);
             Map<ObjectNode, String> rejected = exchange.getProperty(REJECTED, Map.class);
+            int sent = exchange.getProperty(SENT, 0, Integer.class);
             releaseExchange(exchange, false);
             if (failure == null) {
+                metrics.delivered(sent, firstAttempt);
                 // Events the transformation could not handle are not lost: they become dead letters, then commit.
                 if (rejected == null || rejected.isEmpty() || deadLetterRejected(records, rejected)) {
                     commit(batch);
@@ -199,6 +209,7 @@ public class EventsConsumer extends DefaultConsumer {
                 long delay = retry.delayMillis(attempt, failure instanceof DeliveryException d ? d.retryAfterMillis() : -1);
                 LOG.warn("Integration {}: attempt {} failed ({}); retrying in {} ms", endpoint.getIntegration(), attempt,
                         describe(failure), delay);
+                metrics.retried();
                 if (!waitPolling(delay, partitions)) {
                     return;
                 }
@@ -239,6 +250,7 @@ public class EventsConsumer extends DefaultConsumer {
             if (result.getException() != null) {
                 throw result.getException();
             }
+            metrics.deadLettered(records.size());
             return true;
         } catch (Exception e) {
             LOG.error("Integration {}: cannot write dead letters ({}); the batch will be read again",

@@ -50,12 +50,17 @@ public class SelectEvents implements Processor {
     public void process(Exchange exchange) {
         List<ObjectNode> batch = exchange.getIn().getBody(List.class);
         Selection s = selection();
+        IntegrationMetrics metrics = exchange.getProperty(EventsConsumer.METRICS, IntegrationMetrics.class);
         List<ObjectNode> selected = new ArrayList<>(batch.size());
         for (ObjectNode event : batch) {
-            if (s.decide(event).selected()) {
+            Decision d = s.decide(event);
+            if (d.selected()) {
                 selected.add(event);
+            } else if (metrics != null) {
+                metrics.filtered(d.reason().code());
             }
         }
+        exchange.setProperty(EventsConsumer.SENT, selected.size());
         exchange.getIn().setBody(selected);
     }
 

@@ -95,6 +95,12 @@ class WebhookDeliveryTest {
         // Events of one user are delivered in order: once the later one arrived, the earlier one never will.
         awaitRequests(on, 1);
         assertThat(drover.vendor.findAll(postRequestedFor(urlEqualTo("/hook")).withRequestBody(containing(off)))).isEmpty();
+        // Counted, with the reason.
+        String metrics = Http.send("GET", drover.adminUrl("/observe/metrics"), null).body();
+        assertThat(metrics)
+                .containsPattern("drover_integration_filtered_total\\{integration=\"webhook\",reason=\"integrations_object\"\\} [1-9]")
+                .containsPattern("drover_integration_delivered_total\\{integration=\"webhook\"\\} [1-9]")
+                .containsPattern("drover_integration_received_total\\{integration=\"webhook\"\\} [1-9]");
     }
 
     private void sendWith(String id, String integrations) {

@@ -1,0 +1,64 @@
+package io.drover.integration;
+
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.CamelContextHelper;
+
+/**
+ * Per-integration counters in Camel's metrics registry (Prometheus on the admin port): events read, delivered,
+ * filtered out, dead-lettered, attempts retried, and how long a batch took from its first attempt to its end.
+ */
+final class IntegrationMetrics {
+
+    private final MeterRegistry registry;
+    private final String integration;
+    private final Counter received;
+    private final Counter delivered;
+    private final Counter deadLettered;
+    private final Counter retried;
+    private final Timer delivery;
+
+    IntegrationMetrics(CamelContext context, String integration) {
+        MeterRegistry found = CamelContextHelper.findSingleByType(context, MeterRegistry.class);
+        this.registry = found != null ? found : new SimpleMeterRegistry();
+        this.integration = integration;
+        this.received = counter("drover.integration.received", "Events read from the topic");
+        this.delivered = counter("drover.integration.delivered", "Events delivered to the vendor");
+        this.deadLettered = counter("drover.integration.dead.lettered", "Events written to the dead-letter topic");
+        this.retried = counter("drover.integration.retries", "Vendor calls retried");
+        this.delivery = Timer.builder("drover.integration.delivery").description("From a batch's first attempt to its end")
+                .tag("integration", integration).register(registry);
+    }
+
+    private Counter counter(String name, String description) {
+        return Counter.builder(name).description(description).tag("integration", integration).register(registry);
+    }
+
+    void received(int n) {
+        received.increment(n);
+    }
+
+    void delivered(int n, long startedMillis) {
+        delivered.increment(n);
+        delivery.record(System.currentTimeMillis() - startedMillis, TimeUnit.MILLISECONDS);
+    }
+
+    void deadLettered(int n) {
+        deadLettered.increment(n);
+    }
+
+    void retried() {
+        retried.increment();
+    }
+
+    /** Events this integration does not take, by reason (type, event_name, integrations_object, consent, filter). */
+    void filtered(String reason) {
+        Counter.builder("drover.integration.filtered").description("Events not selected, by reason")
+                .tag("integration", integration).tag("reason", reason).register(registry).increment();
+    }
+}

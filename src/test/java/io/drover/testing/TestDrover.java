@@ -88,6 +88,8 @@ public final class TestDrover {
         settings.put("drover.delivery.allow-private-targets", "true");
         settings.put("webhook.url", "http://127.0.0.1:" + vendor.port() + "/hook");
         settings.put("webhook.secret", WEBHOOK_SECRET);
+        // A vendor that does not answer within 3 s counts as timed out (30 s in production).
+        settings.put("camel.component.http.response-timeout", "3000");
         DroverServer server = new DroverServer(settings).start();
         TopicReader topic = new TopicReader(server.bootstrapServers(), TOPIC);
         return new TestDrover(server, topic, dataDir, external, vendor);

@@ -83,7 +83,11 @@ public final class IntegrationModules {
             return true;
         }
         errors.put(file, error);
-        LOG.error("Integration module {} not started: {}", file.getFileName(), error);
+        if (error.startsWith("missing setting")) {
+            LOG.warn("Integration module {} not started: {}; nothing is sent to it until it is set", file.getFileName(), error);
+        } else {
+            LOG.error("Integration module {} not started: {}", file.getFileName(), error);
+        }
         if (previous != null && start(file, previous) == null) {
             LOG.warn("Integration module {}: kept running its previous version", file.getFileName());
         }
@@ -156,15 +160,23 @@ public final class IntegrationModules {
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    private static final java.util.regex.Pattern MISSING =
+            java.util.regex.Pattern.compile("Property with key \\[(?:env:)?([^\\]]+)\\] not found");
+
+    /** The deepest cause's message, which names the actual problem; a missing setting is said plainly. */
+    static String rootMessage(Throwable e) {
         Throwable t = e;
-        StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
-            if (t.getMessage() != null && !message.toString().contains(t.getMessage())) {
-                message.append(": ").append(t.getMessage());
-            }
         }
-        return message.toString();
+        String message = t.getMessage() != null ? t.getMessage() : String.valueOf(e.getMessage());
+        java.util.regex.Matcher m = MISSING.matcher(message);
+        if (m.find()) {
+            String key = m.group(1);
+            return "missing setting " + key + " (environment variable "
+                    + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_') + ")";
+        }
+        return message;
     }
+
 }

@@ -72,7 +72,7 @@ class ModuleWatcherTest {
                 + "        value: \"{{broken.url}}\"\n    beans:\n      - name: request\n"
                 + "        type: \"#class:io.drover.vendor.WebhookRequest\"\n");
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> admin().contains("broken.yaml"));
-        assertThat(admin()).contains("broken.url");
+        assertThat(admin()).contains("missing setting broken.url (environment variable BROKEN_URL)");
         // The shipped webhook still delivers.
         awaitWebhook(send());
         assertThat(drover.server.integrations().modules().keySet().stream().map(p -> p.getFileName().toString()))

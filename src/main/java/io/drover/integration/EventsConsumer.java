@@ -384,18 +384,30 @@ public class EventsConsumer extends DefaultConsumer {
             pending.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
         }
 
+        /**
+         * A partition this group has never committed for starts at startFrom (latest, or earliest), and that start is
+         * committed at once: otherwise a restart before the first delivery would start again at the then-latest
+         * offset and skip every event accepted meanwhile. A replay partition never read starts at its beginning.
+         */
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            // Positions come from the group's committed offsets (or startFrom for a new integration), except that a
-            // replay partition this group never read starts at its beginning: replays are made to be read.
-            String replay = Replay.topic(endpoint.getIntegration());
-            Set<TopicPartition> replays = new HashSet<>();
-            partitions.stream().filter(tp -> tp.topic().equals(replay)).forEach(replays::add);
-            if (!replays.isEmpty()) {
-                Map<TopicPartition, OffsetAndMetadata> committed = kafka.committed(replays);
-                replays.stream().filter(tp -> committed.get(tp) == null)
-                        .forEach(tp -> kafka.seekToBeginning(List.of(tp)));
+            LOG.info("Integration {}: reading partitions {}", endpoint.getIntegration(), partitions);
+            if (partitions.isEmpty()) {
+                return;
             }
-        }
-    }
+            String replay = Replay.topic(endpoint.getIntegration());
+            Map<TopicPartition, OffsetAndMetadata> committed = kafka.committed(new HashSet<>(partitions));
+            Map<TopicPartition, OffsetAndMetadata> starts = new HashMap<>();
+            for (TopicPartition tp : partitions) {
+                if (committed.get(tp) == null) {
+                    if (tp.topic().equals(replay)) {
+                        kafka.seekToBeginning(List.of(tp));
+                    }
+                    starts.put(tp, new OffsetAndMetadata(kafka.position(tp)));
+                }
+            }
+            if (!starts.isEmpty()) {
+                kafka.commitSync(starts);
+            }
+        }    }
 }

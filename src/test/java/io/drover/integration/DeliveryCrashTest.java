@@ -56,10 +56,10 @@ class DeliveryCrashTest {
 
         drover = start("run-1.log");
         // The webhook's consumer joins at the end of the topic: wait until a probe arrives.
+        List<String> probes = new ArrayList<>();
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            String probe = postBatch(url, List.of("probe-" + UUID.randomUUID())).get(0);
-            Thread.sleep(300);
-            return received(probe) > 0;
+            probes.add(postBatch(url, List.of("probe-" + UUID.randomUUID())).get(0));
+            return probes.stream().anyMatch(p -> received(p) > 0);
         });
 
         // The vendor fails: deliveries go into retries; then Drover is killed mid-retry.
@@ -77,7 +77,7 @@ class DeliveryCrashTest {
 
         vendor.stubFor(post(urlEqualTo("/hook")).willReturn(aResponse().withStatus(200)));
         drover = start("run-2.log");
-        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 assertThat(accepted.stream().filter(id -> received(id) == 0).toList()).as("accepted events never delivered")
                         .isEmpty());
         long duplicates = accepted.stream().filter(id -> received(id) > 1).count();

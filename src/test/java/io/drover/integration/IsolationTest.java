@@ -60,10 +60,11 @@ class IsolationTest {
                           secret: s
                 """.formatted(drover.vendor.port()));
         // Running once it delivers; then the vendor goes down.
+        List<String> probes = new ArrayList<>();
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            String probe = send();
-            Thread.sleep(300);
-            return !drover.vendor.findAll(postRequestedFor(urlEqualTo("/stuck")).withRequestBody(containing(probe))).isEmpty();
+            probes.add(send());
+            return probes.stream().anyMatch(p ->
+                    !drover.vendor.findAll(postRequestedFor(urlEqualTo("/stuck")).withRequestBody(containing(p))).isEmpty());
         });
         drover.vendor.stubFor(post(urlEqualTo("/stuck")).atPriority(1).willReturn(aResponse().withStatus(503)));
 

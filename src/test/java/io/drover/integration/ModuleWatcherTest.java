@@ -103,10 +103,11 @@ class ModuleWatcherTest {
 
     /** Sends events until one reaches the path (a new consumer joins at the end of the topic, a moment after it starts). */
     private void awaitDelivered(String path) {
+        java.util.List<String> sent = new java.util.ArrayList<>();
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            String id = send();
-            Thread.sleep(300);
-            return !drover.vendor.findAll(postRequestedFor(urlEqualTo(path)).withRequestBody(containing(id))).isEmpty();
+            sent.add(send());
+            return sent.stream().anyMatch(id ->
+                    !drover.vendor.findAll(postRequestedFor(urlEqualTo(path)).withRequestBody(containing(id))).isEmpty());
         });
     }
 

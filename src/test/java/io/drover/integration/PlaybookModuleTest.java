@@ -86,10 +86,10 @@ class PlaybookModuleTest {
                           playbook: "{{drover.integrations-dir}}/mini.playbook.yaml"
                 """.formatted(drover.vendor.port()));
         // The new consumer joins at the end of the topic: wait until it delivers.
+        List<String> probes = new java.util.ArrayList<>();
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            String probe = send(List.of("{\"type\":\"track\",\"userId\":\"pb\",\"event\":\"Probe\",\"messageId\":\"%s\"}"));
-            Thread.sleep(300);
-            return !requestsWith(probe).isEmpty();
+            probes.add(send(List.of("{\"type\":\"track\",\"userId\":\"pb\",\"event\":\"Probe\",\"messageId\":\"%s\"}")));
+            return probes.stream().anyMatch(p -> !requestsWith(p).isEmpty());
         });
 
         String ok = "pb-ok-" + UUID.randomUUID();

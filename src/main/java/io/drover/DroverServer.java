@@ -103,10 +103,6 @@ public final class DroverServer {
         return lifecycle.bootstrapServers;
     }
 
-    public Sources sources() {
-        return lifecycle.sources;
-    }
-
     public IngestService ingestion() {
         return lifecycle.ingest;
     }

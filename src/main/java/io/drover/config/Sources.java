@@ -42,10 +42,6 @@ public final class Sources {
         this.generatedDefault = generatedDefault;
     }
 
-    public static Sources of(Source... sources) {
-        return new Sources(List.of(sources), false);
-    }
-
     public static Sources load(CamelContext context, Settings settings, Path dataDir) throws IOException {
         Set<String> names = new TreeSet<>();
         Properties loaded = context.getPropertiesComponent().loadProperties(k -> k.startsWith(PREFIX));

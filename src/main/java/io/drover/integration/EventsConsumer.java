@@ -47,9 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 public class EventsConsumer extends DefaultConsumer {
 
-    /** Exchange properties the route and the dead-letter writer read. */
+    /** Exchange property: the attempt number of this batch (1, 2, ...), for the route's steps. */
     public static final String ATTEMPT = "drover.attempt";
-    public static final String RECORDS = "drover.records";
     /** The integration's {@link IntegrationMetrics}, for the selection step. */
     public static final String METRICS = "drover.metrics";
     /** How many selected events the route sent to the vendor. */
@@ -180,7 +179,6 @@ public class EventsConsumer extends DefaultConsumer {
             throttle();
             Exchange exchange = createExchange(false);
             exchange.setProperty(ATTEMPT, attempt);
-            exchange.setProperty(RECORDS, records);
             exchange.setProperty(METRICS, metrics);
             exchange.getIn().setBody(events(records));
             try {

@@ -1,7 +1,6 @@
 package io.drover.integration;
 
-import java.time.Duration;
-
+import io.drover.config.Settings;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -67,8 +66,8 @@ public class EventsEndpoint extends DefaultEndpoint {
     }
 
     RetryPolicy retryPolicy() {
-        return new RetryPolicy(maxAttempts, Durations.parse(retryWindow), Durations.parse(initialDelay),
-                Durations.parse(maxDelay));
+        return new RetryPolicy(maxAttempts, Settings.parseDuration(retryWindow), Settings.parseDuration(initialDelay),
+                Settings.parseDuration(maxDelay));
     }
 
     public int getBatchSize() {
@@ -133,15 +132,5 @@ public class EventsEndpoint extends DefaultEndpoint {
 
     public void setRateLimit(double rateLimit) {
         this.rateLimit = rateLimit;
-    }
-
-    /** Durations written as 500ms, 30s, 10m, 3h or ISO-8601. */
-    static final class Durations {
-        private Durations() {
-        }
-
-        static Duration parse(String text) {
-            return io.drover.config.Settings.parseDuration(text);
-        }
     }
 }

@@ -2,10 +2,7 @@ package io.drover.ingest;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
@@ -15,6 +12,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.support.IsoTime;
 
 /**
  * Validates one message against the Segment spec and enriches it the way Segment does: {@code messageId} when
@@ -26,8 +24,6 @@ final class MessageNormaliser {
 
     static final Set<String> TYPES = Set.of("track", "identify", "page", "screen", "group", "alias");
     private static final Set<String> OBJECT_FIELDS = Set.of("properties", "traits", "context", "integrations");
-    private static final DateTimeFormatter ISO_MILLIS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     /** What a request says about all its messages. */
     record RequestFacts(String forcedType, ObjectNode envelope, Instant receivedAt, String receivedAtText, String ip,
@@ -136,7 +132,7 @@ final class MessageNormaliser {
             Instant sentAt = instant(sentAtText, where, "sentAt");
             timestamp = receivedAt.minusMillis(sentAt.toEpochMilli() - original.toEpochMilli());
         }
-        m.put("timestamp", ISO_MILLIS.format(timestamp));
+        m.put("timestamp", IsoTime.format(timestamp));
     }
 
     private static void enrichContext(ObjectNode m, RequestFacts facts) {
@@ -219,18 +215,15 @@ final class MessageNormaliser {
     }
 
     static Instant instant(String text, String where, String field) {
+        Instant instant = IsoTime.parse(text);
+        if (instant != null) {
+            return instant;
+        }
         try {
-            return OffsetDateTime.parse(text).toInstant();
+            // A bare date, as some backends send it: its start, in UTC.
+            return LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            try {
-                return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException e2) {
-                try {
-                    return LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC);
-                } catch (DateTimeParseException e3) {
-                    throw bad(where, "invalid_timestamp", "'" + field + "' must be an ISO-8601 date-time, got '" + clip(text) + "'");
-                }
-            }
+            throw bad(where, "invalid_timestamp", "'" + field + "' must be an ISO-8601 date-time, got '" + clip(text) + "'");
         }
     }
 
@@ -243,7 +236,7 @@ final class MessageNormaliser {
     }
 
     static String format(Instant instant) {
-        return ISO_MILLIS.format(instant.truncatedTo(ChronoUnit.MILLIS));
+        return IsoTime.format(instant.truncatedTo(ChronoUnit.MILLIS));
     }
 
     private static String kind(JsonNode v) {

@@ -1,17 +1,13 @@
 package io.drover.playbook;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.drover.support.IsoTime;
 
 /**
  * The timestamp enrichment: {@code {outputKey: event_time, timestamp: {unit: s, from: timestamp}}}. Units: {@code s},
@@ -20,9 +16,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
  * that is not an ISO-8601 date-time fails the event.
  */
 final class Timestamp implements Step {
-
-    private static final DateTimeFormatter ISO_MILLIS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private enum Unit { S, MS, US, ISO }
 
@@ -84,7 +77,7 @@ final class Timestamp implements Step {
             case MS -> LongNode.valueOf(instant.toEpochMilli());
             case US -> LongNode.valueOf(Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L),
                     instant.getNano() / 1_000));
-            case ISO -> TextNode.valueOf(ISO_MILLIS.format(instant));
+            case ISO -> TextNode.valueOf(IsoTime.format(instant));
         };
         output.write(out, formatted);
     }
@@ -95,16 +88,9 @@ final class Timestamp implements Step {
     }
 
     private static Instant parse(JsonNode value) {
-        if (value.isTextual()) {
-            try {
-                return OffsetDateTime.parse(value.textValue()).toInstant();
-            } catch (DateTimeParseException e) {
-                try {
-                    return LocalDateTime.parse(value.textValue()).toInstant(ZoneOffset.UTC);
-                } catch (DateTimeParseException e2) {
-                    // falls through to the failure below
-                }
-            }
+        Instant instant = value.isTextual() ? IsoTime.parse(value.textValue()) : null;
+        if (instant != null) {
+            return instant;
         }
         throw new Step.Failure(FieldPath.describe(value) + " that is not an ISO-8601 date-time", null);
     }

@@ -1,13 +1,24 @@
 package io.drover.integration;
 
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 
 /**
- * The steps around every vendor call (bean {@code droverDelivery}, used by the integration route template): before,
- * refuse private targets, strip inbound HTTP headers, set the method and remember the request; after, classify the
- * answer.
+ * The steps around every vendor call (bean {@code droverDelivery}, used by the integration route template):
+ * {@link #requests} turns what the module's request bean made into a list of {@link VendorRequest}s; for each,
+ * {@link #prepare} refuses private targets, strips inbound HTTP headers and sets URL, method, headers and body;
+ * {@link #check} reads the answer with the request's {@link ResponseReader} and records what was delivered.
  */
 public class Delivery {
+
+    private static final String REQUEST = "drover.vendorRequest";
 
     private final boolean allowPrivateTargets;
 
@@ -15,15 +26,88 @@ public class Delivery {
         this.allowPrivateTargets = allowPrivateTargets;
     }
 
-    public void prepare(Exchange exchange, String endpoint, String method) {
-        VendorCall.checkTarget(endpoint, allowPrivateTargets);
+    /**
+     * The request bean leaves either one body (a String: one request to the module's endpoint, with the headers it
+     * set, carrying every selected event it did not reject), a {@link VendorRequest}, or a list of them.
+     */
+    public void requests(Exchange exchange, String endpoint, String method) {
+        Message m = exchange.getMessage();
+        Object body = m.getBody();
+        Batch batch = Batch.of(exchange);
+        List<VendorRequest> made = new ArrayList<>();
+        if (body instanceof VendorRequest r) {
+            made.add(r);
+        } else if (body instanceof List<?> list) {
+            for (Object o : list) {
+                if (!(o instanceof VendorRequest r)) {
+                    throw new IllegalStateException("the request bean returned a list holding a "
+                            + (o == null ? "null" : o.getClass().getSimpleName()) + ", not VendorRequests");
+                }
+                made.add(r);
+            }
+        } else if (body != null) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            m.getHeaders().forEach((k, v) -> {
+                if (!k.startsWith("Camel") && !k.startsWith("camel") && v != null) {
+                    headers.put(k, v.toString());
+                }
+            });
+            List<ObjectNode> events = batch.selected().stream().filter(batch::isOpen).toList();
+            made.add(new VendorRequest(method, endpoint, headers, m.getBody(String.class), events, null));
+        }
+        List<VendorRequest> complete = new ArrayList<>(made.size());
+        for (VendorRequest r : made) {
+            VendorRequest c = r;
+            if (c.url() == null) {
+                c = c.withUrl(endpoint);
+            }
+            if (c.method() == null) {
+                c = c.withMethod(method);
+            }
+            complete.add(c);
+        }
+        m.setBody(complete);
+    }
+
+    public void prepare(Exchange exchange) {
+        VendorRequest r = exchange.getMessage().getBody(VendorRequest.class);
+        exchange.setProperty(REQUEST, r);
+        Batch batch = Batch.of(exchange);
+        batch.beforeRequest();
+        VendorCall.checkTarget(r.url(), allowPrivateTargets);
+        Message m = exchange.getMessage();
         // Headers of the request that brought the event must never shape the vendor call (Invalid url: /v1/track/v1/track).
-        exchange.getMessage().removeHeaders("CamelHttp*");
-        exchange.getMessage().setHeader(Exchange.HTTP_METHOD, method);
-        VendorCall.rememberRequest(exchange, method, endpoint, exchange.getMessage().getBody(String.class));
+        m.removeHeaders("CamelHttp*");
+        URI uri = URI.create(r.url());
+        String query = uri.getRawQuery();
+        String base = query == null ? r.url() : r.url().substring(0, r.url().indexOf('?'));
+        m.setHeader(Exchange.HTTP_URI, base);
+        if (query != null) {
+            // As given: camel-http would otherwise take the module endpoint's query, or encode this one again.
+            m.setHeader(Exchange.HTTP_QUERY, query);
+        }
+        m.setHeader(Exchange.HTTP_METHOD, r.method());
+        r.headers().forEach(m::setHeader);
+        m.setBody(r.body());
+        batch.lastRequest(VendorCall.describeRequest(r.method(), r.url(), r.body()));
     }
 
     public void check(Exchange exchange) {
-        VendorCall.checkResponse(exchange);
+        VendorRequest r = exchange.getProperty(REQUEST, VendorRequest.class);
+        Message m = exchange.getMessage();
+        Integer status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        String body = m.getBody(String.class);
+        long retryAfter = VendorCall.retryAfterMillis(m.getHeader("Retry-After", String.class));
+        ResponseReader.Verdict verdict = r.reader().read(status == null ? 0 : status, body == null ? "" : body,
+                retryAfter, r);
+        Batch batch = Batch.of(exchange);
+        ObjectNode sent = batch.lastRequest();
+        verdict.rejected().forEach((event, reason) -> batch.reject(event, reason, sent));
+        if (!verdict.restAccepted()) {
+            // The vendor refused the request because of some of its events: send the others again, without them.
+            throw new DeliveryException("the vendor refused " + verdict.rejected().size() + " of " + r.events().size()
+                    + " events and took none; sending the others again", status == null ? 0 : status, body, true, 0);
+        }
+        batch.delivered(r.events());
     }
 }

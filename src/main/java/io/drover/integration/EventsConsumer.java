@@ -51,10 +51,6 @@ public class EventsConsumer extends DefaultConsumer {
     public static final String ATTEMPT = "drover.attempt";
     /** The integration's {@link IntegrationMetrics}, for the selection step. */
     public static final String METRICS = "drover.metrics";
-    /** How many selected events the route sent to the vendor. */
-    public static final String SENT = "drover.sent";
-    /** Events the request step could not transform ({@code Map<ObjectNode, String>}: event to reason). */
-    public static final String REJECTED = "drover.rejected";
 
     private static final Logger LOG = LoggerFactory.getLogger(EventsConsumer.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -174,32 +170,35 @@ public class EventsConsumer extends DefaultConsumer {
         Set<TopicPartition> partitions = partitionsOf(batch);
         revoked.clear();
         metrics.received(records.size());
+        Batch state = new Batch();
+        state.beforeRequest(this::throttle);
         long firstAttempt = System.currentTimeMillis();
         for (int attempt = 1; running; attempt++) {
-            throttle();
-            Exchange exchange = createExchange(false);
-            exchange.setProperty(ATTEMPT, attempt);
-            exchange.setProperty(METRICS, metrics);
-            exchange.getIn().setBody(events(records));
-            try {
-                getProcessor().process(exchange);
-            } catch (Exception e) {
-                exchange.setException(e);
-            }
-            Exception failure = exchange.getException();
-            ObjectNode request = exchange.getProperty(DeadLetters.REQUEST, ObjectNode.class);
-            Map<ObjectNode, String> rejected = exchange.getProperty(REJECTED, Map.class);
-            int sent = exchange.getProperty(SENT, 0, Integer.class);
-            releaseExchange(exchange, false);
-            if (failure == null) {
-                metrics.delivered(sent, firstAttempt);
-                // Events the transformation could not handle are not lost: they become dead letters, then commit.
-                if (rejected == null || rejected.isEmpty() || deadLetterRejected(records, rejected)) {
-                    commit(batch);
-                } else {
-                    seekBack(batch);
-                    waitPolling(retry.initialDelay().toMillis(), partitions);
+            // A retry sends only what is still open: what a vendor took, or refused for good, is not sent again.
+            List<ObjectNode> open = new ArrayList<>(records.size());
+            records.forEach(r -> {
+                if (state.isOpen(r.event())) {
+                    open.add(r.event());
                 }
+            });
+            Exception failure = null;
+            if (!open.isEmpty()) {
+                Exchange exchange = createExchange(false);
+                exchange.setProperty(ATTEMPT, attempt);
+                exchange.setProperty(METRICS, metrics);
+                exchange.setProperty(Batch.PROPERTY, state);
+                exchange.getIn().setBody(open);
+                try {
+                    getProcessor().process(exchange);
+                } catch (Exception e) {
+                    exchange.setException(e);
+                }
+                failure = unwrap(exchange.getException());
+                releaseExchange(exchange, false);
+            }
+            if (failure == null) {
+                metrics.delivered(state.deliveredCount(), firstAttempt);
+                finish(batch, records, state, partitions, null, attempt, firstAttempt);
                 return;
             }
             long now = System.currentTimeMillis();
@@ -214,16 +213,53 @@ public class EventsConsumer extends DefaultConsumer {
                 continue;
             }
             LOG.warn("Integration {}: giving up after {} attempts ({}); {} events to the dead-letter topic",
-                    endpoint.getIntegration(), attempt, describe(failure), records.size());
-            if (deadLetter(records, failure, attempt, firstAttempt, request)) {
-                commit(batch);
-            } else {
-                // Not delivered, not dead-lettered: read the batch again rather than lose it.
-                seekBack(batch);
-                waitPolling(retry.initialDelay().toMillis(), partitions);
-            }
+                    endpoint.getIntegration(), attempt, describe(failure),
+                    records.stream().filter(r -> state.isOpen(r.event())).count());
+            metrics.delivered(state.deliveredCount(), firstAttempt);
+            finish(batch, records, state, partitions, failure, attempt, firstAttempt);
             return;
         }
+    }
+
+    /**
+     * Ends a batch: events refused for good go to the dead-letter topic with their own reason, and, after a final
+     * failure, the events still open with the vendor's answer; then the offsets are committed. If a dead letter cannot
+     * be written, nothing is committed and the batch is read again rather than lost.
+     */
+    private void finish(List<ConsumerRecord<String, byte[]>> batch, List<EventRecord> records, Batch state,
+                        Set<TopicPartition> partitions, Exception failure, int attempts, long firstAttempt) {
+        boolean written = true;
+        for (EventRecord r : records) {
+            Batch.Rejection rejection = state.rejected().get(r.event());
+            if (rejection != null) {
+                LOG.warn("Integration {}: event at {}-{} refused for good ({}); to the dead-letter topic",
+                        endpoint.getIntegration(), r.partition(), r.offset(), rejection.reason());
+                written &= deadLetter(List.of(r), new IllegalArgumentException(rejection.reason()), attempts,
+                        firstAttempt, rejection.request());
+            }
+        }
+        if (failure != null) {
+            List<EventRecord> open = records.stream().filter(r -> state.isOpen(r.event())).toList();
+            if (!open.isEmpty()) {
+                written &= deadLetter(open, failure, attempts, firstAttempt, state.lastRequest());
+            }
+        }
+        if (written) {
+            commit(batch);
+        } else {
+            seekBack(batch);
+            waitPolling(retry.initialDelay().toMillis(), partitions);
+        }
+    }
+
+    /** The vendor's answer when there is one (the split step wraps it in a CamelExchangeException). */
+    static Exception unwrap(Exception failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof DeliveryException d) {
+                return d;
+            }
+        }
+        return failure;
     }
 
     /** Anything that is not a vendor's final "no" or a bug in the transformation is worth another try. */
@@ -255,19 +291,6 @@ public class EventsConsumer extends DefaultConsumer {
                     endpoint.getIntegration(), e.toString());
             return false;
         }
-    }
-
-    private boolean deadLetterRejected(List<EventRecord> records, Map<ObjectNode, String> rejected) {
-        boolean written = true;
-        for (EventRecord r : records) {
-            String reason = rejected.get(r.event());
-            if (reason != null) {
-                LOG.warn("Integration {}: event at {}-{} cannot be transformed ({}); to the dead-letter topic",
-                        endpoint.getIntegration(), r.partition(), r.offset(), reason);
-                written &= deadLetter(List.of(r), new IllegalArgumentException(reason), 1, System.currentTimeMillis(), null);
-            }
-        }
-        return written;
     }
 
     /**

@@ -60,7 +60,7 @@ public class SelectEvents implements Processor {
                 metrics.filtered(d.reason().code());
             }
         }
-        exchange.setProperty(EventsConsumer.SENT, selected.size());
+        Batch.of(exchange).selected(selected);
         exchange.getIn().setBody(selected);
     }
 

@@ -53,34 +53,27 @@ public final class VendorCall {
     }
 
     /** Keeps what was sent, for the dead-letter record; secrets in the query string are masked. */
-    public static void rememberRequest(Exchange exchange, String method, String url, String body) {
+    static ObjectNode describeRequest(String method, String url, String body) {
         ObjectNode request = MAPPER.createObjectNode().put("method", method).put("url", redact(url));
         try {
             request.set("body", MAPPER.readTree(body));
         } catch (Exception e) {
             request.put("body", body);
         }
-        exchange.setProperty(DeadLetters.REQUEST, request);
+        return request;
     }
 
-    /** Success on 2xx; otherwise a {@link DeliveryException}, retryable as design.md says, with Retry-After. */
-    public static void checkResponse(Exchange exchange) {
-        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        if (status != null && status >= 200 && status < 300) {
-            return;
-        }
-        int code = status == null ? 0 : status;
-        String body = exchange.getMessage().getBody(String.class);
+    /** A failed answer classified as design.md says: retry 5xx but 501/505, 408 and 429; the vendor's body kept. */
+    public static DeliveryException failure(int status, String body, long retryAfterMillis) {
         if (body != null && body.length() > 4000) {
             body = body.substring(0, 4000) + "...";
         }
-        long retryAfter = retryAfterMillis(exchange.getMessage().getHeader("Retry-After", String.class));
-        throw new DeliveryException("the vendor answered HTTP " + code, code, body, DeliveryException.isRetryableStatus(code),
-                retryAfter);
+        return new DeliveryException("the vendor answered HTTP " + status, status, body,
+                DeliveryException.isRetryableStatus(status), retryAfterMillis);
     }
 
     /** Retry-After in seconds or as an HTTP date; -1 when absent or unreadable. */
-    static long retryAfterMillis(String value) {
+    public static long retryAfterMillis(String value) {
         if (value == null || value.isBlank()) {
             return -1;
         }

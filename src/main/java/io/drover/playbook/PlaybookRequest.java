@@ -8,6 +8,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.integration.Batch;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -16,13 +17,11 @@ import org.apache.camel.Processor;
 /**
  * A module's {@code request} bean for playbook integrations: applies the playbook to each selected event, wraps the
  * results in the playbook's envelope and sets its headers (placeholders such as {@code {{env:TOKEN}}} resolved once).
- * Events a filter drops are left out; events the playbook cannot transform are handed to the consumer as rejected,
- * which dead-letters them with the reason once the rest is delivered. The URL and method are the module's.
+ * Events a filter drops are left out; events the playbook cannot transform are rejected ({@link Batch#reject}): the
+ * consumer dead-letters them with the reason once the rest is delivered. The URL and method are the module's.
  */
 public class PlaybookRequest implements Processor, CamelContextAware {
 
-    /** Exchange property: events the playbook could not transform, with why ({@code Map<ObjectNode, String>}). */
-    public static final String REJECTED = io.drover.integration.EventsConsumer.REJECTED;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private String playbook;
@@ -53,19 +52,16 @@ public class PlaybookRequest implements Processor, CamelContextAware {
         Compiled c = compiled();
         List<ObjectNode> events = exchange.getIn().getBody(List.class);
         List<ObjectNode> outputs = new ArrayList<>(events.size());
-        Map<ObjectNode, String> rejected = new java.util.IdentityHashMap<>();
+        Batch batch = Batch.of(exchange);
         for (ObjectNode event : events) {
             Result r = c.playbook().apply(event);
             switch (r.outcome()) {
                 case TRANSFORMED -> outputs.add(r.output());
-                case FAILED -> rejected.put(event, r.reason());
+                case FAILED -> batch.reject(event, r.reason());
                 case DROPPED -> {
                     // a playbook filter said no: not for this vendor
                 }
             }
-        }
-        if (!rejected.isEmpty()) {
-            exchange.setProperty(REJECTED, rejected);
         }
         if (outputs.isEmpty()) {
             exchange.getIn().setBody(null);

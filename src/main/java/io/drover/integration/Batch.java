@@ -1,0 +1,96 @@
+package io.drover.integration;
+
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+
+/**
+ * What is known about one batch across its attempts (exchange property {@link #PROPERTY}): which events were
+ * delivered, which were rejected and why, the last request sent. A retry sends only the events still open, so a batch
+ * split into several requests does not send again what a vendor already took, and an event a vendor refused for good
+ * is dead-lettered once, with its own reason.
+ */
+public final class Batch {
+
+    public static final String PROPERTY = "drover.batch";
+
+    private final Set<ObjectNode> delivered = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<ObjectNode, Rejection> rejected = new IdentityHashMap<>();
+    private List<ObjectNode> selected = List.of();
+    private ObjectNode lastRequest;
+    private Runnable beforeRequest = () -> { };
+
+    /** The batch of an exchange; a new one when the route runs outside Drover's consumer (tests, another app). */
+    public static Batch of(Exchange exchange) {
+        Batch b = exchange.getProperty(PROPERTY, Batch.class);
+        if (b == null) {
+            b = new Batch();
+            exchange.setProperty(PROPERTY, b);
+        }
+        return b;
+    }
+
+    /** Why an event is refused for good, and the request that carried it ({@code null}: never sent). */
+    record Rejection(String reason, ObjectNode request) {
+    }
+
+    /** An event that cannot go to the vendor for good (untransformable): it will be dead-lettered with the reason. */
+    public void reject(ObjectNode event, String reason) {
+        reject(event, reason, null);
+    }
+
+    void reject(ObjectNode event, String reason, ObjectNode request) {
+        rejected.putIfAbsent(event, new Rejection(reason, request));
+    }
+
+    public boolean isOpen(ObjectNode event) {
+        return !delivered.contains(event) && !rejected.containsKey(event);
+    }
+
+    void delivered(List<ObjectNode> events) {
+        for (ObjectNode e : events) {
+            if (!rejected.containsKey(e)) {
+                delivered.add(e);
+            }
+        }
+    }
+
+    int deliveredCount() {
+        return delivered.size();
+    }
+
+    Map<ObjectNode, Rejection> rejected() {
+        return rejected;
+    }
+
+    /** The events this attempt selected: what a request bean's single body carries, less the rejected ones. */
+    List<ObjectNode> selected() {
+        return selected;
+    }
+
+    void selected(List<ObjectNode> events) {
+        this.selected = events;
+    }
+
+    ObjectNode lastRequest() {
+        return lastRequest;
+    }
+
+    void lastRequest(ObjectNode request) {
+        this.lastRequest = request;
+    }
+
+    /** Runs before each vendor call: the integration's rate limit. */
+    void beforeRequest(Runnable hook) {
+        this.beforeRequest = hook;
+    }
+
+    void beforeRequest() {
+        beforeRequest.run();
+    }
+}

@@ -1,0 +1,52 @@
+package io.drover.integration;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads a vendor's answer to one {@link VendorRequest}, for vendors whose status does not tell the whole story: a 200
+ * that reports failure (TikTok's {@code code}), or a 400 that names the bad events (Amplitude's
+ * {@code events_with_invalid_fields}, Mixpanel's {@code failed_records}). It is called for every answer, whatever the
+ * status. It returns a {@link Verdict}, or throws a {@link DeliveryException} to fail the whole request (retryable or
+ * not, as the exception says).
+ */
+@FunctionalInterface
+public interface ResponseReader {
+
+    /** 2xx is delivered; anything else fails as design.md classifies it (with Retry-After). */
+    ResponseReader STATUS = (status, body, retryAfterMillis, request) -> {
+        if (status >= 200 && status < 300) {
+            return Verdict.DELIVERED;
+        }
+        throw VendorCall.failure(status, body, retryAfterMillis);
+    };
+
+    /**
+     * @param status           the HTTP status
+     * @param body             the answer's body (may be empty)
+     * @param retryAfterMillis the vendor's {@code Retry-After} in ms, -1 when absent
+     * @param request          the request answered
+     */
+    Verdict read(int status, String body, long retryAfterMillis, VendorRequest request);
+
+    /**
+     * What became of a request's events.
+     *
+     * @param rejected     events the vendor refused for good, with its reason: they go to the dead-letter topic
+     * @param restAccepted whether the vendor took the other events; if not, they are sent again without the rejected
+     *                     ones (Amplitude refuses the whole request when one event is invalid)
+     */
+    record Verdict(Map<ObjectNode, String> rejected, boolean restAccepted) {
+
+        public static final Verdict DELIVERED = new Verdict(Map.of(), true);
+
+        public Verdict {
+            rejected = java.util.Collections.unmodifiableMap(new java.util.IdentityHashMap<>(rejected));
+        }
+
+        public static Verdict partial(Map<ObjectNode, String> rejected, boolean restAccepted) {
+            return new Verdict(rejected, restAccepted);
+        }
+    }
+}

@@ -68,12 +68,20 @@ public final class Batch {
         return rejected;
     }
 
+    /** Events refused for good so far, with the reason (for tools: the playbook tester, golden files). */
+    public Map<ObjectNode, String> rejectionReasons() {
+        Map<ObjectNode, String> reasons = new IdentityHashMap<>();
+        rejected.forEach((e, r) -> reasons.put(e, r.reason()));
+        return reasons;
+    }
+
     /** The events this attempt selected: what a request bean's single body carries, less the rejected ones. */
     List<ObjectNode> selected() {
         return selected;
     }
 
-    void selected(List<ObjectNode> events) {
+    /** Recorded by the selection step (and by tools that run a request bean outside a route). */
+    public void selected(List<ObjectNode> events) {
         this.selected = events;
     }
 

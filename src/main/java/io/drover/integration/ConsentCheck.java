@@ -20,15 +20,20 @@ import com.fasterxml.jackson.databind.JsonNode;
  * </ul>
  * A category is granted when a source grants it and none refuses it; values may be booleans or the strings
  * "true"/"false". Names compare case-insensitively (CMPs spell "Advertising", "advertising", "ADVERTISING").
- * Unlike Segment, which lets events without a consent object through, an event without consent information never
- * reaches an integration that requires consent: no answer is not a yes.
+ * An event without any consent information goes through unchecked, as Segment does ("events without the consent
+ * object continue to flow to destinations without consent enforcement"): a site without a consent tool keeps working.
+ * With {@code drover.consent.required=true} (strict, for sites that must prove consent) such an event does not reach
+ * an integration that requires consent: no answer is not a yes. Once an event carries consent, every category the
+ * integration needs must be granted.
  */
 final class ConsentCheck {
 
     /** Lower case, sorted: the first missing category named is always the same one. */
     private final List<String> required;
+    private final boolean strict;
 
-    ConsentCheck(Set<String> required) {
+    ConsentCheck(Set<String> required, boolean strict) {
+        this.strict = strict;
         Set<String> lower = new TreeSet<>();
         for (String category : required) {
             lower.add(category.toLowerCase(Locale.ROOT));
@@ -45,7 +50,7 @@ final class ConsentCheck {
         JsonNode preferences = consent.path("categoryPreferences");
         JsonNode optOut = consent.path("optOut");
         if (!preferences.isObject() && !optOut.isObject()) {
-            return "the event carries no consent information";
+            return strict ? "the event carries no consent information (drover.consent.required=true)" : null;
         }
         Set<String> granted = new HashSet<>();
         Set<String> refused = new HashSet<>();

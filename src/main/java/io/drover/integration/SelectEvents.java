@@ -21,6 +21,7 @@ public class SelectEvents implements Processor {
     private Set<String> events = Set.of();
     private List<String> names = List.of();
     private Set<String> consent = Set.of();
+    private boolean consentRequired;
     private volatile Selection selection;
 
     public void setIntegration(String integration) {
@@ -45,6 +46,11 @@ public class SelectEvents implements Processor {
         this.consent = Set.copyOf(split(consent));
     }
 
+    /** drover.consent.required: whether an event without consent information is refused when consent is needed. */
+    public void setConsentRequired(boolean consentRequired) {
+        this.consentRequired = consentRequired;
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) {
@@ -66,7 +72,8 @@ public class SelectEvents implements Processor {
 
     private Selection selection() {
         if (selection == null) {
-            Selection.Builder b = Selection.builder(integration).types(types).eventNames(events).requiredConsent(consent);
+            Selection.Builder b = Selection.builder(integration).types(types).eventNames(events).requiredConsent(consent)
+                    .consentRequiredOnEveryEvent(consentRequired);
             if (!names.isEmpty()) {
                 b.names(names.get(0), names.subList(1, names.size()).toArray(String[]::new));
             }

@@ -30,7 +30,7 @@ public final class Selection {
         this.types = b.types;
         this.eventNames = b.eventNames;
         this.integrations = new IntegrationsObject(b.names.isEmpty() ? List.of(b.integration) : b.names);
-        this.consent = new ConsentCheck(b.consent);
+        this.consent = new ConsentCheck(b.consent, b.consentRequired);
         this.filters = b.filters;
     }
 
@@ -70,6 +70,7 @@ public final class Selection {
         private Set<String> eventNames = Set.of();
         private List<String> names = List.of();
         private Set<String> consent = Set.of();
+        private boolean consentRequired;
         private Filters filters = Filters.NONE;
 
         private Builder(String integration) {
@@ -109,6 +110,12 @@ public final class Selection {
         /** Consent categories that must all be granted, e.g. advertising (any case); empty: consent is not checked. */
         public Builder requiredConsent(Collection<String> categories) {
             this.consent = Set.copyOf(categories);
+            return this;
+        }
+
+        /** Strict consent: an event without consent information is refused too (default: it goes through, as Segment). */
+        public Builder consentRequiredOnEveryEvent(boolean required) {
+            this.consentRequired = required;
             return this;
         }
 

@@ -157,10 +157,15 @@ class SelectionTest {
         }
 
         @Test
-        void noConsentInformationMeansNo() {
-            assertRejected(decide(ads, "{\"type\":\"track\",\"event\":\"X\"}"), Decision.Reason.CONSENT,
-                    "the event carries no consent information");
-            assertRejected(withConsent(ads, "{}"), Decision.Reason.CONSENT, "the event carries no consent information");
+        void noConsentInformationGoesThroughAsInSegmentUnlessStrict() {
+            assertThat(decide(ads, "{\"type\":\"track\",\"event\":\"X\"}").selected()).isTrue();
+            assertThat(withConsent(ads, "{}").selected()).isTrue();
+            Selection strict = Selection.builder("ads").requiredConsent(Set.of("advertising"))
+                    .consentRequiredOnEveryEvent(true).build();
+            assertRejected(decide(strict, "{\"type\":\"track\",\"event\":\"X\"}"), Decision.Reason.CONSENT,
+                    "the event carries no consent information (drover.consent.required=true)");
+            assertRejected(withConsent(strict, "{}"), Decision.Reason.CONSENT,
+                    "the event carries no consent information (drover.consent.required=true)");
             assertRejected(withConsent(ads, "{\"categoryPreferences\": {\"Advertising\": \"maybe\"}}"),
                     Decision.Reason.CONSENT, "no consent given for 'advertising'");
         }

@@ -14,8 +14,7 @@ import io.drover.config.Settings;
 import io.drover.config.Sources;
 import io.drover.ingest.HttpServers;
 import io.drover.ingest.IngestService;
-import io.drover.integration.Delivery;
-import io.drover.integration.EventsComponent;
+import io.drover.integration.DroverIntegrations;
 import io.drover.integration.IntegrationModules;
 import io.drover.integration.ModuleWatcher;
 import org.apache.camel.CamelContext;
@@ -213,15 +212,10 @@ public final class DroverServer {
             EventTopic.ensure(bootstrap, settings.string("drover.kafka.topic", "drover.events"),
                     settings.integer("drover.kafka.partitions", 6), replication);
             context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(bootstrap);
-            EventsComponent events = new EventsComponent();
-            events.setBootstrapServers(bootstrap);
-            events.setTopic(settings.string("drover.kafka.topic", "drover.events"));
-            events.setReplicationFactor(replication.orElse(null));
             // One embedded broker means one instance: a stable member id lets it take its partitions back at once.
-            events.setInstanceId(settings.string("drover.instance-id", broker != null ? "local" : null));
-            context.addComponent("drover-events", events);
-            context.getRegistry().bind("droverDelivery",
-                    new Delivery(settings.bool("drover.delivery.allow-private-targets", false)));
+            DroverIntegrations.register(context, bootstrap, settings.string("drover.kafka.topic", "drover.events"),
+                    replication.orElse(null), settings.string("drover.instance-id", broker != null ? "local" : null),
+                    settings.bool("drover.delivery.allow-private-targets", false));
             return bootstrap;
         }
 

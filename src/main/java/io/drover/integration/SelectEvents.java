@@ -8,11 +8,13 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
+import io.drover.playbook.Filters;
 import org.apache.camel.Processor;
 
 /**
  * The template's selection step: keeps the events of a batch that this integration takes ({@link Selection}: types,
- * event names, the Segment integrations object, consent). Its properties come from the template's parameters.
+ * event names, the Segment integrations object, consent, allow/deny filters). Its properties come from the template's
+ * parameters.
  */
 public class SelectEvents implements Processor {
 
@@ -22,6 +24,7 @@ public class SelectEvents implements Processor {
     private List<String> names = List.of();
     private Set<String> consent = Set.of();
     private boolean consentRequired;
+    private Filters filters = Filters.NONE;
     private volatile Selection selection;
 
     public void setIntegration(String integration) {
@@ -44,6 +47,14 @@ public class SelectEvents implements Processor {
     /** Consent categories it needs, all of them granted. */
     public void setConsent(String consent) {
         this.consent = Set.copyOf(split(consent));
+    }
+
+    /**
+     * Allow/deny rules as YAML text, in the playbook's filter syntax. Compiled here, when the module loads, so that a
+     * mistake stops the module with the file's name and the rule's place instead of failing on the first event.
+     */
+    public void setFilters(String filters) {
+        this.filters = Filters.parse("parameter", "filters", filters);
     }
 
     /** drover.consent.required: whether an event without consent information is refused when consent is needed. */
@@ -73,7 +84,7 @@ public class SelectEvents implements Processor {
     private Selection selection() {
         if (selection == null) {
             Selection.Builder b = Selection.builder(integration).types(types).eventNames(events).requiredConsent(consent)
-                    .consentRequiredOnEveryEvent(consentRequired);
+                    .consentRequiredOnEveryEvent(consentRequired).filters(filters);
             if (!names.isEmpty()) {
                 b.names(names.get(0), names.subList(1, names.size()).toArray(String[]::new));
             }

@@ -125,6 +125,12 @@ public final class Selection {
             return this;
         }
 
+        /** Allow/deny rules already compiled. */
+        public Builder filters(Filters filters) {
+            this.filters = filters;
+            return this;
+        }
+
         public Selection build() {
             return new Selection(this);
         }

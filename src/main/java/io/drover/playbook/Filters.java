@@ -55,6 +55,14 @@ public final class Filters {
         return compile(new YamlNode(rules, Where.root(owner).key(location)));
     }
 
+    /** Compiles rules written as YAML text (a module's {@code filters} parameter); blank text: no rules. */
+    public static Filters parse(String owner, String location, String yaml) {
+        if (yaml == null || yaml.isBlank()) {
+            return NONE;
+        }
+        return compile(YamlNode.load(new java.io.StringReader(yaml), Where.root(owner).key(location)));
+    }
+
     static Filters compile(YamlNode node) {
         if (node == null || node.isNull()) {
             return NONE;

@@ -1,0 +1,40 @@
+# Shell helpers shared by the benchmark scripts (sourced; they expect $OUT to be set).
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# Stops what this script started, by pid: TERM first (Drover drains and stops its broker), KILL after 30 s.
+stop_pid() {
+  local pid=$1
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+  log "pid $pid did not stop in 30 s: killing it"
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+# A free loopback port (not listening, not handed out before); the server's ownership is checked once it is up.
+TAKEN=" "
+free_port() {
+  local p
+  for _ in $(seq 200); do
+    p=$((20000 + RANDOM % 40000))
+    if [[ $TAKEN != *" $p "* ]] && [[ -z $(ss -Htln "sport = :$p") ]]; then
+      TAKEN+="$p "; printf -v "$1" '%s' "$p"; return 0
+    fi
+  done
+  log "no free port found"; return 1
+}
+# True when the given pid is the one listening on the port (another engineer's server may hold a guessed port).
+owns_port() { ss -Htlnp "sport = :$1" | grep -q "pid=$2,"; }
+
+cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }                          # a process's CPU, in ticks
+
+wait_ready() {  # wait_ready NAME PID PORT CHECK-COMMAND...
+  local name=$1 pid=$2 port=$3; shift 3
+  for _ in $(seq 240); do
+    kill -0 "$pid" 2>/dev/null || { log "$name exited during start-up; see $OUT"; return 1; }
+    if "$@" && owns_port "$port" "$pid"; then log "$name is ready"; return 0; fi
+    sleep 0.5
+  done
+  log "$name was not ready after 120 s"; return 1
+}

@@ -83,6 +83,13 @@ public class EventsConsumer extends DefaultConsumer {
         template = getEndpoint().getCamelContext().createProducerTemplate();
         metrics = new IntegrationMetrics(getEndpoint().getCamelContext(), endpoint.getIntegration());
         kafka = new KafkaConsumer<>(consumerProperties());
+        // A KafkaMetric's value may be read from any thread (the consumer itself may not): the scrape reads it.
+        kafka.metrics().forEach((name, metric) -> {
+            if (name.name().equals("records-lag-max") && name.group().equals("consumer-fetch-manager-metrics")
+                    && !name.tags().containsKey("topic")) {
+                metrics.lag(metric);
+            }
+        });
         // Its replay topic too: dead letters sent back go through the same selection, delivery and retries.
         kafka.subscribe(List.of(endpoint.getComponent().getTopic(), Replay.topic(endpoint.getIntegration())), new Rebalance());
         running = true;
@@ -101,6 +108,9 @@ public class EventsConsumer extends DefaultConsumer {
         }
         if (template != null) {
             template.stop();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         super.doStop();
     }

@@ -39,6 +39,24 @@ final class IntegrationMetrics {
         return Counter.builder(name).description(description).tag("integration", integration).register(registry);
     }
 
+    /**
+     * Consumer lag: the largest number of events of a partition not yet read by this integration (Kafka's
+     * {@code records-lag-max}), so a vendor falling behind shows before its events get old.
+     */
+    void lag(org.apache.kafka.common.Metric recordsLagMax) {
+        io.micrometer.core.instrument.Gauge.builder("drover.integration.lag", recordsLagMax, m -> {
+                    Object v = m.metricValue();
+                    return v instanceof Number n && !Double.isNaN(n.doubleValue()) && !Double.isInfinite(n.doubleValue())
+                            ? n.doubleValue() : 0;
+                }).description("Largest number of events of a partition not yet read by the integration")
+                .tag("integration", integration).register(registry);
+    }
+
+    /** Removes this integration's gauge (its consumer is gone; counters stay, as Prometheus expects). */
+    void close() {
+        registry.find("drover.integration.lag").tag("integration", integration).meters().forEach(registry::remove);
+    }
+
     void received(int n) {
         received.increment(n);
     }

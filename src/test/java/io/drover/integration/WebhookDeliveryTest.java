@@ -100,7 +100,8 @@ class WebhookDeliveryTest {
         assertThat(metrics)
                 .containsPattern("drover_integration_filtered_total\\{integration=\"webhook\",reason=\"integrations_object\"\\} [1-9]")
                 .containsPattern("drover_integration_delivered_total\\{integration=\"webhook\"\\} [1-9]")
-                .containsPattern("drover_integration_received_total\\{integration=\"webhook\"\\} [1-9]");
+                .containsPattern("drover_integration_received_total\\{integration=\"webhook\"\\} [1-9]")
+                .containsPattern("drover_integration_lag\\{integration=\"webhook\"\\} [0-9]");
     }
 
     private void sendWith(String id, String integrations) {

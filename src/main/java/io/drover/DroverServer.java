@@ -13,6 +13,8 @@ import io.drover.console.AdminApi;
 import io.drover.config.Settings;
 import io.drover.config.Sources;
 import io.drover.ingest.HttpServers;
+import io.drover.identity.IdentityStore;
+import io.drover.identity.IdentityTopic;
 import io.drover.ingest.IngestService;
 import io.drover.integration.DroverIntegrations;
 import io.drover.integration.IntegrationModules;
@@ -116,6 +118,7 @@ public final class DroverServer {
         private String bootstrapServers;
         private Sources sources;
         private IngestService ingest;
+        private Optional<Short> replication = Optional.empty();
         private Settings settings;
         private IntegrationModules modules;
 
@@ -170,7 +173,17 @@ public final class DroverServer {
                 sources = Sources.load(context, settings, dataDir);
                 EventBuffer buffer = new EventBuffer(context);
                 context.addService(buffer, true, false);
-                ingest = new IngestService(context, settings, sources, buffer);
+                IdentityStore identity = null;
+                if (settings.bool("drover.identity.enabled", true)) {
+                    // Started with the context, after the buffer and before ingestion opens (services start in order).
+                    IdentityTopic identityTopic = new IdentityTopic(bootstrapServers,
+                            settings.string("drover.identity.topic", "drover.identity"), replication,
+                            settings.integer("drover.identity.max-entries", 1_000_000),
+                            settings.duration("drover.identity.ttl", java.time.Duration.ofDays(90)));
+                    context.addService(identityTopic, true, false);
+                    identity = identityTopic.store();
+                }
+                ingest = new IngestService(context, settings, sources, buffer, identity);
                 this.settings = settings;
                 context.addLifecycleStrategy(new LifecycleStrategySupport() {
                     @Override
@@ -191,7 +204,7 @@ public final class DroverServer {
 
         private String startBuffer(CamelContext context, Settings settings, Path dataDir) throws Exception {
             String bootstrap = settings.string("drover.kafka.bootstrap-servers", "");
-            Optional<Short> replication = settings.get("drover.kafka.replication-factor").map(Short::parseShort);
+            replication = settings.get("drover.kafka.replication-factor").map(Short::parseShort);
             if (bootstrap.isEmpty()) {
                 String host = settings.string("drover.kafka.embedded.host", "127.0.0.1");
                 int port = settings.integer("drover.kafka.embedded.port", 9092);

@@ -23,6 +23,12 @@ public final class EventTopic {
 
     public static void ensure(String bootstrapServers, String topic, int partitions, Optional<Short> replicationFactor)
             throws InterruptedException {
+        ensure(bootstrapServers, topic, partitions, replicationFactor, Map.of());
+    }
+
+    /** As {@link #ensure(String, String, int, Optional)}, with topic configs (e.g. compaction) for a new topic. */
+    public static void ensure(String bootstrapServers, String topic, int partitions, Optional<Short> replicationFactor,
+                              Map<String, String> configs) throws InterruptedException {
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000,
@@ -31,7 +37,7 @@ public final class EventTopic {
             if (existing.contains(topic)) {
                 return;
             }
-            admin.createTopics(Set.of(new NewTopic(topic, Optional.of(partitions), replicationFactor)))
+            admin.createTopics(Set.of(new NewTopic(topic, Optional.of(partitions), replicationFactor).configs(configs)))
                     .all().get(60, TimeUnit.SECONDS);
             LOG.info("Created topic {} with {} partitions", topic, partitions);
         } catch (ExecutionException e) {

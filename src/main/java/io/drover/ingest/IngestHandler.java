@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drover.config.Source;
 import io.drover.buffer.EventBuffer;
+import io.drover.identity.IdentityStore;
 import io.drover.config.Sources;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -38,6 +39,8 @@ final class IngestHandler implements Handler<RoutingContext> {
 
     private final Sources sources;
     private final EventBuffer buffer;
+    /** Fills known ids into events and learns new links; null when the identity store is off. */
+    private final IdentityStore identity;
     private final DedupeWindow dedupe;
     private final ClientAddress clientAddress;
     private final BodyParser parser;
@@ -47,7 +50,8 @@ final class IngestHandler implements Handler<RoutingContext> {
     final IngestMetrics metrics;
 
     IngestHandler(Sources sources, EventBuffer buffer, DedupeWindow dedupe, ClientAddress clientAddress,
-                  IngestLimits limits, Drain drain, IngestMetrics metrics) {
+                  IngestLimits limits, Drain drain, IngestMetrics metrics, IdentityStore identity) {
+        this.identity = identity;
         this.sources = sources;
         this.buffer = buffer;
         this.dedupe = dedupe;
@@ -157,6 +161,12 @@ final class IngestHandler implements Handler<RoutingContext> {
             List<MessageNormaliser.Normalised> messages = new ArrayList<>(body.items().size());
             for (int i = 0; i < body.items().size(); i++) {
                 messages.add(normaliser.normalise(body.items().get(i).message(), endpoint.isBatch() ? i : -1, facts));
+            }
+            if (identity != null) {
+                for (MessageNormaliser.Normalised m : messages) {
+                    identity.enrich(m.message());
+                    identity.learn(m.message());
+                }
             }
             List<EventBuffer.Record> records = new ArrayList<>(messages.size());
             Set<String> inRequest = new HashSet<>();

@@ -3,6 +3,7 @@ package io.drover.ingest;
 import java.time.Duration;
 
 import io.drover.buffer.EventBuffer;
+import io.drover.identity.IdentityStore;
 import io.drover.config.Settings;
 import io.drover.config.Sources;
 import org.apache.camel.CamelContext;
@@ -31,10 +32,13 @@ public final class IngestService extends ServiceSupport {
     private IngestHandler handler;
 
     private final CamelContext context;
+    private final IdentityStore identity;
     private final int port;
 
-    public IngestService(CamelContext context, Settings settings, Sources sources, EventBuffer buffer) {
+    public IngestService(CamelContext context, Settings settings, Sources sources, EventBuffer buffer,
+                         IdentityStore identity) {
         this.context = context;
+        this.identity = identity;
         this.port = settings.integer("drover.http.port", 8080);
         this.sources = sources;
         this.buffer = buffer;
@@ -61,7 +65,7 @@ public final class IngestService extends ServiceSupport {
         }
         // Camel's metrics registry exists once the context is configured.
         handler = new IngestHandler(sources, buffer, dedupe, clientAddress, limits, drain,
-                new IngestMetrics(CamelContextHelper.findSingleByType(context, MeterRegistry.class)));
+                new IngestMetrics(CamelContextHelper.findSingleByType(context, MeterRegistry.class)), identity);
         router.route("/v1/*").handler(handler);
         LOG.info("Drover is taking events on port {}", HttpServers.actualPort(context, port));
     }

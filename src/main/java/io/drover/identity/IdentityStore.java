@@ -1,0 +1,229 @@
+package io.drover.identity;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+/**
+ * The identity graph in memory: anonymousId ↔ userId (identify, alias, any event carrying both) ↔ the latest vendor
+ * ids. Every instance holds the same view, rebuilt from and kept current by the compacted topic
+ * {@code drover.identity} ({@link IdentityTopic}); bounded in entries, and an entry not updated for the expiry time
+ * is forgotten.
+ * <p>
+ * At ingestion, {@link #enrich} fills what an event lacks (a backend {@code track} that only carries a userId gets
+ * the user's anonymousId and its fbp, fbc, GA client id...), then {@link #learn} records what it brings.
+ * Thread-safe: ingestion event loops and the topic reader use it at once.
+ */
+public final class IdentityStore {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final Cache<String, Identity> entries;
+    private final long ttlMillis;
+    private final BiConsumer<String, Identity> publisher;
+
+    /**
+     * @param maxEntries most entries kept (two per known user: one per key kind)
+     * @param ttl        how long an entry lives after its last update
+     * @param publisher  where changes go (the topic), as key and new value
+     */
+    public IdentityStore(long maxEntries, Duration ttl, BiConsumer<String, Identity> publisher) {
+        this.ttlMillis = ttl.toMillis();
+        this.entries = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(ttl).build();
+        this.publisher = publisher;
+    }
+
+    static String anonymousKey(String anonymousId) {
+        return "a:" + anonymousId;
+    }
+
+    static String userKey(String userId) {
+        return "u:" + userId;
+    }
+
+    /** Fills a missing userId or anonymousId and missing vendor ids, from what the store knows of either id. */
+    public void enrich(ObjectNode event) {
+        String userId = text(event, "userId");
+        String anonymousId = text(event, "anonymousId");
+        Identity byUser = userId == null ? null : entries.getIfPresent(userKey(userId));
+        Identity byAnonymous = anonymousId == null ? null : entries.getIfPresent(anonymousKey(anonymousId));
+        if (byUser == null && byAnonymous == null) {
+            return;
+        }
+        if (userId == null && byAnonymous.userId() != null) {
+            event.put("userId", byAnonymous.userId());
+            byUser = entries.getIfPresent(userKey(byAnonymous.userId()));
+        }
+        if (anonymousId == null && byUser != null && byUser.anonymousId() != null) {
+            event.put("anonymousId", byUser.anonymousId());
+            byAnonymous = entries.getIfPresent(anonymousKey(byUser.anonymousId()));
+        }
+        if (refusesAdvertising(event)) {
+            // Vendor ids are the ad platforms' tracking data: not added to an event whose user said no.
+            return;
+        }
+        ObjectNode providers = null;
+        for (Identity known : new Identity[] {byAnonymous, byUser}) {
+            if (known == null || known.providers().isEmpty()) {
+                continue;
+            }
+            if (providers == null) {
+                providers = event.withObject("/context").withObject("/providers");
+            }
+            fillMissing(providers, known.providers());
+        }
+    }
+
+    /** Records the links and vendor ids an event brings, and publishes what changed. */
+    public void learn(ObjectNode event) {
+        String type = text(event, "type");
+        String userId = text(event, "userId");
+        String anonymousId = text(event, "anonymousId");
+        JsonNode p = event.path("context").path("providers");
+        ObjectNode providers = p instanceof ObjectNode o && !refusesAdvertising(event) ? o : null;
+        long at = System.currentTimeMillis();
+        if ("alias".equals(type) && userId != null) {
+            String previousId = text(event, "previousId");
+            if (previousId != null) {
+                // The previous id may be an anonymous id or an earlier user id: carry its vendor ids over.
+                Identity prior = entries.getIfPresent(anonymousKey(previousId));
+                if (prior == null) {
+                    prior = entries.getIfPresent(userKey(previousId));
+                }
+                update(anonymousKey(previousId), userId, previousId, prior == null ? null : prior.providers(), at);
+                update(userKey(userId), userId, prior != null && prior.anonymousId() != null ? prior.anonymousId() : null,
+                        prior == null ? null : prior.providers(), at);
+            }
+        }
+        if (anonymousId != null && (userId != null || providers != null)) {
+            update(anonymousKey(anonymousId), userId, anonymousId, providers, at);
+        }
+        if (userId != null && (anonymousId != null || providers != null)) {
+            // The user takes over what its browser's anonymous id collected before the login.
+            Identity browser = anonymousId == null ? null : entries.getIfPresent(anonymousKey(anonymousId));
+            ObjectNode all = providers;
+            if (browser != null && !browser.providers().isEmpty()) {
+                all = browser.providers().deepCopy();
+                if (providers != null) {
+                    overwrite(all, providers);
+                }
+            }
+            update(userKey(userId), userId, anonymousId, all, at);
+        }
+    }
+
+    /** Applies an entry read from the topic (another instance's, or this one's own): the newer one wins. */
+    void apply(String key, Identity incoming) {
+        if (incoming == null) {
+            entries.invalidate(key);
+            return;
+        }
+        if (System.currentTimeMillis() - incoming.updatedAt() > ttlMillis) {
+            return;
+        }
+        entries.asMap().merge(key, incoming, (old, neu) -> neu.updatedAt() >= old.updatedAt() ? neu : old);
+    }
+
+    /** The entry of a key, for tests and the admin console. */
+    public Identity get(String key) {
+        return entries.getIfPresent(key);
+    }
+
+    public long size() {
+        entries.cleanUp();
+        return entries.estimatedSize();
+    }
+
+    private void update(String key, String userId, String anonymousId, ObjectNode providers, long at) {
+        Identity[] changed = new Identity[1];
+        entries.asMap().compute(key, (k, old) -> {
+            String u = userId != null ? userId : old == null ? null : old.userId();
+            String a = anonymousId != null ? anonymousId : old == null ? null : old.anonymousId();
+            ObjectNode merged = old == null ? JSON.objectNode() : old.providers();
+            boolean providersChanged = false;
+            if (providers != null && !providers.isEmpty()) {
+                merged = merged.deepCopy();
+                providersChanged = overwrite(merged, providers);
+            }
+            if (old != null && !providersChanged && Objects.equals(old.userId(), u) && Objects.equals(old.anonymousId(), a)) {
+                // Nothing new: no write to the topic for every page view of a known visitor.
+                return old;
+            }
+            changed[0] = new Identity(u, a, merged, at);
+            return changed[0];
+        });
+        if (changed[0] != null) {
+            publisher.accept(key, changed[0]);
+        }
+    }
+
+    /** Copies vendor ids the event lacks, vendor by vendor and key by key. */
+    private static void fillMissing(ObjectNode target, ObjectNode known) {
+        for (Iterator<Map.Entry<String, JsonNode>> vendors = known.fields(); vendors.hasNext(); ) {
+            Map.Entry<String, JsonNode> vendor = vendors.next();
+            if (!(vendor.getValue() instanceof ObjectNode ids)) {
+                continue;
+            }
+            ObjectNode into = target.path(vendor.getKey()) instanceof ObjectNode o ? o : null;
+            for (Iterator<Map.Entry<String, JsonNode>> it = ids.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> id = it.next();
+                if (into == null) {
+                    into = target.putObject(vendor.getKey());
+                }
+                if (!into.hasNonNull(id.getKey())) {
+                    into.set(id.getKey(), id.getValue());
+                }
+            }
+        }
+    }
+
+    /** Newer vendor ids replace older ones; true when anything changed. */
+    private static boolean overwrite(ObjectNode target, ObjectNode newer) {
+        boolean changed = false;
+        for (Iterator<Map.Entry<String, JsonNode>> vendors = newer.fields(); vendors.hasNext(); ) {
+            Map.Entry<String, JsonNode> vendor = vendors.next();
+            if (!(vendor.getValue() instanceof ObjectNode ids)) {
+                continue;
+            }
+            ObjectNode into = target.withObject("/" + vendor.getKey().replace("~", "~0").replace("/", "~1"));
+            for (Iterator<Map.Entry<String, JsonNode>> it = ids.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> id = it.next();
+                if (id.getValue().isValueNode() && !id.getValue().isNull() && !id.getValue().equals(into.get(id.getKey()))) {
+                    into.set(id.getKey(), id.getValue());
+                    changed = true;
+                }
+            }
+        }
+        return changed;
+    }
+
+    private static boolean refusesAdvertising(JsonNode event) {
+        JsonNode consent = event.path("context").path("consent");
+        for (Iterator<Map.Entry<String, JsonNode>> it = consent.path("categoryPreferences").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> c = it.next();
+            if (c.getKey().equalsIgnoreCase("advertising") && c.getValue().asText().equalsIgnoreCase("false")) {
+                return true;
+            }
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = consent.path("optOut").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> c = it.next();
+            if (c.getKey().equalsIgnoreCase("advertising") && c.getValue().asText().equalsIgnoreCase("true")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String text(JsonNode event, String field) {
+        JsonNode v = event.get(field);
+        return v != null && v.isTextual() && !v.textValue().isBlank() ? v.textValue() : null;
+    }
+}

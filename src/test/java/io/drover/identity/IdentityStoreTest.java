@@ -1,0 +1,109 @@
+package io.drover.identity;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class IdentityStoreTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final List<String> published = new ArrayList<>();
+    private final IdentityStore store = new IdentityStore(1000, Duration.ofDays(1), (k, v) -> published.add(k));
+
+    @Test
+    void aBackendTrackWithOnlyAUserIdGetsTheBrowsersIdsAfterIdentify() throws Exception {
+        store.learn(event("""
+                {"type":"page","anonymousId":"anon-1","context":{"providers":{"meta":{"fbp":"fb.1.1.111"},"google":{"clientId":"1.2"}}}}"""));
+        store.learn(event("""
+                {"type":"identify","anonymousId":"anon-1","userId":"user-1","context":{"providers":{"meta":{"fbc":"fb.1.2.click"}}}}"""));
+        ObjectNode backend = event("""
+                {"type":"track","userId":"user-1","event":"Order Completed","context":{"providers":{"meta":{"fbp":"fb.1.9.sent"}}}}""");
+        store.enrich(backend);
+        assertThat(backend.get("anonymousId").asText()).isEqualTo("anon-1");
+        // What the event brings wins; what it lacks is filled in.
+        assertThat(backend.at("/context/providers/meta/fbp").asText()).isEqualTo("fb.1.9.sent");
+        assertThat(backend.at("/context/providers/meta/fbc").asText()).isEqualTo("fb.1.2.click");
+        assertThat(backend.at("/context/providers/google/clientId").asText()).isEqualTo("1.2");
+    }
+
+    @Test
+    void anAnonymousEventGetsItsKnownUser() throws Exception {
+        store.learn(event("{\"type\":\"identify\",\"anonymousId\":\"anon-2\",\"userId\":\"user-2\"}"));
+        ObjectNode later = event("{\"type\":\"page\",\"anonymousId\":\"anon-2\"}");
+        store.enrich(later);
+        assertThat(later.get("userId").asText()).isEqualTo("user-2");
+    }
+
+    @Test
+    void aliasCarriesTheVendorIdsOfThePreviousId() throws Exception {
+        store.learn(event("{\"type\":\"page\",\"anonymousId\":\"anon-3\",\"context\":{\"providers\":{\"tiktok\":{\"ttp\":\"ttp-3\"}}}}"));
+        store.learn(event("{\"type\":\"alias\",\"previousId\":\"anon-3\",\"userId\":\"user-3\"}"));
+        ObjectNode backend = event("{\"type\":\"track\",\"userId\":\"user-3\",\"event\":\"X\"}");
+        store.enrich(backend);
+        assertThat(backend.at("/context/providers/tiktok/ttp").asText()).isEqualTo("ttp-3");
+        assertThat(backend.get("anonymousId").asText()).isEqualTo("anon-3");
+    }
+
+    @Test
+    void vendorIdsAreNeitherLearnedNorAddedWhenAdvertisingIsRefused() throws Exception {
+        store.learn(event("""
+                {"type":"page","anonymousId":"anon-4","userId":"user-4","context":{"providers":{"meta":{"fbp":"fb.1.1.4"}},
+                 "consent":{"categoryPreferences":{"Advertising":false}}}}"""));
+        assertThat(store.get("u:user-4").providers().isEmpty()).isTrue();
+        store.learn(event("{\"type\":\"page\",\"anonymousId\":\"anon-4\",\"context\":{\"providers\":{\"meta\":{\"fbp\":\"fb.1.1.4\"}}}}"));
+        ObjectNode refused = event("""
+                {"type":"track","userId":"user-4","event":"X","context":{"consent":{"optOut":{"advertising":"true"}}}}""");
+        store.enrich(refused);
+        assertThat(refused.at("/context/providers").isMissingNode()).isTrue();
+        assertThat(refused.get("anonymousId").asText()).as("ids are not advertising data").isEqualTo("anon-4");
+    }
+
+    @Test
+    void nothingNewIsNotPublishedAgain() throws Exception {
+        String page = "{\"type\":\"page\",\"anonymousId\":\"anon-5\",\"userId\":\"user-5\",\"context\":{\"providers\":{\"meta\":{\"fbp\":\"f\"}}}}";
+        store.learn(event(page));
+        int after = published.size();
+        assertThat(after).isEqualTo(2);
+        store.learn(event(page));
+        store.learn(event(page));
+        assertThat(published).hasSize(after);
+        store.learn(event(page.replace("\"f\"", "\"g\"")));
+        assertThat(published).hasSize(after + 2);
+    }
+
+    @Test
+    void entriesExpireAndMemoryIsBounded() throws Exception {
+        IdentityStore shortLived = new IdentityStore(10, Duration.ofMillis(300), (k, v) -> { });
+        shortLived.learn(event("{\"type\":\"identify\",\"anonymousId\":\"anon-6\",\"userId\":\"user-6\"}"));
+        assertThat(shortLived.get("a:anon-6")).isNotNull();
+        Thread.sleep(500);
+        ObjectNode later = event("{\"type\":\"page\",\"anonymousId\":\"anon-6\"}");
+        shortLived.enrich(later);
+        assertThat(later.has("userId")).isFalse();
+        // An old record read from the topic is not brought back either.
+        shortLived.apply("a:anon-7", new Identity("user-7", "anon-7", MAPPER.createObjectNode(), System.currentTimeMillis() - 10_000));
+        assertThat(shortLived.get("a:anon-7")).isNull();
+
+        for (int i = 0; i < 100; i++) {
+            shortLived.learn(event("{\"type\":\"identify\",\"anonymousId\":\"a" + i + "\",\"userId\":\"u" + i + "\"}"));
+        }
+        assertThat(shortLived.size()).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void theNewerRecordWinsWhenReadFromTheTopic() {
+        store.apply("u:user-8", new Identity("user-8", "anon-new", MAPPER.createObjectNode(), System.currentTimeMillis()));
+        store.apply("u:user-8", new Identity("user-8", "anon-old", MAPPER.createObjectNode(), System.currentTimeMillis() - 1000));
+        assertThat(store.get("u:user-8").anonymousId()).isEqualTo("anon-new");
+    }
+
+    private static ObjectNode event(String json) throws Exception {
+        return (ObjectNode) MAPPER.readTree(json);
+    }
+}

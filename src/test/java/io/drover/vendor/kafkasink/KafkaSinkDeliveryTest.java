@@ -83,6 +83,7 @@ class KafkaSinkDeliveryTest {
             TopicReader.Event stored = drover.topic.await(id);
             assertThat(record.value()).as("the stored JSON").isEqualTo(stored.value());
             assertThat(record.key()).isEqualTo(e.has("userId") ? e.get("userId").asText() : anonymous);
+            assertThat(record.headers()).as("no Camel or ingestion headers").isEmpty();
         }
         Thread.sleep(500);
         for (ObjectNode e : events) {

@@ -92,6 +92,15 @@ public class Delivery {
         batch.lastRequest(VendorCall.describeRequest(r.method(), r.url(), r.body()));
     }
 
+    /**
+     * The delivery that is not an HTTP call (the Kafka sink's template): its step returned, so every selected event
+     * still open was taken; they count as delivered (metrics, and a retry would not send them again).
+     */
+    public void sent(Exchange exchange) {
+        Batch batch = Batch.of(exchange);
+        batch.delivered(batch.selected().stream().filter(batch::isOpen).toList());
+    }
+
     public void check(Exchange exchange) {
         VendorRequest r = exchange.getProperty(REQUEST, VendorRequest.class);
         Message m = exchange.getMessage();

@@ -1,6 +1,5 @@
 package io.drover.vendor.meta;
 
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 
@@ -8,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.support.IsoTime;
+import io.drover.vendor.EventTimes;
 
 /**
  * One Segment event as one Meta server event: Segment's ecommerce spec events become Meta's standard events, a page
@@ -87,14 +86,11 @@ final class MetaEvents {
 
     /** Seconds since the epoch, from the event's timestamp (Drover's ingestion always sets one). */
     private static long eventTime(ObjectNode event) throws Refused {
-        for (String field : new String[] {"timestamp", "originalTimestamp", "receivedAt"}) {
-            String text = MetaUserData.text(event, field);
-            Instant at = text == null ? null : IsoTime.parse(text);
-            if (at != null) {
-                return at.getEpochSecond();
-            }
+        long seconds = EventTimes.epochSeconds(event);
+        if (seconds < 0) {
+            throw new Refused("no timestamp");
         }
-        throw new Refused("no timestamp");
+        return seconds;
     }
 
     private static String track(ObjectNode event) {

@@ -1,7 +1,6 @@
 package io.drover.vendor.tiktok;
 
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 
@@ -9,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.support.IsoTime;
+import io.drover.vendor.EventTimes;
 import io.drover.vendor.Hashing;
 
 /**
@@ -138,15 +137,13 @@ final class TikTokEvents {
         return page;
     }
 
+    /** Seconds since the epoch, from the event's timestamp (Drover's ingestion always sets one). */
     private static long eventTime(ObjectNode event) throws Refused {
-        for (String field : new String[] {"timestamp", "originalTimestamp", "receivedAt"}) {
-            String text = text(event, field);
-            Instant at = text == null ? null : IsoTime.parse(text);
-            if (at != null) {
-                return at.getEpochSecond();
-            }
+        long seconds = EventTimes.epochSeconds(event);
+        if (seconds < 0) {
+            throw new Refused("no timestamp");
         }
-        throw new Refused("no timestamp");
+        return seconds;
     }
 
     private static ObjectNode properties(String tiktokName, String track, JsonNode properties) {

@@ -48,7 +48,8 @@ final class TikTokResponseReader implements ResponseReader {
         boolean retry = c == THROTTLED || (c >= 50000 && c < 60000);
         String reason = "TikTok code " + c + ": " + answer.path("message").asText("")
                 + (answer.has("request_id") ? " (request_id " + answer.path("request_id").asText() + ")" : "");
-        throw new DeliveryException(reason, status, VendorCall.failure(status, body, -1).responseBody(), retry,
-                retryAfterMillis);
+        // TikTok's body as Drover keeps any vendor answer (cut at 4,000 characters).
+        String kept = VendorCall.failure(status, body, -1).responseBody();
+        throw new DeliveryException(reason, status, kept, retry, retryAfterMillis);
     }
 }

@@ -1,0 +1,208 @@
+package io.drover.vendor.meta;
+
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.vendor.EventTimes;
+
+/**
+ * One Segment event as one Meta server event: Segment's ecommerce spec events become Meta's standard events, a page
+ * becomes {@code PageView}, any other track a custom event of the same name. {@code event_id} is the messageId, so
+ * Meta deduplicates it against the pixel's event that carries the same id.
+ */
+final class MetaEvents {
+
+    /** Segment ecommerce v2 event → Meta standard event. */
+    static final Map<String, String> STANDARD_EVENTS = Map.of(
+            "Order Completed", "Purchase",
+            "Product Added", "AddToCart",
+            "Product Viewed", "ViewContent",
+            "Checkout Started", "InitiateCheckout",
+            "Products Searched", "Search",
+            "Signed Up", "CompleteRegistration",
+            "Payment Info Entered", "AddPaymentInfo",
+            "Product Added to Wishlist", "AddToWishlist");
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private MetaEvents() {
+    }
+
+    /** An event Meta cannot take, and why. */
+    static final class Refused extends Exception {
+        Refused(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** The Meta event, or {@code null} when the event is not one Meta takes (identify, group, ...). */
+    static ObjectNode map(ObjectNode event, String actionSource) throws Refused {
+        String type = event.path("type").asText();
+        String name;
+        if ("page".equals(type)) {
+            name = "PageView";
+        } else if ("track".equals(type)) {
+            String track = MetaUserData.text(event, "event");
+            if (track == null) {
+                throw new Refused("a track without an event name");
+            }
+            name = STANDARD_EVENTS.getOrDefault(track, track);
+        } else {
+            return null;
+        }
+        ObjectNode out = JSON.objectNode();
+        out.put("event_name", name);
+        out.put("event_time", eventTime(event));
+        String messageId = MetaUserData.text(event, "messageId");
+        if (messageId != null) {
+            out.put("event_id", messageId);
+        }
+        out.put("action_source", actionSource);
+        JsonNode properties = event.path("properties");
+        String url = "page".equals(type) ? MetaUserData.text(properties, "url") : null;
+        if (url == null) {
+            url = MetaUserData.text(event.path("context").path("page"), "url");
+        }
+        if (url != null) {
+            out.put("event_source_url", url);
+        }
+        ObjectNode userData = out.putObject("user_data");
+        if (!MetaUserData.fill(userData, event)) {
+            throw new Refused("no customer information Meta can match on (no traits, ids, IP or user agent)");
+        }
+        if ("website".equals(actionSource) && !userData.has("client_user_agent")) {
+            throw new Refused("a website event needs the browser's user agent (context.userAgent)");
+        }
+        ObjectNode customData = customData(name, track(event), properties);
+        if (!customData.isEmpty()) {
+            out.set("custom_data", customData);
+        }
+        return out;
+    }
+
+    /** Seconds since the epoch, from the event's timestamp (Drover's ingestion always sets one). */
+    private static long eventTime(ObjectNode event) throws Refused {
+        long seconds = EventTimes.epochSeconds(event);
+        if (seconds < 0) {
+            throw new Refused("no timestamp");
+        }
+        return seconds;
+    }
+
+    private static String track(ObjectNode event) {
+        return "track".equals(event.path("type").asText()) ? event.path("event").asText() : null;
+    }
+
+    private static ObjectNode customData(String metaName, String track, JsonNode properties) {
+        ObjectNode data = JSON.objectNode();
+        if (!properties.isObject() || properties.isEmpty()) {
+            return data;
+        }
+        boolean standard = track != null && STANDARD_EVENTS.containsKey(track);
+        if (!standard) {
+            if (track != null) {
+                // A custom event: its properties are its custom data, as Segment sends them.
+                data.setAll((ObjectNode) properties);
+            }
+            return data;
+        }
+        switch (metaName) {
+            case "Purchase", "InitiateCheckout" -> {
+                value(data, properties, "revenue", "total", "value");
+                products(data, properties.path("products"), true);
+                if ("Purchase".equals(metaName)) {
+                    text(data, "order_id", properties, "order_id");
+                }
+            }
+            case "AddToCart", "ViewContent", "AddToWishlist" -> {
+                value(data, properties, "price", "value");
+                ArrayNode one = JSON.arrayNode().add(properties);
+                products(data, one, false);
+                text(data, "content_name", properties, "name");
+                text(data, "content_category", properties, "category");
+            }
+            case "Search" -> text(data, "search_string", properties, "query");
+            default -> value(data, properties, "value", "revenue");
+        }
+        return data;
+    }
+
+    /** value (the first of these properties that is a number) and its currency, USD when none is given. */
+    private static void value(ObjectNode data, JsonNode properties, String... fields) {
+        for (String f : fields) {
+            JsonNode v = number(properties.get(f));
+            if (v != null) {
+                data.set("value", v);
+                String currency = MetaUserData.text(properties, "currency");
+                data.put("currency", currency == null ? "USD" : currency.trim().toUpperCase(Locale.ROOT));
+                return;
+            }
+        }
+    }
+
+    /** contents [{id, quantity, item_price}], content_ids and content_type from Segment's products. */
+    private static void products(ObjectNode data, JsonNode products, boolean countItems) {
+        if (!products.isArray() || products.isEmpty()) {
+            return;
+        }
+        ArrayNode contents = JSON.arrayNode();
+        ArrayNode ids = JSON.arrayNode();
+        long items = 0;
+        for (JsonNode p : products) {
+            String id = MetaUserData.text(p, "product_id");
+            if (id == null) {
+                id = MetaUserData.text(p, "sku");
+            }
+            if (id == null) {
+                continue;
+            }
+            ObjectNode c = contents.addObject().put("id", id);
+            JsonNode quantity = number(p.get("quantity"));
+            c.set("quantity", quantity == null ? JSON.numberNode(1) : JSON.numberNode(quantity.asLong()));
+            JsonNode price = number(p.get("price"));
+            if (price != null) {
+                c.set("item_price", price);
+            }
+            items += quantity == null ? 1 : quantity.asLong();
+            ids.add(id);
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        data.set("contents", contents);
+        data.set("content_ids", ids);
+        data.put("content_type", "product");
+        if (countItems) {
+            data.put("num_items", items);
+        }
+    }
+
+    private static void text(ObjectNode data, String field, JsonNode properties, String property) {
+        String v = MetaUserData.text(properties, property);
+        if (v != null) {
+            data.put(field, v);
+        }
+    }
+
+    /** A number as is, a numeric string as a number, anything else null. */
+    static JsonNode number(JsonNode v) {
+        if (v == null) {
+            return null;
+        }
+        if (v.isNumber()) {
+            return v;
+        }
+        if (v.isTextual()) {
+            try {
+                return JSON.numberNode(new java.math.BigDecimal(v.asText().trim()));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+}

@@ -9,8 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.integration.Batch;
-import io.drover.integration.VendorRequest;
-import io.drover.vendor.Chunks;
+import io.drover.vendor.DataArrayRequests;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -28,8 +27,6 @@ public class PinterestRequest implements Processor {
     static final int MAX_EVENTS = 1000;
     /** Bytes per request: Pinterest publishes no limit; a conservative guard. */
     static final int MAX_BYTES = 2_000_000;
-    private static final String OPEN = "{\"data\":[";
-    private static final String CLOSE = "]}";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private String adAccountId;
@@ -57,16 +54,12 @@ public class PinterestRequest implements Processor {
         this.url = null;
     }
 
-    /** An event as Pinterest will receive it. */
-    private record Item(ObjectNode event, String json, int bytes) {
-    }
-
     @Override
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) throws JsonProcessingException {
         List<ObjectNode> events = exchange.getIn().getBody(List.class);
         Batch batch = Batch.of(exchange);
-        List<Item> items = new ArrayList<>(events.size());
+        List<DataArrayRequests.Item> items = new ArrayList<>(events.size());
         for (ObjectNode event : events) {
             PinterestEvent.Outcome outcome = PinterestEvent.map(event);
             if (outcome == null) {
@@ -76,25 +69,11 @@ public class PinterestRequest implements Processor {
                 batch.reject(event, outcome.refusal());
                 continue;
             }
-            String json = MAPPER.writeValueAsString(outcome.data());
-            items.add(new Item(event, json, json.getBytes(StandardCharsets.UTF_8).length));
+            items.add(DataArrayRequests.Item.of(event, MAPPER.writeValueAsString(outcome.data())));
         }
-        Chunks<Item> chunks = Chunks.of(items, MAX_EVENTS, MAX_BYTES, OPEN.length() + CLOSE.length(), Item::bytes);
-        chunks.tooLarge().forEach(i -> batch.reject(i.event(), "larger than a whole Pinterest request ("
-                + i.bytes() + " bytes; at most " + MAX_BYTES + ")"));
-        List<VendorRequest> requests = new ArrayList<>(chunks.chunks().size());
-        for (List<Item> chunk : chunks.chunks()) {
-            StringBuilder body = new StringBuilder(OPEN);
-            List<ObjectNode> carried = new ArrayList<>(chunk.size());
-            for (Item i : chunk) {
-                body.append(carried.isEmpty() ? "" : ",").append(i.json());
-                carried.add(i.event());
-            }
-            body.append(CLOSE);
-            requests.add(VendorRequest.json(body.toString(), carried).withUrl(url()).withMethod("POST")
-                    .withHeader("Authorization", "Bearer " + token()).withReader(PinterestAnswer::read));
-        }
-        exchange.getIn().setBody(requests);
+        exchange.getIn().setBody(DataArrayRequests.of(items, MAX_EVENTS, MAX_BYTES, batch, "Pinterest",
+                r -> r.withUrl(url()).withHeader("Authorization", "Bearer " + token())
+                        .withReader(PinterestAnswer::read)));
     }
 
     /** The events URL, built once from the settings. */

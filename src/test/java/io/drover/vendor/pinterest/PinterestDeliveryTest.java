@@ -51,7 +51,8 @@ class PinterestDeliveryTest {
         module = ModuleUnderTest.install("pinterest", Map.of(
                 "pinterest.base-url", "http://127.0.0.1:" + pinterest.port(),
                 "pinterest.ad-account-id", "549755885175",
-                "pinterest.access-token", "pina-test-token"), "pinterest.access-token", id -> !requestsWith(id).isEmpty());
+                "pinterest.access-token", "pina-test-token"), "pinterest.access-token",
+                id -> !requestsWith(id).isEmpty());
     }
 
     @AfterAll
@@ -95,7 +96,8 @@ class PinterestDeliveryTest {
         pinterest.stubFor(post(urlPathEqualTo(PATH)).withRequestBody(containing(good)).withRequestBody(containing(bad))
                 .willReturn(aResponse().withStatus(422).withHeader("Content-Type", "application/json").withBody(
                         "{\"code\":4,\"message\":\"Not all events were successfully processed.\",\"details\":"
-                        + "{\"num_events_received\":2,\"num_events_processed\":1,\"events\":[{\"status\":\"processed\"},"
+                        + "{\"num_events_received\":2,\"num_events_processed\":1,"
+                        + "\"events\":[{\"status\":\"processed\"},"
                         + "{\"status\":\"failed\",\"error_message\":\"event_time is more than 7 days old\"}]}}")));
         module.send(fixture("product-added", good), fixture("order-completed", bad));
         try (TopicReader dlq = module.deadLetters()) {
@@ -118,8 +120,10 @@ class PinterestDeliveryTest {
         String id = id("throttled");
         String scenario = "throttle-" + id;
         pinterest.stubFor(post(urlPathEqualTo(PATH)).withRequestBody(containing(id)).inScenario(scenario)
-                .whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")
-                        .withBody("{\"code\":8,\"message\":\"This request exceeded a rate limit.\"}")).willSetStateTo("calm"));
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")
+                        .withBody("{\"code\":8,\"message\":\"This request exceeded a rate limit.\"}"))
+                .willSetStateTo("calm"));
         pinterest.stubFor(post(urlPathEqualTo(PATH)).withRequestBody(containing(id)).inScenario(scenario)
                 .whenScenarioStateIs("calm").willReturn(okJson("{\"num_events_received\":1,\"num_events_processed\":1,"
                         + "\"events\":[{\"status\":\"processed\"}]}")));

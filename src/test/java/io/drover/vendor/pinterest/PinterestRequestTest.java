@@ -140,7 +140,8 @@ class PinterestRequestTest {
             assertThat(v.rejected().get(b)).isEqualTo("Pinterest: event failed: event_time is too far in the past");
         }
         // A 422 may carry the per-event results inside its details.
-        String detailed = "{\"code\":4,\"message\":\"Not all events were successfully processed\",\"details\":" + answer + "}";
+        String detailed = "{\"code\":4,\"message\":\"Not all events were successfully processed\","
+                + "\"details\":" + answer + "}";
         assertThat(PinterestAnswer.read(422, detailed, -1, request).rejected()).containsOnlyKeys(b);
     }
 

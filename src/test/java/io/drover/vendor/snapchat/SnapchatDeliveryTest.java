@@ -50,7 +50,8 @@ class SnapchatDeliveryTest {
         module = ModuleUnderTest.install("snapchat", Map.of(
                 "snapchat.base-url", "http://127.0.0.1:" + snap.port(),
                 "snapchat.pixel-id", "c0ffee00-1234-4abc-9def-000000000042",
-                "snapchat.access-token", "snap-test-token"), "snapchat.access-token", id -> !requestsWith(id).isEmpty());
+                "snapchat.access-token", "snap-test-token"), "snapchat.access-token",
+                id -> !requestsWith(id).isEmpty());
     }
 
     @AfterAll
@@ -92,7 +93,8 @@ class SnapchatDeliveryTest {
     void snapsRefusalAndEventsSnapCannotTakeAreDeadLettered() throws Exception {
         String refused = id("refused"), noUrl = id("nourl");
         snap.stubFor(post(urlPathEqualTo(PATH)).withRequestBody(containing(refused)).willReturn(aResponse()
-                .withStatus(400).withBody("{\"status\":\"INVALID\",\"reason\":\"Timestamp invalid or out of range\"}")));
+                .withStatus(400)
+                .withBody("{\"status\":\"INVALID\",\"reason\":\"Timestamp invalid or out of range\"}")));
         var withoutUrl = fixture("product-added", noUrl);
         withoutUrl.with("context").remove("page");
         module.send(withoutUrl, fixture("order-completed", refused));

@@ -159,8 +159,9 @@ class SnapchatRequestTest {
 
     /** A page call with only what Snap needs. */
     static ObjectNode small() throws Exception {
-        return (ObjectNode) MAPPER.readTree("{\"type\":\"page\",\"messageId\":\"m\",\"timestamp\":\"2024-11-28T08:00:00Z\","
-                + "\"context\":{\"ip\":\"203.0.113.7\",\"userAgent\":\"UA\",\"page\":{\"url\":\"https://shop.example/\"}}}");
+        return (ObjectNode) MAPPER.readTree("{\"type\":\"page\",\"messageId\":\"m\","
+                + "\"timestamp\":\"2024-11-28T08:00:00Z\",\"context\":{\"ip\":\"203.0.113.7\",\"userAgent\":\"UA\","
+                + "\"page\":{\"url\":\"https://shop.example/\"}}}");
     }
 
     private static ObjectNode track(String name) {

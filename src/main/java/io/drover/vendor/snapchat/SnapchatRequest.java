@@ -23,7 +23,7 @@ import org.apache.camel.Processor;
  */
 public class SnapchatRequest implements Processor {
 
-    /** Events per request (Snap's batch limit, see docs/integrations/snapchat.md). */
+    /** Events per request: Snap's v3 pages state no limit; 2,000 is what its partners apply (docs/integrations). */
     static final int MAX_EVENTS = 2000;
     /** Bytes per request: Snap publishes no limit for v3; a conservative guard. */
     static final int MAX_BYTES = 2_000_000;

@@ -1,0 +1,165 @@
+package io.drover.vendor;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.testing.Http;
+import io.drover.testing.TestDrover;
+import io.drover.testing.TopicReader;
+import org.awaitility.Awaitility;
+
+import static io.drover.testing.TestDrover.WEB_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A shipped module ({@code integrations/<name>.yaml}, copied as is) on the shared Drover, for a vendor's delivery
+ * test: its settings as JVM system properties, one required secret held back at first to see the module refuse to
+ * start and name it, then set; a probe until its consumer delivers; events sent through the ingestion API; its
+ * dead-letter topic. {@link #close()} removes the file and the settings.
+ */
+public final class ModuleUnderTest implements AutoCloseable {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final TestDrover drover = TestDrover.shared();
+    private final String name;
+    private final Path file;
+    private final Map<String, String> settings;
+    private String missingSettingReport;
+    private boolean startedWithoutSecret;
+
+    private ModuleUnderTest(String name, Map<String, String> settings) {
+        this.name = name;
+        this.file = drover.integrationsDir().resolve(name + ".yaml");
+        this.settings = settings;
+    }
+
+    /**
+     * Installs the module with {@code settings}; {@code secret} (one of their keys) is set only after the module was
+     * seen not to start without it. {@code delivered} tells whether the vendor received an event id yet.
+     */
+    public static ModuleUnderTest install(String name, Map<String, String> settings, String secret,
+                                          Predicate<String> delivered) throws IOException {
+        ModuleUnderTest m = new ModuleUnderTest(name, settings);
+        settings.forEach((k, v) -> {
+            if (!k.equals(secret)) {
+                System.setProperty(k, v);
+            }
+        });
+        System.clearProperty(secret);
+        Files.copy(Path.of("integrations", name + ".yaml"), m.file);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> m.admin().contains(name + ".yaml"));
+        m.missingSettingReport = m.drover.server.integrations().errors().entrySet().stream()
+                .filter(e -> e.getKey().getFileName().toString().equals(name + ".yaml"))
+                .map(Map.Entry::getValue).findFirst().orElse("");
+        m.startedWithoutSecret = m.running();
+        System.setProperty(secret, settings.get(secret));
+        // Any write makes the watcher load the file again, now with every setting.
+        Files.writeString(m.file, Files.readString(m.file));
+        m.probe(delivered);
+        return m;
+    }
+
+    /** What Drover reported for the file while the secret was unset. */
+    public String missingSettingReport() {
+        return missingSettingReport;
+    }
+
+    public boolean startedWithoutSecret() {
+        return startedWithoutSecret;
+    }
+
+    private boolean running() {
+        return drover.server.integrations().modules().keySet().stream()
+                .anyMatch(p -> p.getFileName().toString().equals(name + ".yaml"));
+    }
+
+    /** Sends page calls until one reaches the vendor (a new consumer joins at the end of the topic). */
+    private void probe(Predicate<String> delivered) throws IOException {
+        List<String> probes = new ArrayList<>();
+        Awaitility.await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            ObjectNode probe = fixture("page");
+            probe.put("userId", "probe-" + name).put("messageId", "probe-" + UUID.randomUUID());
+            send(probe);
+            probes.add(probe.get("messageId").asText());
+            return probes.stream().anyMatch(delivered);
+        });
+        try {
+            // No probe still in flight may share a batch with a test's events: one linger and a call's time.
+            Thread.sleep(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A shared fixture without its sentAt, so that Drover keeps its timestamp as the golden files have it. */
+    public static ObjectNode fixture(String event) {
+        ObjectNode e = GoldenFiles.event(event);
+        e.remove("sentAt");
+        return e;
+    }
+
+    /** A shared fixture with a fresh messageId. */
+    public static ObjectNode fixture(String event, String messageId) {
+        return (ObjectNode) fixture(event).put("messageId", messageId);
+    }
+
+    /** Sends the events in one call to the ingestion API. */
+    public void send(ObjectNode... events) {
+        ObjectNode batch = MAPPER.createObjectNode();
+        ArrayNode list = batch.putArray("batch");
+        for (ObjectNode e : events) {
+            list.add(e);
+        }
+        assertThat(Http.post(drover.url("/v1/batch"), batch.toString(), "Authorization", Http.basic(WEB_KEY)).status())
+                .isEqualTo(200);
+    }
+
+    /** The element of the golden file's first request for this fixture, with this event's id and time. */
+    public static ObjectNode expected(String vendor, String event, String messageId) {
+        try {
+            JsonNode golden = MAPPER.readTree(Path.of("src/test/resources/golden", vendor, event + ".json").toFile());
+            return ((ObjectNode) golden.at("/0/body/data/0").deepCopy()).put("event_id", messageId);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The module's dead-letter topic; open it after the events were sent. */
+    public TopicReader deadLetters() {
+        return new TopicReader(drover.server.bootstrapServers(), "drover.dlq." + name);
+    }
+
+    /** The dead letters of one event. */
+    public static List<TopicReader.Event> letters(TopicReader dlq, String messageId) {
+        return dlq.where(x -> messageId.equals(x.value().at("/event/messageId").asText()));
+    }
+
+    public static String id(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().toLowerCase(Locale.ROOT);
+    }
+
+    private String admin() {
+        return Http.send("GET", drover.adminUrl("/admin/integrations"), null).body();
+    }
+
+    @Override
+    public void close() throws IOException {
+        Files.deleteIfExists(file);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !running());
+        settings.keySet().forEach(System::clearProperty);
+    }
+}

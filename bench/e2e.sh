@@ -47,19 +47,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [[ ! -f target/drover.jar || ! -f target/test-classes/io/drover/bench/EndToEnd.class \
-      || -n $(find src routes pom.xml -newer target/drover.jar -print -quit) ]]; then
-  log "building (mvnw package -DskipTests)"
-  ./mvnw -q -B package -DskipTests
-fi
-if [[ ! -f target/bench-classpath.txt || pom.xml -nt target/bench-classpath.txt ]]; then
-  ./mvnw -q -B dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-fi
-CP="$ROOT/target/classes:$ROOT/target/test-classes:$(cat target/bench-classpath.txt)"
-log "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); results in $OUT"
-if awk '{exit !($1 > 0.5)}' /proc/loadavg; then
-  log "WARNING: the machine is already busy (load average above 0.5): other processes will lower the figures"
-fi
+build_bench io/drover/bench/EndToEnd.class
+check_quiet
 
 module() {  # module NAME INDEX VENDOR_PORT: a batching webhook-style module pointing at the stand-in vendor
   cat <<YAML

@@ -38,3 +38,25 @@ wait_ready() {  # wait_ready NAME PID PORT CHECK-COMMAND...
   done
   log "$name was not ready after 120 s"; return 1
 }
+
+# Builds when the jar or a bench main is missing or older than any source, and sets CP to the bench class path
+# (the mains under src/test are compiled by the same package). Usage: build_bench io/drover/bench/Main.class
+build_bench() {
+  if [[ ! -f target/drover.jar || ! -f target/test-classes/$1 \
+        || -n $(find src routes pom.xml -newer target/drover.jar -print -quit) ]]; then
+    log "building (mvnw package -DskipTests)"
+    ./mvnw -q -B package -DskipTests
+  fi
+  if [[ ! -f target/bench-classpath.txt || pom.xml -nt target/bench-classpath.txt ]]; then
+    ./mvnw -q -B dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+  fi
+  CP="$ROOT/target/classes:$ROOT/target/test-classes:$(cat target/bench-classpath.txt)"
+}
+
+# Warns when something else already loads the machine (the figures would be lower than they should).
+check_quiet() {
+  log "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); results in $OUT"
+  if awk '{exit !($1 > 0.5)}' /proc/loadavg; then
+    log "WARNING: the machine is already busy (load average above 0.5): other processes will lower the figures"
+  fi
+}

@@ -59,16 +59,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- build -------------------------------------------------------------------------------------------------------
-# Rebuild when the jar is missing or older than any source; the mains under src/test are compiled by the same package.
-if [[ ! -f target/drover.jar || ! -f target/test-classes/io/drover/bench/OpenLoop.class \
-      || -n $(find src routes pom.xml -newer target/drover.jar -print -quit) ]]; then
-  log "building (mvnw package -DskipTests)"
-  ./mvnw -q -B package -DskipTests
-fi
-if [[ ! -f target/bench-classpath.txt || pom.xml -nt target/bench-classpath.txt ]]; then
-  ./mvnw -q -B dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-fi
-CP="$ROOT/target/classes:$ROOT/target/test-classes:$(cat target/bench-classpath.txt)"
+build_bench io/drover/bench/OpenLoop.class
 if ! command -v wrk >/dev/null; then
   log "installing wrk"
   apt-get update -qq && apt-get install -y -qq wrk >/dev/null
@@ -148,10 +139,7 @@ num() { local v; v=$(grep -oE "(^| )$1=[^ ]*" <<<"$2" | head -1 | cut -d= -f2); 
 
 # --- start the servers -------------------------------------------------------------------------------------------
 free_port DROVER_PORT; free_port KAFKA_PORT; free_port CONTROLLER_PORT; free_port BARE_PORT
-log "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); results in $OUT"
-if awk '{exit !($1 > 0.5)}' /proc/loadavg; then
-  log "WARNING: the machine is already busy (load average above 0.5): other processes will lower the figures"
-fi
+check_quiet
 
 log "starting Drover (-Xmx$HEAP) on port $DROVER_PORT, data in $DATA_DIR"
 DROVER_HTTP_PORT=$DROVER_PORT DROVER_HTTP_HOST=127.0.0.1 DROVER_DATA_DIR=$DATA_DIR \

@@ -6,7 +6,13 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import io.drover.vendor.WebhookRequest;
+import io.drover.vendor.amplitude.AmplitudeGoldenTest;
 import io.drover.vendor.braze.BrazeGoldenTest;
+import io.drover.vendor.meta.MetaGoldenTest;
+import io.drover.vendor.mixpanel.MixpanelGoldenTest;
+import io.drover.vendor.pinterest.PinterestGoldenTest;
+import io.drover.vendor.snapchat.SnapchatGoldenTest;
+import io.drover.vendor.tiktok.TikTokGoldenTest;
 import org.apache.camel.Processor;
 
 /**
@@ -20,6 +26,12 @@ public final class VendorBeans {
     static {
         BEANS.put("webhook", VendorBeans::webhook);
         BEANS.put("braze", BrazeGoldenTest::bean);
+        BEANS.put("meta", MetaGoldenTest::bean);
+        BEANS.put("tiktok", TikTokGoldenTest::bean);
+        BEANS.put("snapchat", SnapchatGoldenTest::bean);
+        BEANS.put("pinterest", PinterestGoldenTest::bean);
+        BEANS.put("amplitude", AmplitudeGoldenTest::bean);
+        BEANS.put("mixpanel", MixpanelGoldenTest::bean);
     }
 
     private VendorBeans() {

@@ -8,12 +8,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Amplitude's HTTP V2 request for each shared event. */
-class AmplitudeGoldenTest {
+public class AmplitudeGoldenTest {
 
     static final String ENDPOINT = "https://api2.amplitude.com/2/httpapi";
 
     /** The bean with the test settings (also used by the benchmark). */
-    static Processor bean() {
+    public static Processor bean() {
         AmplitudeRequest bean = new AmplitudeRequest();
         bean.setApiKey("amp_golden_api_key");
         return bean;

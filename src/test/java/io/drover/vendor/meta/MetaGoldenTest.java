@@ -8,14 +8,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The Meta Conversions API request for each shared event. */
-class MetaGoldenTest {
+public class MetaGoldenTest {
 
     static List<String> events() {
         return GoldenFiles.eventNames();
     }
 
     /** The bean with the test settings (the JMH benchmark reuses it). */
-    static Processor bean() {
+    public static Processor bean() {
         MetaRequest bean = new MetaRequest();
         bean.setPixelId("1234567890");
         bean.setAccessToken("EAAB_golden_token");

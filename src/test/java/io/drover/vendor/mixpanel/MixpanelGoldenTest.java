@@ -8,12 +8,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Mixpanel's /import or /engage request for each shared event. */
-class MixpanelGoldenTest {
+public class MixpanelGoldenTest {
 
     static final String ENDPOINT = "https://api.mixpanel.com/import?strict=1&project_id=3141592";
 
     /** The bean with the test settings (also used by the benchmark). */
-    static Processor bean() {
+    public static Processor bean() {
         MixpanelRequest bean = new MixpanelRequest();
         bean.setBaseUrl("https://api.mixpanel.com");
         bean.setProjectId("3141592");

@@ -8,10 +8,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Pinterest's Conversions API request for each shared event (one event per request). */
-class PinterestGoldenTest {
+public class PinterestGoldenTest {
 
     /** The bean with the test settings (also used by the benchmark). */
-    static Processor bean() {
+    public static Processor bean() {
         PinterestRequest bean = new PinterestRequest();
         bean.setAdAccountId("549755885175");
         bean.setAccessToken("pina_golden_token");

@@ -8,10 +8,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Snap's Conversions API v3 request for each shared event (one event per request). */
-class SnapchatGoldenTest {
+public class SnapchatGoldenTest {
 
     /** The bean with the test settings (also used by the benchmark). */
-    static Processor bean() {
+    public static Processor bean() {
         SnapchatRequest bean = new SnapchatRequest();
         bean.setPixelId("c0ffee00-1234-4abc-9def-000000000042");
         bean.setAccessToken("snap_golden_token");

@@ -8,14 +8,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The TikTok Events API 2.0 request for each shared event. */
-class TikTokGoldenTest {
+public class TikTokGoldenTest {
 
     static List<String> events() {
         return GoldenFiles.eventNames();
     }
 
     /** The bean with the test settings (the JMH benchmark reuses it). */
-    static Processor bean() {
+    public static Processor bean() {
         TikTokRequest bean = new TikTokRequest();
         bean.setPixelCode("CGOLDENPIXEL0001");
         bean.setAccessToken("tt_golden_token");

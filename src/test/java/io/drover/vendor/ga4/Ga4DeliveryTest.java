@@ -80,6 +80,7 @@ class Ga4DeliveryTest {
 
     @AfterAll
     static void remove() throws Exception {
+        assertThat(TestDrover.LOGS.lines()).as("the API secret never reaches the logs").noneMatch(l -> l.contains(SECRET));
         Files.deleteIfExists(module);
         for (String s : SETTINGS) {
             System.clearProperty(s);

@@ -81,6 +81,8 @@ class GoogleAdsDeliveryTest {
 
     @AfterAll
     static void remove() throws Exception {
+        assertThat(TestDrover.LOGS.lines()).as("the tokens never reach the logs")
+                .noneMatch(l -> l.contains(TOKEN) || l.contains("dev-token-delivery"));
         Files.deleteIfExists(module);
         for (String s : SETTINGS) {
             System.clearProperty(s);

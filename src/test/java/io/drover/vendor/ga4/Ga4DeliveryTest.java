@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.noContent;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -48,7 +49,7 @@ class Ga4DeliveryTest {
             new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
     private static final String MEASUREMENT_ID = "G-DELIVERY1";
     private static final String SECRET = "mp-secret-delivery";
-    private static final String[] SETTINGS = {"ga4.measurement-id", "ga4.api-secret", "ga4.base-url"};
+    private static final String[] SETTINGS = {"ga4.measurement-id", "ga4.api-secret", "ga4.base-url", "ga4.debug"};
 
     @BeforeAll
     static void install() throws Exception {
@@ -67,14 +68,20 @@ class Ga4DeliveryTest {
         // With it, the same file starts (written again so that the watcher reloads it).
         System.setProperty("ga4.api-secret", SECRET);
         Files.copy(Path.of("integrations/ga4.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
+        awaitRunning("/mp/collect");
+        assertThat(admin()).doesNotContain("missing setting ga4");
+    }
+
+    /** Sends probes until one reaches the path: the (re)loaded module's consumer is running. */
+    private static void awaitRunning(String path) throws InterruptedException {
         List<String> probes = new ArrayList<>();
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
             String client = "probe-" + UUID.randomUUID();
             send(track(client, "Probe Sent", "{}"));
             probes.add(client);
-            return probes.stream().anyMatch(p -> !requestsFor(p).isEmpty());
+            return probes.stream().anyMatch(p ->
+                    !ga4.findAll(postRequestedFor(urlPathEqualTo(path)).withRequestBody(containing(p))).isEmpty());
         });
-        assertThat(admin()).doesNotContain("missing setting ga4");
         Thread.sleep(1_500); // no probe in flight shares a batch with a test's events
     }
 
@@ -210,6 +217,46 @@ class Ga4DeliveryTest {
             assertThat(letter.at("/request/body/client_id").asText()).isEqualTo(client);
         }
         assertThat(requestsFor(client)).hasSize(1);
+    }
+
+    @Test
+    void inDebugModeTheValidationServersMessagesDeadLetterTheEventsTheyName() throws Exception {
+        ga4.stubFor(post(urlPathEqualTo("/debug/mp/collect")).atPriority(10).willReturn(okJson("{\"validationMessages\":[]}")));
+        System.setProperty("ga4.debug", "true");
+        try {
+            Files.copy(Path.of("integrations/ga4.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
+            awaitRunning("/debug/mp/collect");
+            String client = "debug-" + UUID.randomUUID();
+            // Both in one request, the second is named; alone (if the batch was cut between them), the first.
+            ga4.stubFor(post(urlPathEqualTo("/debug/mp/collect")).atPriority(1).withRequestBody(containing(client))
+                    .withRequestBody(containing("video_played")).withRequestBody(containing("video_paused"))
+                    .willReturn(okJson(validationMessage(1))));
+            ga4.stubFor(post(urlPathEqualTo("/debug/mp/collect")).atPriority(2).withRequestBody(containing(client))
+                    .withRequestBody(containing("video_paused")).willReturn(okJson(validationMessage(0))));
+            ObjectNode good = track(client, "Video Played", "{}"), bad = track(client, "Video Paused", "{}");
+            send(good, bad);
+            try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.ga4")) {
+                String badId = bad.get("messageId").asText();
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !letters(dlq, badId).isEmpty());
+                assertThat(letters(dlq, badId).get(0).value().get("reason").asText())
+                        .matches("GA4 validation VALUE_INVALID at events: Event at index: \\[[01]\\] has invalid params\\.");
+                Thread.sleep(1_000);
+                assertThat(letters(dlq, good.get("messageId").asText())).isEmpty();
+            }
+            LoggedRequest r = ga4.findAll(postRequestedFor(urlPathEqualTo("/debug/mp/collect"))
+                    .withRequestBody(containing(client))).get(0);
+            assertThat(r.getUrl()).isEqualTo("/debug/mp/collect?measurement_id=" + MEASUREMENT_ID + "&api_secret=" + SECRET);
+            assertThat(requestsFor(client)).as("nothing went to the production endpoint").isEmpty();
+        } finally {
+            System.clearProperty("ga4.debug");
+            Files.copy(Path.of("integrations/ga4.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
+            awaitRunning("/mp/collect");
+        }
+    }
+
+    private static String validationMessage(int index) {
+        return "{\"validationMessages\":[{\"fieldPath\":\"events\",\"validationCode\":\"VALUE_INVALID\","
+                + "\"description\":\"Event at index: [" + index + "] has invalid params.\"}]}";
     }
 
     private static ObjectNode track(String anonymousId, String name, String properties) throws Exception {

@@ -101,11 +101,6 @@ public class Ga4Request implements Processor {
         Map<String, List<Item>> groups = new LinkedHashMap<>();
         for (ObjectNode e : events) {
             JsonNode google = e.path("context").path("providers").path("google");
-            String clientId = clientId(e, google);
-            if (clientId == null) {
-                batch.reject(e, "no GA4 client id: neither context.providers.google.clientId, anonymousId nor userId");
-                continue;
-            }
             ObjectNode ga4;
             try {
                 ga4 = Ga4Events.toGa4(e, Ga4Events.text(google, "sessionId"));
@@ -113,10 +108,16 @@ public class Ga4Request implements Processor {
                 batch.reject(e, refused.getMessage());
                 continue;
             }
-            if (ga4 != null) {
-                groups.computeIfAbsent(envelope(e, clientId), k -> new ArrayList<>())
-                        .add(new Item(e, MAPPER.writeValueAsString(ga4)));
+            if (ga4 == null) {
+                continue; // not a type GA4 takes
             }
+            String clientId = clientId(e, google);
+            if (clientId == null) {
+                batch.reject(e, "no GA4 client id: neither context.providers.google.clientId, anonymousId nor userId");
+                continue;
+            }
+            groups.computeIfAbsent(envelope(e, clientId), k -> new ArrayList<>())
+                    .add(new Item(e, MAPPER.writeValueAsString(ga4)));
         }
         ResponseReader reader = debug ? ValidationReader::read : ResponseReader.STATUS;
         List<VendorRequest> requests = new ArrayList<>();

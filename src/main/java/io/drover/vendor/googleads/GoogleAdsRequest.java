@@ -1,0 +1,275 @@
+package io.drover.vendor.googleads;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.integration.VendorRequest;
+import io.drover.support.IsoTime;
+import io.drover.vendor.Chunks;
+import io.drover.vendor.Hashing;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.CamelContextHelper;
+
+/**
+ * Google Ads click conversions: {@code POST /{version}/customers/{customerId}:uploadClickConversions} with
+ * {@code {"conversions":[...],"partialFailure":true}}, at most 2,000 conversions per request. Each selected event
+ * (Order Completed by default) becomes one ClickConversion with its click id ({@code gclid}, else {@code gbraid},
+ * else {@code wbraid} from {@code context.providers.google}), the conversion action, its time with offset, value,
+ * currency and order id. A purchase that came from no Google ad click is not an error: it is left out and counted
+ * ({@code drover_integration_filtered_total{reason="no_click_id"}}). With {@code userIdentifiers} on, the hashed
+ * email and phone are added (enhanced conversions for leads), and a conversion with them but no click id is sent too.
+ */
+public class GoogleAdsRequest implements Processor {
+
+    /** "Conversion Upload Service requests: 2,000 conversions per request". */
+    static final int MAX_CONVERSIONS = 2_000;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** "yyyy-mm-dd hh:mm:ss+|-hh:mm"; {@code xxx} writes +00:00 where {@code XXX} would write Z. */
+    private static final DateTimeFormatter DATE_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ssxxx", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private String customerId;
+    private String conversionAction;
+    private String developerToken;
+    private String accessToken;
+    private String loginCustomerId = "";
+    private String apiVersion = "v26";
+    private String baseUrl = "https://googleads.googleapis.com";
+    private boolean userIdentifiers;
+    private volatile Map<String, String> headers;
+    private volatile String url;
+    private volatile Counter noClickId;
+
+    /** The account the conversions are uploaded to ("123-456-7890" or "1234567890"). */
+    public void setCustomerId(String customerId) {
+        this.customerId = digits(customerId);
+    }
+
+    /** A conversion action's resource name ({@code customers/X/conversionActions/Y}) or just its id. */
+    public void setConversionAction(String conversionAction) {
+        this.conversionAction = conversionAction.trim();
+    }
+
+    public void setDeveloperToken(String developerToken) {
+        this.developerToken = developerToken.trim();
+    }
+
+    /** An OAuth 2.0 access token with the adwords scope. */
+    public void setAccessToken(String accessToken) {
+        this.accessToken = accessToken.trim();
+    }
+
+    /** The manager account the access goes through, when there is one (empty: none). */
+    public void setLoginCustomerId(String loginCustomerId) {
+        this.loginCustomerId = digits(loginCustomerId);
+    }
+
+    public void setApiVersion(String apiVersion) {
+        this.apiVersion = apiVersion.trim();
+    }
+
+    public void setBaseUrl(String baseUrl) {
+        this.baseUrl = baseUrl.trim().replaceAll("/+$", "");
+    }
+
+    /** Add hashed email and phone to each conversion (enhanced conversions for leads; customer data terms needed). */
+    public void setUserIdentifiers(boolean userIdentifiers) {
+        this.userIdentifiers = userIdentifiers;
+    }
+
+    String url() {
+        String u = url;
+        if (u == null) {
+            if (customerId == null || customerId.isEmpty()) {
+                throw new IllegalStateException("Google Ads needs a customer id (GOOGLE_ADS_CUSTOMER_ID)");
+            }
+            u = baseUrl + "/" + apiVersion + "/customers/" + customerId + ":uploadClickConversions";
+            url = u;
+        }
+        return u;
+    }
+
+    private Map<String, String> headers() {
+        Map<String, String> h = headers;
+        if (h == null) {
+            if (accessToken == null || accessToken.isEmpty() || developerToken == null || developerToken.isEmpty()) {
+                throw new IllegalStateException("Google Ads needs an access token and a developer token"
+                        + " (GOOGLE_ADS_ACCESS_TOKEN, GOOGLE_ADS_DEVELOPER_TOKEN)");
+            }
+            h = new LinkedHashMap<>();
+            h.put("Content-Type", "application/json");
+            h.put("Authorization", "Bearer " + accessToken);
+            h.put("developer-token", developerToken);
+            if (!loginCustomerId.isEmpty()) {
+                h.put("login-customer-id", loginCustomerId);
+            }
+            headers = h = Map.copyOf(h);
+        }
+        return h;
+    }
+
+    /** The conversion action's resource name: given as is, or made from the customer id and the action id. */
+    String conversionActionName() {
+        return conversionAction.contains("/") ? conversionAction
+                : "customers/" + customerId + "/conversionActions/" + digits(conversionAction);
+    }
+
+    private record Conversion(ObjectNode event, ObjectNode json) {
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void process(Exchange exchange) {
+        List<ObjectNode> events = exchange.getIn().getBody(List.class);
+        String target = url();
+        String action = conversionActionName();
+        List<Conversion> conversions = new ArrayList<>(events.size());
+        for (ObjectNode e : events) {
+            ObjectNode c = conversion(e, action);
+            if (c == null) {
+                countNoClickId(exchange);
+            } else {
+                conversions.add(new Conversion(e, c));
+            }
+        }
+        List<VendorRequest> requests = new ArrayList<>();
+        for (List<Conversion> chunk : Chunks.of(conversions, MAX_CONVERSIONS, 0, 0, c -> 0).chunks()) {
+            ObjectNode body = MAPPER.createObjectNode();
+            ArrayNode array = body.putArray("conversions");
+            List<ObjectNode> carried = new ArrayList<>(chunk.size());
+            for (Conversion c : chunk) {
+                array.add(c.json());
+                carried.add(c.event());
+            }
+            body.put("partialFailure", true);
+            requests.add(new VendorRequest("POST", target, headers(), body.toString(), carried,
+                    PartialFailureReader::read));
+        }
+        exchange.getIn().setBody(requests);
+    }
+
+    /** The ClickConversion of an event; {@code null} when nothing ties it to a Google ad click. */
+    ObjectNode conversion(ObjectNode e, String action) {
+        JsonNode google = e.path("context").path("providers").path("google");
+        ObjectNode c = MAPPER.createObjectNode();
+        boolean clicked = false;
+        for (String clickId : new String[] {"gclid", "gbraid", "wbraid"}) {
+            String v = text(google, clickId);
+            if (v != null) {
+                // only one of them may be set
+                c.put(clickId, v);
+                clicked = true;
+                break;
+            }
+        }
+        ArrayNode identifiers = userIdentifiers ? identifiers(e) : null;
+        if (!clicked && (identifiers == null || identifiers.isEmpty())) {
+            return null;
+        }
+        c.put("conversionAction", action);
+        Instant time = IsoTime.parse(e.path("timestamp").asText(""));
+        if (time != null) {
+            c.put("conversionDateTime", DATE_TIME.format(time));
+        }
+        JsonNode p = e.path("properties");
+        JsonNode value = value(p);
+        if (value != null) {
+            c.set("conversionValue", value);
+        }
+        String currency = text(p, "currency");
+        if (currency != null) {
+            c.put("currencyCode", currency.toUpperCase(Locale.ROOT));
+        }
+        String orderId = text(p, "order_id");
+        if (orderId != null) {
+            c.put("orderId", orderId);
+        }
+        if (identifiers != null && !identifiers.isEmpty()) {
+            c.set("userIdentifiers", identifiers);
+        }
+        JsonNode advertising = e.path("context").path("consent").path("categoryPreferences").path("advertising");
+        if (advertising.isBoolean()) {
+            c.putObject("consent").put("adUserData", advertising.asBoolean() ? "GRANTED" : "DENIED");
+        }
+        return c;
+    }
+
+    /** The order's value as Segment users expect it: {@code total}, else {@code revenue}, else {@code value}. */
+    private static JsonNode value(JsonNode p) {
+        for (String field : new String[] {"total", "revenue", "value"}) {
+            if (p.path(field).isNumber()) {
+                return p.path(field);
+            }
+        }
+        return null;
+    }
+
+    /** Hashed email and phone from the event's traits, normalised as Google documents. */
+    private static ArrayNode identifiers(ObjectNode e) {
+        JsonNode traits = e.path("type").asText().equals("identify") ? e.path("traits") : e.path("context").path("traits");
+        ArrayNode ids = MAPPER.createArrayNode();
+        String email = Hashing.hash(text(traits, "email"), GoogleAdsRequest::email);
+        if (email != null) {
+            ids.addObject().put("hashedEmail", email);
+        }
+        String phone = Hashing.hash(text(traits, "phone"), Hashing::e164);
+        if (phone != null) {
+            ids.addObject().put("hashedPhoneNumber", phone);
+        }
+        return ids;
+    }
+
+    /**
+     * Trimmed and lower-cased; for gmail.com and googlemail.com addresses the periods before the domain removed
+     * ("Jane.Doe@Gmail.com" → "janedoe@gmail.com").
+     */
+    static String email(String raw) {
+        String s = Hashing.email(raw);
+        int at = s.lastIndexOf('@');
+        if (at > 0) {
+            String domain = s.substring(at + 1);
+            if (domain.equals("gmail.com") || domain.equals("googlemail.com")) {
+                s = s.substring(0, at).replace(".", "") + s.substring(at);
+            }
+        }
+        return s;
+    }
+
+    /** Counts a purchase with no click id in the integration's filtered-events metric (reason no_click_id). */
+    private void countNoClickId(Exchange exchange) {
+        Counter c = noClickId;
+        if (c == null) {
+            MeterRegistry registry = CamelContextHelper.findSingleByType(exchange.getContext(), MeterRegistry.class);
+            if (registry == null) {
+                return;
+            }
+            String integration = exchange.getFromRouteId() == null ? "google-ads" : exchange.getFromRouteId();
+            noClickId = c = Counter.builder("drover.integration.filtered").description("Events not selected, by reason")
+                    .tag("integration", integration).tag("reason", "no_click_id").register(registry);
+        }
+        c.increment();
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.path(field);
+        return v.isTextual() && !v.asText().isBlank() ? v.asText().trim() : null;
+    }
+
+    private static String digits(String s) {
+        return s == null ? "" : s.replaceAll("[^0-9]", "");
+    }
+}

@@ -1,0 +1,87 @@
+package io.drover.vendor.googleads;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.integration.ResponseReader;
+import io.drover.integration.VendorRequest;
+
+/**
+ * Reads Google Ads' answer to uploadClickConversions with {@code partialFailure: true}: a 200 may carry a
+ * {@code partialFailureError} (a google.rpc.Status) whose {@code details[].errors[]} name the failed conversions by
+ * their index ({@code location.fieldPathElements: [{"fieldName": "conversions", "index": 3}]}). Those events are
+ * dead-lettered with the error code and message; the others were taken. An error that names no conversion applies to
+ * every conversion of the request that no other error named. Other statuses follow design.md's classification (429
+ * RESOURCE_EXHAUSTED and 5xx are retried, 400/401/403 are dead letters).
+ */
+final class PartialFailureReader {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private PartialFailureReader() {
+    }
+
+    static ResponseReader.Verdict read(int status, String body, long retryAfterMillis, VendorRequest request) {
+        if (status < 200 || status >= 300) {
+            return ResponseReader.STATUS.read(status, body, retryAfterMillis, request);
+        }
+        JsonNode failure;
+        try {
+            failure = MAPPER.readTree(body.isEmpty() ? "{}" : body).path("partialFailureError");
+        } catch (Exception e) {
+            return ResponseReader.Verdict.DELIVERED;
+        }
+        if (!failure.isObject() || failure.isEmpty()) {
+            return ResponseReader.Verdict.DELIVERED;
+        }
+        List<ObjectNode> events = request.events();
+        Map<ObjectNode, String> rejected = new IdentityHashMap<>();
+        StringBuilder unplaced = new StringBuilder();
+        for (JsonNode detail : failure.path("details")) {
+            for (JsonNode error : detail.path("errors")) {
+                String reason = reason(error);
+                int index = index(error);
+                if (index >= 0 && index < events.size()) {
+                    rejected.merge(events.get(index), reason, (a, b) -> a + "; " + b);
+                } else {
+                    unplaced.append(unplaced.length() == 0 ? "" : "; ").append(reason);
+                }
+            }
+        }
+        if (rejected.isEmpty() && unplaced.length() == 0) {
+            // a status without details: still a failure for every conversion, never silently taken
+            unplaced.append("Google Ads partial failure: ").append(failure.path("message").asText(failure.toString()));
+        }
+        if (unplaced.length() > 0) {
+            for (ObjectNode e : events) {
+                rejected.putIfAbsent(e, unplaced.toString());
+            }
+        }
+        return ResponseReader.Verdict.partial(rejected, true);
+    }
+
+    /** "conversionUploadError CLICK_NOT_FOUND: The click associated with the given identifier..." */
+    private static String reason(JsonNode error) {
+        StringBuilder b = new StringBuilder();
+        error.path("errorCode").fields().forEachRemaining(f -> b.append(f.getKey()).append(' ').append(f.getValue().asText()));
+        if (b.length() == 0) {
+            b.append("Google Ads error");
+        }
+        String message = error.path("message").asText("");
+        return message.isEmpty() ? b.toString() : b.append(": ").append(message).toString();
+    }
+
+    /** The index of the conversion an error names, -1 when it names none. */
+    static int index(JsonNode error) {
+        for (JsonNode element : error.path("location").path("fieldPathElements")) {
+            if ("conversions".equals(element.path("fieldName").asText()) && element.path("index").isInt()) {
+                return element.path("index").asInt();
+            }
+        }
+        return -1;
+    }
+}

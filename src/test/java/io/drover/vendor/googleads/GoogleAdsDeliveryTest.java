@@ -1,0 +1,236 @@
+package io.drover.vendor.googleads;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.drover.testing.Http;
+import io.drover.testing.TestDrover;
+import io.drover.testing.TopicReader;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static io.drover.testing.TestDrover.WEB_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shipped Google Ads module (integrations/google-ads.yaml, copied as is) on the shared Drover against a stand-in
+ * Google Ads API: off until its access token is set; then each Order Completed with a click id is uploaded, the
+ * conversions a partial failure names are dead-lettered with Google's error while the others count as delivered,
+ * purchases without a click id are left out, throttling is retried and an authentication error is not.
+ */
+class GoogleAdsDeliveryTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final TestDrover drover = TestDrover.shared();
+    private static final Path module = drover.integrationsDir().resolve("google-ads.yaml");
+    private static final WireMockServer ads =
+            new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+    private static final String PATH = "/v26/customers/1234567890:uploadClickConversions";
+    private static final String TOKEN = "ya29.delivery-access-token";
+    private static final String[] SETTINGS = {"google-ads.customer-id", "google-ads.conversion-action",
+        "google-ads.developer-token", "google-ads.access-token", "google-ads.login-customer-id", "google-ads.base-url"};
+
+    @BeforeAll
+    static void install() throws Exception {
+        ads.start();
+        ads.stubFor(post(urlEqualTo(PATH)).atPriority(10).willReturn(okJson("{\"results\":[{}],\"jobId\":\"42\"}")));
+        System.setProperty("google-ads.customer-id", "123-456-7890");
+        System.setProperty("google-ads.conversion-action", "987654321");
+        System.setProperty("google-ads.developer-token", "dev-token-delivery");
+        System.setProperty("google-ads.login-customer-id", "111-222-3333");
+        System.setProperty("google-ads.base-url", "http://127.0.0.1:" + ads.port());
+
+        // Without the access token the module does not start, and says which setting is missing.
+        Files.copy(Path.of("integrations/google-ads.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> admin().contains("google-ads.yaml"));
+        assertThat(admin()).contains("missing setting google-ads.access-token (environment variable GOOGLE_ADS_ACCESS_TOKEN)");
+        assertThat(drover.server.integrations().modules().keySet()).noneMatch(p -> p.endsWith("google-ads.yaml"));
+
+        System.setProperty("google-ads.access-token", TOKEN);
+        Files.copy(Path.of("integrations/google-ads.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
+        List<String> probes = new ArrayList<>();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            String gclid = "probe-" + UUID.randomUUID();
+            send(order("probe-user", gclid, "probe-order"));
+            probes.add(gclid);
+            return probes.stream().anyMatch(p -> !requestsWith(p).isEmpty());
+        });
+        Thread.sleep(1_500); // no probe in flight shares a batch with a test's events
+    }
+
+    @AfterAll
+    static void remove() throws Exception {
+        assertThat(TestDrover.LOGS.lines()).as("the tokens never reach the logs")
+                .noneMatch(l -> l.contains(TOKEN) || l.contains("dev-token-delivery"));
+        Files.deleteIfExists(module);
+        for (String s : SETTINGS) {
+            System.clearProperty(s);
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !admin().contains("google-ads.yaml"));
+        ads.stop();
+    }
+
+    @Test
+    void anOrderWithAClickIdIsUploadedAsAClickConversion() throws Exception {
+        String gclid = "gclid-" + UUID.randomUUID();
+        ObjectNode event = order("buyer-1", gclid, "order-" + gclid);
+        send(event);
+        LoggedRequest r = awaitRequests(gclid, 1).get(0);
+        assertThat(r.getUrl()).isEqualTo(PATH);
+        assertThat(r.getMethod().getName()).isEqualTo("POST");
+        assertThat(r.getHeader("Content-Type")).startsWith("application/json");
+        assertThat(r.getHeader("Authorization")).isEqualTo("Bearer " + TOKEN);
+        assertThat(r.getHeader("developer-token")).isEqualTo("dev-token-delivery");
+        assertThat(r.getHeader("login-customer-id")).isEqualTo("1112223333");
+        assertThat(r.getHeaders().keys()).noneMatch(h -> h.toLowerCase().startsWith("camel"));
+        assertThat(MAPPER.readTree(r.getBodyAsString())).isEqualTo(MAPPER.readTree("""
+                {"conversions":[{"gclid":"%s","conversionAction":"customers/1234567890/conversionActions/987654321",
+                  "conversionDateTime":"2026-11-28 09:30:00+00:00","conversionValue":42.5,"currencyCode":"EUR",
+                  "orderId":"order-%s"}],"partialFailure":true}""".formatted(gclid, gclid)));
+    }
+
+    @Test
+    void conversionsNamedByAPartialFailureAreDeadLetteredAndTheOthersDelivered() throws Exception {
+        String good = "good-" + UUID.randomUUID(), bad = "bad-" + UUID.randomUUID();
+        // Both in one request: the second conversion fails; alone (if the batch was cut between them): the first.
+        ads.stubFor(post(urlEqualTo(PATH)).atPriority(1).withRequestBody(containing(good)).withRequestBody(containing(bad))
+                .willReturn(okJson(partialFailure(1))));
+        ads.stubFor(post(urlEqualTo(PATH)).atPriority(2).withRequestBody(containing(bad)).willReturn(okJson(partialFailure(0))));
+        ObjectNode goodOrder = order("buyer-2", good, "order-" + good);
+        ObjectNode badOrder = order("buyer-2", bad, "order-" + bad);
+        send(goodOrder, badOrder);
+        try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.google-ads")) {
+            String badId = badOrder.get("messageId").asText();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !letters(dlq, badId).isEmpty());
+            JsonNode letter = letters(dlq, badId).get(0).value();
+            assertThat(letter.get("reason").asText())
+                    .isEqualTo("conversionUploadError CLICK_NOT_FOUND: The click associated with the given identifier was not found.");
+            assertThat(letter.at("/request/body/conversions").toString()).contains(bad);
+            Thread.sleep(1_000);
+            assertThat(letters(dlq, goodOrder.get("messageId").asText())).isEmpty();
+        }
+        assertThat(requestsWith(bad)).hasSize(1);
+        assertThat(requestsWith(good)).hasSize(1);
+    }
+
+    @Test
+    void aPurchaseWithoutAClickIdIsLeftOutAndCounted() throws Exception {
+        String noClick = "noclick-" + UUID.randomUUID(), after = "after-" + UUID.randomUUID();
+        ObjectNode withoutClick = order("buyer-3", null, noClick);
+        send(withoutClick, order("buyer-3", after, "order-" + after));
+        // One user's events are handled in order: once the later one arrived, the earlier one was dealt with.
+        awaitRequests(after, 1);
+        assertThat(ads.findAll(postRequestedFor(urlEqualTo(PATH)).withRequestBody(containing(noClick)))).isEmpty();
+        String metrics = Http.send("GET", drover.adminUrl("/observe/metrics"), null).body();
+        assertThat(metrics).containsPattern(
+                "drover_integration_filtered_total\\{integration=\"google-ads\",reason=\"no_click_id\"\\} [1-9]");
+        try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.google-ads")) {
+            Thread.sleep(1_000);
+            assertThat(letters(dlq, withoutClick.get("messageId").asText())).isEmpty();
+        }
+    }
+
+    @Test
+    void throttlingIsRetriedAfterRetryAfter() throws Exception {
+        String gclid = "throttled-" + UUID.randomUUID();
+        String scenario = "ads-" + gclid;
+        ads.stubFor(post(urlEqualTo(PATH)).atPriority(1).withRequestBody(containing(gclid)).inScenario(scenario)
+                .whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")
+                        .withBody("{\"error\":{\"code\":429,\"status\":\"RESOURCE_EXHAUSTED\"}}"))
+                .willSetStateTo("ok"));
+        ads.stubFor(post(urlEqualTo(PATH)).atPriority(1).withRequestBody(containing(gclid)).inScenario(scenario)
+                .whenScenarioStateIs("ok").willReturn(okJson("{\"results\":[{}]}")));
+        send(order("buyer-4", gclid, "order-" + gclid));
+        awaitRequests(gclid, 2);
+        Thread.sleep(1_000);
+        assertThat(requestsWith(gclid)).hasSize(2);
+    }
+
+    @Test
+    void anAuthenticationErrorIsDeadLetteredWithoutRetry() throws Exception {
+        String gclid = "unauth-" + UUID.randomUUID();
+        ads.stubFor(post(urlEqualTo(PATH)).atPriority(1).withRequestBody(containing(gclid))
+                .willReturn(aResponse().withStatus(401).withBody("{\"error\":{\"code\":401,\"status\":\"UNAUTHENTICATED\"}}")));
+        ObjectNode event = order("buyer-5", gclid, "order-" + gclid);
+        send(event);
+        try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.google-ads")) {
+            String id = event.get("messageId").asText();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !letters(dlq, id).isEmpty());
+            JsonNode letter = letters(dlq, id).get(0).value();
+            assertThat(letter.get("status").asInt()).isEqualTo(401);
+            assertThat(letter.get("retryable").asBoolean()).isFalse();
+            assertThat(letter.toString()).doesNotContain(TOKEN);
+        }
+        assertThat(requestsWith(gclid)).hasSize(1);
+    }
+
+    private static String partialFailure(int index) {
+        return """
+                {"results":[{},{}],"partialFailureError":{"code":3,"message":"Multiple errors in 'details'.",
+                 "details":[{"@type":"type.googleapis.com/google.ads.googleads.v26.errors.GoogleAdsFailure",
+                  "errors":[{"errorCode":{"conversionUploadError":"CLICK_NOT_FOUND"},
+                   "message":"The click associated with the given identifier was not found.",
+                   "location":{"fieldPathElements":[{"fieldName":"conversions","index":%d}]}}]}]},"jobId":"43"}
+                """.formatted(index);
+    }
+
+    private static ObjectNode order(String userId, String gclid, String orderId) throws Exception {
+        ObjectNode e = (ObjectNode) MAPPER.readTree("""
+                {"type":"track","event":"Order Completed","userId":"%s","messageId":"ads-%s",
+                 "timestamp":"2026-11-28T10:30:00.000+01:00",
+                 "properties":{"order_id":"%s","total":42.5,"revenue":40,"currency":"eur"},"context":{}}
+                """.formatted(userId, UUID.randomUUID(), orderId));
+        if (gclid != null) {
+            ((ObjectNode) e.get("context")).putObject("providers").putObject("google").put("gclid", gclid);
+        }
+        return e;
+    }
+
+    private static void send(ObjectNode... events) {
+        ArrayNode batch = MAPPER.createArrayNode();
+        for (ObjectNode e : events) {
+            batch.add(e);
+        }
+        assertThat(Http.post(drover.url("/v1/batch"), "{\"batch\":" + batch + "}", "Authorization", Http.basic(WEB_KEY))
+                .status()).isEqualTo(200);
+    }
+
+    private static List<LoggedRequest> requestsWith(String text) {
+        return ads.findAll(postRequestedFor(urlEqualTo(PATH)).withRequestBody(containing(text)));
+    }
+
+    private static List<LoggedRequest> awaitRequests(String text, int count) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> requestsWith(text).size() >= count);
+        return requestsWith(text);
+    }
+
+    private static List<TopicReader.Event> letters(TopicReader dlq, String messageId) {
+        return dlq.where(x -> messageId.equals(x.value().at("/event/messageId").asText()));
+    }
+
+    private static String admin() {
+        return Http.send("GET", drover.adminUrl("/admin/integrations"), null).body();
+    }
+}

@@ -24,6 +24,7 @@ public final class Batch {
     private List<ObjectNode> selected = List.of();
     private ObjectNode lastRequest;
     private Runnable beforeRequest = () -> { };
+    private IntegrationMetrics metrics;
 
     /** The batch of an exchange; a new one when the route runs outside Drover's consumer (tests, another app). */
     public static Batch of(Exchange exchange) {
@@ -33,6 +34,20 @@ public final class Batch {
             exchange.setProperty(PROPERTY, b);
         }
         return b;
+    }
+
+    /**
+     * An event the request bean leaves out on purpose (not for this vendor, e.g. a purchase without a click id):
+     * counted as {@code drover_integration_filtered_total{reason}}, like the selection's own reasons.
+     */
+    public void leftOut(String reason) {
+        if (metrics != null) {
+            metrics.filtered(reason);
+        }
+    }
+
+    void metrics(IntegrationMetrics metrics) {
+        this.metrics = metrics;
     }
 
     /** Why an event is refused for good, and the request that carried it ({@code null}: never sent). */

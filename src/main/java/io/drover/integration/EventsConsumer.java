@@ -182,6 +182,7 @@ public class EventsConsumer extends DefaultConsumer {
         metrics.received(records.size());
         Batch state = new Batch();
         state.beforeRequest(this::throttle);
+        state.metrics(metrics);
         long firstAttempt = System.currentTimeMillis();
         for (int attempt = 1; running; attempt++) {
             // A retry sends only what is still open: what a vendor took, or refused for good, is not sent again.

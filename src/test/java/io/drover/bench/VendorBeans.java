@@ -8,6 +8,8 @@ import java.util.function.Supplier;
 import io.drover.vendor.WebhookRequest;
 import io.drover.vendor.amplitude.AmplitudeGoldenTest;
 import io.drover.vendor.braze.BrazeGoldenTest;
+import io.drover.vendor.ga4.Ga4GoldenTest;
+import io.drover.vendor.googleads.GoogleAdsGoldenTest;
 import io.drover.vendor.meta.MetaGoldenTest;
 import io.drover.vendor.mixpanel.MixpanelGoldenTest;
 import io.drover.vendor.pinterest.PinterestGoldenTest;
@@ -26,6 +28,8 @@ public final class VendorBeans {
     static {
         BEANS.put("webhook", VendorBeans::webhook);
         BEANS.put("braze", BrazeGoldenTest::bean);
+        BEANS.put("ga4", Ga4GoldenTest::bean);
+        BEANS.put("google-ads", GoogleAdsGoldenTest::bean);
         BEANS.put("meta", MetaGoldenTest::bean);
         BEANS.put("tiktok", TikTokGoldenTest::bean);
         BEANS.put("snapchat", SnapchatGoldenTest::bean);

@@ -13,15 +13,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.integration.Batch;
 import io.drover.integration.VendorRequest;
 import io.drover.support.IsoTime;
 import io.drover.vendor.Chunks;
 import io.drover.vendor.Hashing;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.apache.camel.support.CamelContextHelper;
 
 /**
  * Google Ads click conversions: {@code POST /{version}/customers/{customerId}:uploadClickConversions} with
@@ -52,7 +50,6 @@ public class GoogleAdsRequest implements Processor {
     private boolean userIdentifiers;
     private volatile Map<String, String> headers;
     private volatile String url;
-    private volatile Counter noClickId;
 
     /** The account the conversions are uploaded to ("123-456-7890" or "1234567890"). */
     public void setCustomerId(String customerId) {
@@ -141,7 +138,7 @@ public class GoogleAdsRequest implements Processor {
         for (ObjectNode e : events) {
             ObjectNode c = conversion(e, action);
             if (c == null) {
-                countNoClickId(exchange);
+                Batch.of(exchange).leftOut("no_click_id");
             } else {
                 conversions.add(new Conversion(e, c));
             }
@@ -247,21 +244,6 @@ public class GoogleAdsRequest implements Processor {
             }
         }
         return s;
-    }
-
-    /** Counts a purchase with no click id in the integration's filtered-events metric (reason no_click_id). */
-    private void countNoClickId(Exchange exchange) {
-        Counter c = noClickId;
-        if (c == null) {
-            MeterRegistry registry = CamelContextHelper.findSingleByType(exchange.getContext(), MeterRegistry.class);
-            if (registry == null) {
-                return;
-            }
-            String integration = exchange.getFromRouteId() == null ? "google-ads" : exchange.getFromRouteId();
-            noClickId = c = Counter.builder("drover.integration.filtered").description("Events not selected, by reason")
-                    .tag("integration", integration).tag("reason", "no_click_id").register(registry);
-        }
-        c.increment();
     }
 
     private static String text(JsonNode node, String field) {

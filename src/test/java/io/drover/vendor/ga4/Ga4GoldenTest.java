@@ -9,12 +9,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The GA4 Measurement Protocol request for each shared event, and for all of them as one batch. */
-class Ga4GoldenTest {
+public class Ga4GoldenTest {
 
     static final String ENDPOINT = "https://www.google-analytics.com/mp/collect";
 
     /** The bean with the test settings (also used by the benchmark). */
-    static Processor bean() {
+    public static Processor bean() {
         Ga4Request bean = new Ga4Request();
         bean.setMeasurementId("G-GOLDEN123");
         bean.setApiSecret("golden-api-secret");

@@ -12,12 +12,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The Google Ads uploadClickConversions request for each shared event (the module selects only Order Completed; the
  * bean is shown every event to prove what it would do), and for all of them as one batch.
  */
-class GoogleAdsGoldenTest {
+public class GoogleAdsGoldenTest {
 
     static final String ENDPOINT = "https://googleads.googleapis.com";
 
     /** The bean with the test settings (also used by the benchmark): enhanced conversions on, to show the hashing. */
-    static Processor bean() {
+    public static Processor bean() {
         GoogleAdsRequest bean = new GoogleAdsRequest();
         bean.setCustomerId("123-456-7890");
         bean.setConversionAction("987654321");

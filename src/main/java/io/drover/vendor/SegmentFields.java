@@ -1,14 +1,12 @@
 package io.drover.vendor;
 
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import io.drover.support.IsoTime;
 
 /**
  * Reads what the ad platforms' conversion APIs need from a Segment-spec event (https://segment.com/docs/connections/spec/
@@ -57,11 +55,9 @@ public final class SegmentFields {
         return url != null ? url : text(event.path("properties"), "url");
     }
 
-    /** The event's time in Unix seconds, from {@code timestamp}; -1 when it has none that parses. */
+    /** The event's time in Unix seconds ({@link EventTimes}); -1 when it has none that parses. */
     public static long epochSeconds(JsonNode event) {
-        String ts = text(event, "timestamp");
-        Instant at = ts == null ? null : IsoTime.parse(ts);
-        return at == null ? -1 : at.getEpochSecond();
+        return EventTimes.epochSeconds(event);
     }
 
     /**

@@ -37,7 +37,8 @@ public final class IdentityStore {
      */
     public IdentityStore(long maxEntries, Duration ttl, BiConsumer<String, Identity> publisher) {
         this.ttlMillis = ttl.toMillis();
-        this.entries = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(ttl).build();
+        // Forgotten after the expiry time without being seen (a read counts: an active user stays).
+        this.entries = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterAccess(ttl).build();
         this.publisher = publisher;
     }
 
@@ -76,7 +77,7 @@ public final class IdentityStore {
                 continue;
             }
             if (providers == null) {
-                providers = event.withObject("/context").withObject("/providers");
+                providers = providersOf(event);
             }
             fillMissing(providers, known.providers());
         }
@@ -98,25 +99,18 @@ public final class IdentityStore {
                 if (prior == null) {
                     prior = entries.getIfPresent(userKey(previousId));
                 }
-                update(anonymousKey(previousId), userId, previousId, prior == null ? null : prior.providers(), at);
+                update(anonymousKey(previousId), userId, previousId, prior == null ? null : prior.providers(), null, at);
                 update(userKey(userId), userId, prior != null && prior.anonymousId() != null ? prior.anonymousId() : null,
-                        prior == null ? null : prior.providers(), at);
+                        prior == null ? null : prior.providers(), null, at);
             }
         }
         if (anonymousId != null && (userId != null || providers != null)) {
-            update(anonymousKey(anonymousId), userId, anonymousId, providers, at);
+            update(anonymousKey(anonymousId), userId, anonymousId, providers, null, at);
         }
         if (userId != null && (anonymousId != null || providers != null)) {
             // The user takes over what its browser's anonymous id collected before the login.
             Identity browser = anonymousId == null ? null : entries.getIfPresent(anonymousKey(anonymousId));
-            ObjectNode all = providers;
-            if (browser != null && !browser.providers().isEmpty()) {
-                all = browser.providers().deepCopy();
-                if (providers != null) {
-                    overwrite(all, providers);
-                }
-            }
-            update(userKey(userId), userId, anonymousId, all, at);
+            update(userKey(userId), userId, anonymousId, browser == null ? null : browser.providers(), providers, at);
         }
     }
 
@@ -142,27 +136,57 @@ public final class IdentityStore {
         return entries.estimatedSize();
     }
 
-    private void update(String key, String userId, String anonymousId, ObjectNode providers, long at) {
+    /**
+     * Sets the links and merges vendor ids ({@code older} first, then {@code newer}). Most events bring nothing new:
+     * that is checked by reading only, without a copy or a write, and the entry is republished only once it is
+     * half its expiry old, so that the topic keeps the users who are still active.
+     */
+    private void update(String key, String userId, String anonymousId, ObjectNode older, ObjectNode newer, long at) {
+        Identity current = entries.getIfPresent(key);
+        if (current != null && Objects.equals(current.userId(), userId != null ? userId : current.userId())
+                && Objects.equals(current.anonymousId(), anonymousId != null ? anonymousId : current.anonymousId())
+                && !adds(current.providers(), older) && !adds(current.providers(), newer)
+                && at - current.updatedAt() < ttlMillis / 2) {
+            return;
+        }
         Identity[] changed = new Identity[1];
         entries.asMap().compute(key, (k, old) -> {
             String u = userId != null ? userId : old == null ? null : old.userId();
             String a = anonymousId != null ? anonymousId : old == null ? null : old.anonymousId();
-            ObjectNode merged = old == null ? JSON.objectNode() : old.providers();
-            boolean providersChanged = false;
-            if (providers != null && !providers.isEmpty()) {
-                merged = merged.deepCopy();
-                providersChanged = overwrite(merged, providers);
-            }
-            if (old != null && !providersChanged && Objects.equals(old.userId(), u) && Objects.equals(old.anonymousId(), a)) {
-                // Nothing new: no write to the topic for every page view of a known visitor.
-                return old;
-            }
+            ObjectNode merged = old == null ? JSON.objectNode() : old.providers().deepCopy();
+            overwrite(merged, older);
+            overwrite(merged, newer);
             changed[0] = new Identity(u, a, merged, at);
             return changed[0];
         });
-        if (changed[0] != null) {
-            publisher.accept(key, changed[0]);
+        publisher.accept(key, changed[0]);
+    }
+
+    /** Whether {@code newer} holds a vendor id that {@code existing} lacks or has another value for. */
+    private static boolean adds(ObjectNode existing, ObjectNode newer) {
+        if (newer == null) {
+            return false;
         }
+        for (Iterator<Map.Entry<String, JsonNode>> vendors = newer.fields(); vendors.hasNext(); ) {
+            Map.Entry<String, JsonNode> vendor = vendors.next();
+            if (!(vendor.getValue() instanceof ObjectNode ids)) {
+                continue;
+            }
+            JsonNode known = existing.get(vendor.getKey());
+            for (Iterator<Map.Entry<String, JsonNode>> it = ids.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> id = it.next();
+                if (id.getValue().isValueNode() && !id.getValue().isNull()
+                        && (known == null || !id.getValue().equals(known.get(id.getKey())))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static ObjectNode providersOf(ObjectNode event) {
+        ObjectNode context = event.get("context") instanceof ObjectNode c ? c : event.putObject("context");
+        return context.get("providers") instanceof ObjectNode p ? p : context.putObject("providers");
     }
 
     /** Copies vendor ids the event lacks, vendor by vendor and key by key. */
@@ -185,24 +209,24 @@ public final class IdentityStore {
         }
     }
 
-    /** Newer vendor ids replace older ones; true when anything changed. */
-    private static boolean overwrite(ObjectNode target, ObjectNode newer) {
-        boolean changed = false;
+    /** Newer vendor ids replace older ones. */
+    private static void overwrite(ObjectNode target, ObjectNode newer) {
+        if (newer == null) {
+            return;
+        }
         for (Iterator<Map.Entry<String, JsonNode>> vendors = newer.fields(); vendors.hasNext(); ) {
             Map.Entry<String, JsonNode> vendor = vendors.next();
             if (!(vendor.getValue() instanceof ObjectNode ids)) {
                 continue;
             }
-            ObjectNode into = target.withObject("/" + vendor.getKey().replace("~", "~0").replace("/", "~1"));
+            ObjectNode into = target.get(vendor.getKey()) instanceof ObjectNode o ? o : target.putObject(vendor.getKey());
             for (Iterator<Map.Entry<String, JsonNode>> it = ids.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> id = it.next();
-                if (id.getValue().isValueNode() && !id.getValue().isNull() && !id.getValue().equals(into.get(id.getKey()))) {
+                if (id.getValue().isValueNode() && !id.getValue().isNull()) {
                     into.set(id.getKey(), id.getValue());
-                    changed = true;
                 }
             }
         }
-        return changed;
     }
 
     private static boolean refusesAdvertising(JsonNode event) {

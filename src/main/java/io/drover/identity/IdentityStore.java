@@ -89,8 +89,19 @@ public final class IdentityStore {
         String userId = text(event, "userId");
         String anonymousId = text(event, "anonymousId");
         JsonNode p = event.path("context").path("providers");
-        ObjectNode providers = p instanceof ObjectNode o && !refusesAdvertising(event) ? o : null;
         long at = System.currentTimeMillis();
+        if (refusesAdvertising(event)) {
+            // An opt-out: the vendor ids kept for these ids are forgotten, here and, through the topic, everywhere.
+            Identity byAnonymous = anonymousId == null ? null : entries.getIfPresent(anonymousKey(anonymousId));
+            Identity byUser = userId == null ? null : entries.getIfPresent(userKey(userId));
+            // The linked ids too: a backend event with only the userId speaks for the browser's anonymous id.
+            String linkedAnonymous = anonymousId != null ? anonymousId : byUser == null ? null : byUser.anonymousId();
+            String linkedUser = userId != null ? userId : byAnonymous == null ? null : byAnonymous.userId();
+            forgetVendorIds(linkedAnonymous == null ? null : anonymousKey(linkedAnonymous), at);
+            forgetVendorIds(linkedUser == null ? null : userKey(linkedUser), at);
+            p = null;
+        }
+        ObjectNode providers = p instanceof ObjectNode o ? o : null;
         if ("alias".equals(type) && userId != null) {
             String previousId = text(event, "previousId");
             if (previousId != null) {
@@ -112,6 +123,16 @@ public final class IdentityStore {
             Identity browser = anonymousId == null ? null : entries.getIfPresent(anonymousKey(anonymousId));
             update(userKey(userId), userId, anonymousId, browser == null ? null : browser.providers(), providers, at);
         }
+    }
+
+    private void forgetVendorIds(String key, long at) {
+        Identity current = key == null ? null : entries.getIfPresent(key);
+        if (current == null || current.providers().isEmpty()) {
+            return;
+        }
+        Identity cleared = new Identity(current.userId(), current.anonymousId(), JSON.objectNode(), at);
+        entries.put(key, cleared);
+        publisher.accept(key, cleared);
     }
 
     /** Applies an entry read from the topic (another instance's, or this one's own): the newer one wins. */

@@ -65,6 +65,21 @@ class IdentityStoreTest {
     }
 
     @Test
+    void anOptOutForgetsTheVendorIdsKept() throws Exception {
+        store.learn(event("""
+                {"type":"identify","anonymousId":"anon-9","userId":"user-9","context":{"providers":{"meta":{"fbp":"fb.1.1.9"}}}}"""));
+        assertThat(store.get("u:user-9").providers().isEmpty()).isFalse();
+        store.learn(event("""
+                {"type":"track","event":"X","userId":"user-9","context":{"consent":{"categoryPreferences":{"advertising":false}}}}"""));
+        assertThat(store.get("u:user-9").providers().isEmpty()).isTrue();
+        assertThat(published).contains("u:user-9");
+        ObjectNode later = event("{\"type\":\"track\",\"event\":\"Y\",\"userId\":\"user-9\"}");
+        store.enrich(later);
+        assertThat(later.at("/context/providers").isMissingNode()).isTrue();
+        assertThat(later.get("anonymousId").asText()).isEqualTo("anon-9");
+    }
+
+    @Test
     void nothingNewIsNotPublishedAgain() throws Exception {
         String page = "{\"type\":\"page\",\"anonymousId\":\"anon-5\",\"userId\":\"user-5\",\"context\":{\"providers\":{\"meta\":{\"fbp\":\"f\"}}}}";
         store.learn(event(page));

@@ -158,6 +158,7 @@ final class IngestHandler implements Handler<RoutingContext> {
             for (int i = 0; i < body.items().size(); i++) {
                 messages.add(normaliser.normalise(body.items().get(i).message(), endpoint.isBatch() ? i : -1, facts));
             }
+            call.anonymousId = lastAnonymousId(messages);
             List<EventBuffer.Record> records = new ArrayList<>(messages.size());
             Set<String> inRequest = new HashSet<>();
             for (MessageNormaliser.Normalised m : messages) {
@@ -198,6 +199,17 @@ final class IngestHandler implements Handler<RoutingContext> {
             LOG.error("Unexpected error on {}", request.path(), e);
             call.error(500, "internal_error", "unexpected error; the request was not stored");
         }
+    }
+
+    /** The id a browser's cookie should keep: the last one of the request (a reset mid-batch starts a new one). */
+    private static String lastAnonymousId(List<MessageNormaliser.Normalised> messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            JsonNode id = messages.get(i).message().get("anonymousId");
+            if (id != null && id.isTextual()) {
+                return id.asText();
+            }
+        }
+        return null;
     }
 
     private ParsedBody parse(Endpoint endpoint, byte[] json, String contentType) {
@@ -321,6 +333,7 @@ final class IngestHandler implements Handler<RoutingContext> {
         final String origin;
         final String endpoint;
         Source source;
+        String anonymousId;
         volatile boolean ended;
         private Runnable onEnd;
 
@@ -363,6 +376,10 @@ final class IngestHandler implements Handler<RoutingContext> {
                 response.putHeader("Access-Control-Allow-Origin", origin)
                         .putHeader("Access-Control-Allow-Credentials", "true")
                         .putHeader("Vary", "Origin");
+            }
+            String cookie = status == 200 && source != null ? AnonymousIdCookie.header(source, origin, anonymousId) : null;
+            if (cookie != null) {
+                response.putHeader("Set-Cookie", cookie);
             }
             if (!response.ended() && !response.closed()) {
                 response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body);

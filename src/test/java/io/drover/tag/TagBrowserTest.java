@@ -191,6 +191,16 @@ class TagBrowserTest {
     }
 
     @Test
+    void eventsStillWaitingWhenThePageIsLeftGoOutByBeacon() {
+        // Nothing would be sent for a minute: only the page-hide beacon can deliver these.
+        String anonymousId = openShop("/slow", "", drover.url(""), "flushInterval: 60000");
+        browser.findElement(By.id("buy")).click();
+        browser.get(pages.url("/blank"));
+        assertThat(events(anonymousId, 2)).extracting(e -> e.get("type").asText()).containsExactly("page", "track");
+        assertThat(queuedInLocalStorage()).isZero();
+    }
+
+    @Test
     void whileDroverIsDownThePageWorksAndItsEventsArriveWhenDroverIsBack() throws Exception {
         int port = FreePorts.next();
         String down = "http://127.0.0.1:" + port;

@@ -27,6 +27,8 @@ class TagScriptTest {
         assertThat(r.header("cache-control")).isEqualTo("public, max-age=3600");
         assertThat(r.header("etag")).matches("W/\"[0-9a-f]{24}\"");
         assertThat(r.header("x-content-type-options")).isEqualTo("nosniff");
+        assertThat(r.header("access-control-allow-origin")).isEqualTo("*");
+        assertThat(r.header("timing-allow-origin")).isEqualTo("*");
         assertThat(r.header("content-encoding")).isNull();
         assertThat(r.body()).startsWith("/*! drover.js").contains("window.drover = drover");
     }

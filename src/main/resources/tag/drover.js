@@ -99,7 +99,12 @@
   // localStorage may be missing or throw (blocked storage, private modes): the tag then works from memory.
   var memory = {};
   var store = {
-    get: function (k) { try { var v = window.localStorage.getItem(k); return v === null ? undefined : JSON.parse(v); } catch (e) { return memory[k]; } },
+    get: function (k) {
+      var v;
+      try { v = window.localStorage.getItem(k); } catch (e) { return memory[k]; }
+      if (v === null) return undefined;
+      try { return JSON.parse(v); } catch (e) { return v; }   // a value another script stored unquoted
+    },
     set: function (k, v) { memory[k] = v; try { window.localStorage.setItem(k, JSON.stringify(v)); } catch (e) { /* memory only */ } },
     remove: function (k) { delete memory[k]; try { window.localStorage.removeItem(k); } catch (e) { /* memory only */ } },
     keys: function () { try { return Object.keys(window.localStorage); } catch (e) { return Object.keys(memory); } }

@@ -120,6 +120,11 @@ class TagBrowserTest {
             assertThat(openShop("/returning", "", drover.url(""), FAST)).isEqualTo(expected);
             assertThat(events(expected, 1).get(0).get("type").asText()).isEqualTo("page");
         }
+        // Only in localStorage (analytics.js keeps it there too, JSON-quoted).
+        newVisitor();
+        browser.executeScript("localStorage.setItem('ajs_anonymous_id', '\"ajs-stored-3\"')");
+        assertThat(openShop("/returning", "", drover.url(""), FAST)).isEqualTo("ajs-stored-3");
+        assertThat(events("ajs-stored-3", 1)).hasSize(1);
     }
 
     @Test

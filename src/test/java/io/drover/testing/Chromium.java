@@ -23,10 +23,14 @@ public final class Chromium {
     private Chromium() {
     }
 
+    public static boolean installed() {
+        return Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER);
+    }
+
     /** Skips the calling test, with the reason, on a machine without the packages. */
     public static void assumeInstalled() {
-        Assumptions.assumeTrue(Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER),
-                "Browser tests skipped: " + BROWSER + " or " + DRIVER + " is missing (apt-get install chromium chromium-driver)");
+        Assumptions.assumeTrue(installed(), "Browser tests skipped: " + BROWSER + " or " + DRIVER
+                + " is missing (apt-get install chromium chromium-driver)");
     }
 
     public static ChromeDriver start() {

@@ -15,7 +15,7 @@ import java.util.zip.GZIPOutputStream;
  * to be served as is (no build step, no minifier): what is in {@code src/main/resources/tag/drover.js} is what
  * browsers run.
  */
-public final class TagScript {
+final class TagScript {
 
     static final String RESOURCE = "tag/drover.js";
 
@@ -30,7 +30,7 @@ public final class TagScript {
         this.etag = "W/\"" + HexFormat.of().formatHex(sha256(plain), 0, 12) + "\"";
     }
 
-    public static TagScript load() {
+    static TagScript load() {
         try (InputStream in = TagScript.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing from the class path");
@@ -41,15 +41,15 @@ public final class TagScript {
         }
     }
 
-    public byte[] plain() {
+    byte[] plain() {
         return plain;
     }
 
-    public byte[] gzipped() {
+    byte[] gzipped() {
         return gzipped;
     }
 
-    public String etag() {
+    String etag() {
         return etag;
     }
 

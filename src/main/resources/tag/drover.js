@@ -355,15 +355,21 @@
     hide: function () {
       var rest = queue.items.filter(function (m) { return queue.sending.indexOf(m) < 0; });
       if (!rest.length) return;
-      if (!queue.failures && navigator.onLine !== false && navigator.sendBeacon) {
+      if (!queue.failures && navigator.onLine !== false) {
         while (rest.length) {
           var batch = queue.batch(rest, BEACON_MAX - 200);
-          if (!navigator.sendBeacon(queue.url, queue.body(batch))) break;
+          if (!queue.beacon(queue.body(batch))) break;
           queue.drop(batch);
           rest = rest.slice(batch.length);
         }
       }
       if (queue.items.length) queue.persist(true);
+    },
+    // sendBeacon where there is one, else a keepalive fetch: both outlive the page, neither reports back to it.
+    beacon: function (body) {
+      if (navigator.sendBeacon) return navigator.sendBeacon(queue.url, body);
+      window.fetch(queue.url, {method: 'POST', body: body, headers: {'Content-Type': 'text/plain'}, credentials: 'include', keepalive: true});
+      return true;
     },
     online: function () {
       queue.failures = 0;

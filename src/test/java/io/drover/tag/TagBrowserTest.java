@@ -36,7 +36,7 @@ class TagBrowserTest {
     private static final String FAST = "flushInterval: 100, backoffMax: 1000";
 
     private static TestDrover drover;
-    private static TestPages pages;
+    private static ShopPages pages;
     private static ChromeDriver browser;
 
     @BeforeAll
@@ -45,7 +45,7 @@ class TagBrowserTest {
             return;   // each test is reported skipped, with the reason (newVisitor)
         }
         drover = TestDrover.shared();
-        pages = new TestPages();
+        pages = new ShopPages();
         browser = Chromium.start();
     }
 
@@ -199,13 +199,20 @@ class TagBrowserTest {
     }
 
     @Test
-    void eventsStillWaitingWhenThePageIsLeftGoOutByBeacon() {
-        // Nothing would be sent for a minute: only the page-hide beacon can deliver these.
-        String anonymousId = openShop("/slow", "", drover.url(""), "flushInterval: 60000");
-        browser.findElement(By.id("buy")).click();
-        browser.get(pages.url("/blank"));
-        assertThat(events(anonymousId, 2)).extracting(e -> e.get("type").asText()).containsExactly("page", "track");
-        assertThat(queuedInLocalStorage()).isZero();
+    void eventsStillWaitingWhenThePageIsLeftGoOutByBeaconOrKeepaliveFetch() {
+        for (boolean beacon : new boolean[] {true, false}) {
+            newVisitor();
+            // Nothing would be sent for a minute: only the page-hide hand-over can deliver these.
+            String anonymousId = openShop("/slow", "", drover.url(""), "flushInterval: 60000");
+            if (!beacon) {
+                browser.executeScript("Object.defineProperty(navigator, 'sendBeacon', {value: undefined})");
+            }
+            browser.findElement(By.id("buy")).click();
+            browser.get(pages.url("/blank"));
+            assertThat(events(anonymousId, 2)).as("beacon: " + beacon).extracting(e -> e.get("type").asText())
+                    .containsExactly("page", "track");
+            assertThat(queuedInLocalStorage()).isZero();
+        }
     }
 
     @Test
@@ -214,7 +221,7 @@ class TagBrowserTest {
         String down = "http://127.0.0.1:" + port;
         try (Relay relay = new Relay(port, drover.port())) {
             // The tag itself cannot load: the snippet's stub takes the calls and the page does not notice.
-            pages.add("/no-tag", TestPages.shop(down, OPEN_KEY, down, FAST));
+            pages.add("/no-tag", ShopPages.shop(down, OPEN_KEY, down, FAST));
             browser.get(pages.url("/no-tag"));
             browser.findElement(By.id("buy")).click();
             assertThat(browser.findElement(By.id("out")).getText()).isEqualTo("clicked 1");
@@ -244,7 +251,7 @@ class TagBrowserTest {
 
     /** Opens a shop page with the tag, waits for the tag to load, and returns the visitor's anonymous id. */
     private String openShop(String path, String query, String apiHost, String options) {
-        pages.add(path, TestPages.shop(drover.url(""), OPEN_KEY, apiHost, options));
+        pages.add(path, ShopPages.shop(drover.url(""), OPEN_KEY, apiHost, options));
         browser.get(pages.url(path + query));
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(d ->
                 Boolean.TRUE.equals(browser.executeScript("return !!(window.drover && window.drover.VERSION)")));

@@ -28,9 +28,9 @@ public final class TagPageLoad {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 9;
         TestDrover drover = TestDrover.shared();
-        try (TestPages pages = new TestPages()) {
+        try (ShopPages pages = new ShopPages()) {
             pages.add("/without", PLAIN_PAGE);
-            pages.add("/with", TestPages.shop(drover.url(""), TestDrover.OPEN_KEY, drover.url(""), "flushAt: 20")
+            pages.add("/with", ShopPages.shop(drover.url(""), TestDrover.OPEN_KEY, drover.url(""), "flushAt: 20")
                     .replace("drover.page();", "drover.page(); drover.ready(function () { window.droverReady = performance.now(); });"));
             // The tag's own main-thread time: evaluating the script and load(), timed around them in the page.
             pages.add("/eval", """

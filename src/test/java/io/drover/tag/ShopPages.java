@@ -14,7 +14,7 @@ import com.sun.net.httpserver.HttpServer;
  * The web site of the browser tests: HTML pages on 127.0.0.1 (another port than Drover's, so the tag's requests are
  * cross-origin and same-site, as with Drover on a subdomain of the shop).
  */
-final class TestPages implements AutoCloseable {
+final class ShopPages implements AutoCloseable {
 
     /** The loader snippet of docs/tag.md, with the Drover address to fill in. */
     static final String SNIPPET = """
@@ -27,7 +27,7 @@ final class TestPages implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, String> pages = new ConcurrentHashMap<>();
 
-    TestPages() throws IOException {
+    ShopPages() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         server.createContext("/", exchange -> {
             String page = pages.get(exchange.getRequestURI().getPath());

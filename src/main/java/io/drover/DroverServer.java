@@ -19,6 +19,7 @@ import io.drover.ingest.IngestService;
 import io.drover.integration.DroverIntegrations;
 import io.drover.integration.IntegrationModules;
 import io.drover.integration.ModuleWatcher;
+import io.drover.tag.TagService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.main.BaseMainSupport;
@@ -148,6 +149,7 @@ public final class DroverServer {
             CamelContext context = main.getCamelContext();
             try {
                 context.addService(ingest, true, true);
+                context.addService(new TagService(context, settings), true, true);
                 context.addService(new FirstRunBanner(context, sources, settings), true, true);
                 modules = new IntegrationModules(context,
                         Path.of(settings.string("drover.integrations-dir", "./integrations")).toAbsolutePath().normalize());

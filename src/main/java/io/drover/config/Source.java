@@ -6,14 +6,20 @@ import java.util.List;
 /**
  * A source of events (a website, an app, a backend) with its own write key and the browser origins allowed to send
  * with it. An empty origin list means a server-side source: requests that carry an {@code Origin} header are refused.
+ * {@code cookieDomain} is the Domain of the anonymous-id cookie Drover sets for this source's browsers (null: the
+ * host Drover answers on).
  */
-public record Source(String name, String writeKey, List<String> allowedOrigins) {
+public record Source(String name, String writeKey, List<String> allowedOrigins, String cookieDomain) {
 
     public Source {
         if (writeKey == null || writeKey.isBlank()) {
             throw new IllegalArgumentException("Source '" + name + "' has no write key");
         }
         allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    public Source(String name, String writeKey, List<String> allowedOrigins) {
+        this(name, writeKey, allowedOrigins, null);
     }
 
     public boolean allowsAnyOrigin() {

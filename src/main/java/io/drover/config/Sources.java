@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 
 /**
- * The configured sources, found under {@code drover.sources.<name>.write-key} and
- * {@code drover.sources.<name>.allowed-origins} (or {@code DROVER_SOURCES_<NAME>_WRITE_KEY} in the environment).
+ * The configured sources, found under {@code drover.sources.<name>.write-key},
+ * {@code drover.sources.<name>.allowed-origins} and {@code drover.sources.<name>.cookie-domain} (or
+ * {@code DROVER_SOURCES_<NAME>_WRITE_KEY} in the environment).
  *
  * <p>With no source configured, a {@code default} source is created whose write key is generated once and kept in
  * {@code <data-dir>/default-source.properties}, so that a first run needs no configuration at all.
@@ -64,7 +65,8 @@ public final class Sources {
             boolean originsSet = context.getPropertiesComponent().resolveProperty(PREFIX + name + ".allowed-origins")
                     .isPresent();
             List<String> origins = originsSet ? settings.list(PREFIX + name + ".allowed-origins") : List.of("*");
-            result.add(new Source(name, writeKey, origins));
+            result.add(new Source(name, writeKey, origins,
+                    settings.get(PREFIX + name + ".cookie-domain").orElse(null)));
         }
         if (!result.isEmpty()) {
             return new Sources(result, false);

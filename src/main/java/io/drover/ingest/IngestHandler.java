@@ -168,6 +168,7 @@ final class IngestHandler implements Handler<RoutingContext> {
                     identity.learn(m.message());
                 }
             }
+            call.anonymousId = lastAnonymousId(messages);
             List<EventBuffer.Record> records = new ArrayList<>(messages.size());
             Set<String> inRequest = new HashSet<>();
             for (MessageNormaliser.Normalised m : messages) {
@@ -208,6 +209,17 @@ final class IngestHandler implements Handler<RoutingContext> {
             LOG.error("Unexpected error on {}", request.path(), e);
             call.error(500, "internal_error", "unexpected error; the request was not stored");
         }
+    }
+
+    /** The id a browser's cookie should keep: the last one of the request (a reset mid-batch starts a new one). */
+    private static String lastAnonymousId(List<MessageNormaliser.Normalised> messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            JsonNode id = messages.get(i).message().get("anonymousId");
+            if (id != null && id.isTextual()) {
+                return id.asText();
+            }
+        }
+        return null;
     }
 
     private ParsedBody parse(Endpoint endpoint, byte[] json, String contentType) {
@@ -331,6 +343,7 @@ final class IngestHandler implements Handler<RoutingContext> {
         final String origin;
         final String endpoint;
         Source source;
+        String anonymousId;
         volatile boolean ended;
         private Runnable onEnd;
 
@@ -373,6 +386,10 @@ final class IngestHandler implements Handler<RoutingContext> {
                 response.putHeader("Access-Control-Allow-Origin", origin)
                         .putHeader("Access-Control-Allow-Credentials", "true")
                         .putHeader("Vary", "Origin");
+            }
+            String cookie = status == 200 && source != null ? AnonymousIdCookie.header(source, origin, anonymousId) : null;
+            if (cookie != null) {
+                response.putHeader("Set-Cookie", cookie);
             }
             if (!response.ended() && !response.closed()) {
                 response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body);

@@ -55,14 +55,7 @@ public final class IngestService extends ServiceSupport {
     /** Mounts the API once Camel's HTTP server runs (a Camel service started after it). */
     @Override
     protected void doStart() {
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
-                VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        if (router == null) {
-            router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.PLATFORM_HTTP_ROUTER_NAME_ZERO);
-        }
-        if (router == null) {
-            throw new IllegalStateException("The platform-http server is not running (camel.server.enabled must be true)");
-        }
+        VertxPlatformHttpRouter router = HttpServers.router(context, port);
         // Camel's metrics registry exists once the context is configured.
         handler = new IngestHandler(sources, buffer, dedupe, clientAddress, limits, drain,
                 new IngestMetrics(CamelContextHelper.findSingleByType(context, MeterRegistry.class)), identity);

@@ -3,7 +3,8 @@
 # events; see docs/benchmarks.md, "Vendor transforms (JMH)".
 #   bench/transforms.sh                 # every vendor of src/test/java/io/drover/bench/VendorBeans.java
 #   bench/transforms.sh braze webhook   # only these
-# 3 warm-up and 5 measured iterations of 1 s, one fork: about 10 s per vendor after the build. The machine is shared:
+# 6 warm-up and 5 measured iterations of 2 s, one fork: about 25 s per vendor after the build (fewer warm-up
+# seconds leave the JIT still compiling the hashing paths: the first runs of this script showed it). The machine is shared:
 # the figures are indicative, compare runs made one after the other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,7 @@ else
 fi
 
 java -cp "$CP" org.openjdk.jmh.Main 'io.drover.bench.TransformBenchmark' \
-  -p vendor="$vendors" -wi 3 -w 1s -i 5 -r 1s -f 1 -bm avgt -tu us \
+  -p vendor="$vendors" -wi 6 -w 2s -i 5 -r 2s -f 1 -bm avgt -tu us \
   -rf text -rff target/jmh-transforms.txt
 echo
 echo "Score = µs per event (one op = one event of a 100-event batch); table also in target/jmh-transforms.txt"

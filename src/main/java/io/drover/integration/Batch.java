@@ -22,7 +22,7 @@ public final class Batch {
     private final Set<ObjectNode> delivered = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<ObjectNode, Rejection> rejected = new IdentityHashMap<>();
     private List<ObjectNode> selected = List.of();
-    private ObjectNode lastRequest;
+    private VendorRequest lastRequest;
     private Runnable beforeRequest = () -> { };
     private IntegrationMetrics metrics;
 
@@ -51,7 +51,7 @@ public final class Batch {
     }
 
     /** Why an event is refused for good, and the request that carried it ({@code null}: never sent). */
-    record Rejection(String reason, ObjectNode request) {
+    record Rejection(String reason, VendorRequest request) {
     }
 
     /** An event that cannot go to the vendor for good (untransformable): it will be dead-lettered with the reason. */
@@ -59,7 +59,7 @@ public final class Batch {
         reject(event, reason, null);
     }
 
-    void reject(ObjectNode event, String reason, ObjectNode request) {
+    void reject(ObjectNode event, String reason, VendorRequest request) {
         rejected.putIfAbsent(event, new Rejection(reason, request));
     }
 
@@ -100,11 +100,11 @@ public final class Batch {
         this.selected = events;
     }
 
-    ObjectNode lastRequest() {
+    VendorRequest lastRequest() {
         return lastRequest;
     }
 
-    void lastRequest(ObjectNode request) {
+    void lastRequest(VendorRequest request) {
         this.lastRequest = request;
     }
 

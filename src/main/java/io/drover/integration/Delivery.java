@@ -19,6 +19,9 @@ import org.apache.camel.Message;
 public class Delivery {
 
     private static final String REQUEST = "drover.vendorRequest";
+    /** Exchange properties the template sets before {@link #requests(Exchange)}: the module's endpoint and method. */
+    public static final String ENDPOINT = "drover.endpoint";
+    public static final String METHOD = "drover.method";
 
     private final boolean allowPrivateTargets;
 
@@ -30,6 +33,10 @@ public class Delivery {
      * The request bean leaves either one body (a String: one request to the module's endpoint, with the headers it
      * set, carrying every selected event it did not reject), a {@link VendorRequest}, or a list of them.
      */
+    public void requests(Exchange exchange) {
+        requests(exchange, exchange.getProperty(ENDPOINT, String.class), exchange.getProperty(METHOD, String.class));
+    }
+
     public void requests(Exchange exchange, String endpoint, String method) {
         Message m = exchange.getMessage();
         Object body = m.getBody();
@@ -89,7 +96,8 @@ public class Delivery {
         m.setHeader(Exchange.HTTP_METHOD, r.method());
         r.headers().forEach(m::setHeader);
         m.setBody(r.body());
-        batch.lastRequest(VendorCall.describeRequest(r.method(), r.url(), r.body()));
+        // Described (parsed, secrets masked) only if it ends in a dead letter: not for every call.
+        batch.lastRequest(r);
     }
 
     /**
@@ -110,7 +118,7 @@ public class Delivery {
         ResponseReader.Verdict verdict = r.reader().read(status == null ? 0 : status, body == null ? "" : body,
                 retryAfter, r);
         Batch batch = Batch.of(exchange);
-        ObjectNode sent = batch.lastRequest();
+        VendorRequest sent = batch.lastRequest();
         verdict.rejected().forEach((event, reason) -> batch.reject(event, reason, sent));
         if (!verdict.restAccepted()) {
             // The vendor refused the request because of some of its events: send the others again, without them.

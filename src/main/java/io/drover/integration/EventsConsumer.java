@@ -246,13 +246,13 @@ public class EventsConsumer extends DefaultConsumer {
                 LOG.warn("Integration {}: event at {}-{} refused for good ({}); to the dead-letter topic",
                         endpoint.getIntegration(), r.partition(), r.offset(), rejection.reason());
                 written &= deadLetter(List.of(r), new IllegalArgumentException(rejection.reason()), attempts,
-                        firstAttempt, rejection.request());
+                        firstAttempt, describe(rejection.request()));
             }
         }
         if (failure != null) {
             List<EventRecord> open = records.stream().filter(r -> state.isOpen(r.event())).toList();
             if (!open.isEmpty()) {
-                written &= deadLetter(open, failure, attempts, firstAttempt, state.lastRequest());
+                written &= deadLetter(open, failure, attempts, firstAttempt, describe(state.lastRequest()));
             }
         }
         if (written) {
@@ -261,6 +261,10 @@ public class EventsConsumer extends DefaultConsumer {
             seekBack(batch);
             waitPolling(retry.initialDelay().toMillis(), partitions);
         }
+    }
+
+    private static ObjectNode describe(VendorRequest request) {
+        return request == null ? null : VendorCall.describeRequest(request.method(), request.url(), request.body());
     }
 
     /** The vendor's answer when there is one (the split step wraps it in a CamelExchangeException). */

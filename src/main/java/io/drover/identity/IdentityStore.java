@@ -54,8 +54,27 @@ public final class IdentityStore {
     public void enrich(ObjectNode event) {
         String userId = text(event, "userId");
         String anonymousId = text(event, "anonymousId");
-        Identity byUser = userId == null ? null : entries.getIfPresent(userKey(userId));
-        Identity byAnonymous = anonymousId == null ? null : entries.getIfPresent(anonymousKey(anonymousId));
+        enrich(event, userId, anonymousId, userId == null ? null : entries.getIfPresent(userKey(userId)),
+                anonymousId == null ? null : entries.getIfPresent(anonymousKey(anonymousId)));
+    }
+
+    /**
+     * The ingestion path: {@link #enrich} then {@link #learn}, with one lookup per id for both (the lookups are most
+     * of the store's cost per event).
+     */
+    public void see(ObjectNode event) {
+        String userId = text(event, "userId");
+        String anonymousId = text(event, "anonymousId");
+        String userKey = userId == null ? null : userKey(userId);
+        String anonymousKey = anonymousId == null ? null : anonymousKey(anonymousId);
+        Identity byUser = userKey == null ? null : entries.getIfPresent(userKey);
+        Identity byAnonymous = anonymousKey == null ? null : entries.getIfPresent(anonymousKey);
+        enrich(event, userId, anonymousId, byUser, byAnonymous);
+        // Learned from the ids the event came with: what enrichment added is already known.
+        learn(event, userId, anonymousId, byUser, byAnonymous);
+    }
+
+    private void enrich(ObjectNode event, String userId, String anonymousId, Identity byUser, Identity byAnonymous) {
         if (byUser == null && byAnonymous == null) {
             return;
         }
@@ -85,15 +104,18 @@ public final class IdentityStore {
 
     /** Records the links and vendor ids an event brings, and publishes what changed. */
     public void learn(ObjectNode event) {
-        String type = text(event, "type");
         String userId = text(event, "userId");
         String anonymousId = text(event, "anonymousId");
+        learn(event, userId, anonymousId, userId == null ? null : entries.getIfPresent(userKey(userId)),
+                anonymousId == null ? null : entries.getIfPresent(anonymousKey(anonymousId)));
+    }
+
+    private void learn(ObjectNode event, String userId, String anonymousId, Identity byUser, Identity byAnonymous) {
+        String type = text(event, "type");
         JsonNode p = event.path("context").path("providers");
         long at = System.currentTimeMillis();
         if (refusesAdvertising(event)) {
             // An opt-out: the vendor ids kept for these ids are forgotten, here and, through the topic, everywhere.
-            Identity byAnonymous = anonymousId == null ? null : entries.getIfPresent(anonymousKey(anonymousId));
-            Identity byUser = userId == null ? null : entries.getIfPresent(userKey(userId));
             // The linked ids too: a backend event with only the userId speaks for the browser's anonymous id.
             String linkedAnonymous = anonymousId != null ? anonymousId : byUser == null ? null : byUser.anonymousId();
             String linkedUser = userId != null ? userId : byAnonymous == null ? null : byAnonymous.userId();
@@ -110,18 +132,22 @@ public final class IdentityStore {
                 if (prior == null) {
                     prior = entries.getIfPresent(userKey(previousId));
                 }
-                update(anonymousKey(previousId), userId, previousId, prior == null ? null : prior.providers(), null, at);
-                update(userKey(userId), userId, prior != null && prior.anonymousId() != null ? prior.anonymousId() : null,
+                update(anonymousKey(previousId), entries.getIfPresent(anonymousKey(previousId)), userId, previousId,
                         prior == null ? null : prior.providers(), null, at);
+                byUser = entries.getIfPresent(userKey(userId));
+                update(userKey(userId), byUser, userId,
+                        prior != null && prior.anonymousId() != null ? prior.anonymousId() : null,
+                        prior == null ? null : prior.providers(), null, at);
+                byUser = entries.getIfPresent(userKey(userId));
             }
         }
         if (anonymousId != null && (userId != null || providers != null)) {
-            update(anonymousKey(anonymousId), userId, anonymousId, providers, null, at);
+            update(anonymousKey(anonymousId), byAnonymous, userId, anonymousId, providers, null, at);
         }
         if (userId != null && (anonymousId != null || providers != null)) {
             // The user takes over what its browser's anonymous id collected before the login.
-            Identity browser = anonymousId == null ? null : entries.getIfPresent(anonymousKey(anonymousId));
-            update(userKey(userId), userId, anonymousId, browser == null ? null : browser.providers(), providers, at);
+            update(userKey(userId), byUser, userId, anonymousId, byAnonymous == null ? null : byAnonymous.providers(),
+                    providers, at);
         }
     }
 
@@ -162,8 +188,8 @@ public final class IdentityStore {
      * that is checked by reading only, without a copy or a write, and the entry is republished only once it is
      * half its expiry old, so that the topic keeps the users who are still active.
      */
-    private void update(String key, String userId, String anonymousId, ObjectNode older, ObjectNode newer, long at) {
-        Identity current = entries.getIfPresent(key);
+    private void update(String key, Identity current, String userId, String anonymousId, ObjectNode older,
+                        ObjectNode newer, long at) {
         if (current != null && Objects.equals(current.userId(), userId != null ? userId : current.userId())
                 && Objects.equals(current.anonymousId(), anonymousId != null ? anonymousId : current.anonymousId())
                 && !adds(current.providers(), older) && !adds(current.providers(), newer)

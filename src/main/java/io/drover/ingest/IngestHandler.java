@@ -164,8 +164,7 @@ final class IngestHandler implements Handler<RoutingContext> {
             }
             if (identity != null) {
                 for (MessageNormaliser.Normalised m : messages) {
-                    identity.enrich(m.message());
-                    identity.learn(m.message());
+                    identity.see(m.message());
                 }
             }
             call.anonymousId = lastAnonymousId(messages);

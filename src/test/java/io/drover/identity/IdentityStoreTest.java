@@ -33,6 +33,22 @@ class IdentityStoreTest {
     }
 
     @Test
+    void theIngestionPathEnrichesThenLearns() throws Exception {
+        store.see(event("""
+                {"type":"page","anonymousId":"anon-10","context":{"providers":{"google":{"clientId":"10.1"}}}}"""));
+        ObjectNode identify = event("{\"type\":\"identify\",\"anonymousId\":\"anon-10\",\"userId\":\"user-10\"}");
+        store.see(identify);
+        assertThat(identify.at("/context/providers/google/clientId").asText()).as("enriched from the page").isEqualTo("10.1");
+        ObjectNode backend = event("{\"type\":\"track\",\"userId\":\"user-10\",\"event\":\"X\"}");
+        store.see(backend);
+        assertThat(backend.get("anonymousId").asText()).isEqualTo("anon-10");
+        assertThat(backend.at("/context/providers/google/clientId").asText()).isEqualTo("10.1");
+        int before = published.size();
+        store.see(event("{\"type\":\"track\",\"userId\":\"user-10\",\"event\":\"Y\"}"));
+        assertThat(published).as("nothing new").hasSize(before);
+    }
+
+    @Test
     void anAnonymousEventGetsItsKnownUser() throws Exception {
         store.learn(event("{\"type\":\"identify\",\"anonymousId\":\"anon-2\",\"userId\":\"user-2\"}"));
         ObjectNode later = event("{\"type\":\"page\",\"anonymousId\":\"anon-2\"}");

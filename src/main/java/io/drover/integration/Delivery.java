@@ -11,7 +11,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * The steps around every vendor call (bean {@code droverDelivery}, used by the integration route template):
+ * The steps around every vendor call, registered as the processors {@code droverRequests}, {@code droverPrepare},
+ * {@code droverCheck} and {@code droverSent} for the route templates:
  * {@link #requests} turns what the module's request bean made into a list of {@link VendorRequest}s; for each,
  * {@link #prepare} refuses private targets, strips inbound HTTP headers and sets URL, method, headers and body;
  * {@link #check} reads the answer with the request's {@link ResponseReader} and records what was delivered.

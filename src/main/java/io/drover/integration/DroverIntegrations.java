@@ -26,7 +26,8 @@ public final class DroverIntegrations {
     }
 
     /**
-     * Registers the {@code drover-events} component and the {@code droverDelivery} bean, points the {@code kafka}
+     * Registers the {@code drover-events} component and the delivery steps ({@code droverRequests},
+     * {@code droverPrepare}, {@code droverCheck}, {@code droverSent}), points the {@code kafka}
      * component at the cluster when it has no brokers yet (it writes the dead letters), and loads the shared routes
      * (the {@code drover-integration} template and the {@code dead-letter} route) from Drover's jar.
      */
@@ -53,7 +54,6 @@ public final class DroverIntegrations {
         // Steps of the template as plain processors: Camel's bean step keys its method cache on the arguments, and
         // hashed every event tree of a batch on every call (a tenth of the delivery's CPU in the profile).
         Delivery delivery = new Delivery(allowPrivateTargets);
-        context.getRegistry().bind("droverDelivery", delivery);
         context.getRegistry().bind("droverRequests", (Processor) delivery::requests);
         context.getRegistry().bind("droverPrepare", (Processor) delivery::prepare);
         context.getRegistry().bind("droverCheck", (Processor) delivery::check);

@@ -11,22 +11,22 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP relay on a fixed loopback port to Drover: "Drover down" is this port refusing connections (relay not
- * started), "Drover back" is the relay started.
+ * A TCP relay on a fixed loopback port to Drover: "Drover down" is every connection reset at once, "Drover back" is
+ * the relay started. The port listens from the start: a port nobody listens on can be handed out by the kernel as a
+ * connection's own source port, and the browser's connection to it then connects to itself and hangs (TCP
+ * self-connect), which made the "Drover is back" test wait for nothing now and then.
  */
 final class Relay implements AutoCloseable {
 
     private final int port;
     private final int target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    private ServerSocket server;
+    private final ServerSocket server;
+    private volatile boolean up;
 
-    Relay(int port, int target) {
+    Relay(int port, int target) throws IOException {
         this.port = port;
         this.target = target;
-    }
-
-    synchronized void start() throws IOException {
         server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -34,6 +34,12 @@ final class Relay implements AutoCloseable {
             while (!server.isClosed()) {
                 try {
                     Socket client = server.accept();
+                    if (!up) {
+                        // Down: reset, as a refused connection would be (the browser sees a network error).
+                        client.setSoLinger(true, 0);
+                        client.close();
+                        continue;
+                    }
                     Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
                     sockets.add(client);
                     sockets.add(upstream);
@@ -46,6 +52,10 @@ final class Relay implements AutoCloseable {
         }, "relay-" + port);
         accept.setDaemon(true);
         accept.start();
+    }
+
+    void start() {
+        up = true;
     }
 
     private void pump(Socket from, Socket to) {
@@ -69,9 +79,7 @@ final class Relay implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (server != null) {
-            closeQuietly(server);
-        }
+        closeQuietly(server);
         sockets.forEach(Relay::closeQuietly);
     }
 

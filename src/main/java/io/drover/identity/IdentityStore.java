@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.drover.integration.ConsentCheck;
 
 /**
  * The identity graph in memory: anonymousId ↔ userId (identify, alias, any event carrying both) ↔ the latest vendor
@@ -277,20 +278,7 @@ public final class IdentityStore {
     }
 
     private static boolean refusesAdvertising(JsonNode event) {
-        JsonNode consent = event.path("context").path("consent");
-        for (Iterator<Map.Entry<String, JsonNode>> it = consent.path("categoryPreferences").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> c = it.next();
-            if (c.getKey().equalsIgnoreCase("advertising") && c.getValue().asText().equalsIgnoreCase("false")) {
-                return true;
-            }
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = consent.path("optOut").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> c = it.next();
-            if (c.getKey().equalsIgnoreCase("advertising") && c.getValue().asText().equalsIgnoreCase("true")) {
-                return true;
-            }
-        }
-        return false;
+        return ConsentCheck.refuses(event, "advertising");
     }
 
     private static String text(JsonNode event, String field) {

@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * an integration that requires consent: no answer is not a yes. Once an event carries consent, every category the
  * integration needs must be granted.
  */
-final class ConsentCheck {
+public final class ConsentCheck {
 
     /** Lower case, sorted: the first missing category named is always the same one. */
     private final List<String> required;
@@ -65,6 +65,19 @@ final class ConsentCheck {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether the event's consent refuses this category outright (Segment's false, or MetaRouter's opt-out), read as
+     * {@link #refusal} reads it; no consent information is not a refusal. For the identity store's opt-outs.
+     */
+    public static boolean refuses(JsonNode event, String category) {
+        JsonNode consent = event.path("context").path("consent");
+        Set<String> granted = new HashSet<>();
+        Set<String> refused = new HashSet<>();
+        read(consent.path("categoryPreferences"), granted, refused, false);
+        read(consent.path("optOut"), granted, refused, true);
+        return refused.contains(category.toLowerCase(Locale.ROOT));
     }
 
     /** Sorts a consent object's categories into granted and refused; an opt-out object says the opposite. */

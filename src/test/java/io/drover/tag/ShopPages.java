@@ -5,6 +5,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,10 +28,21 @@ final class ShopPages implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, String> pages = new ConcurrentHashMap<>();
+    private final Map<String, Path> scripts = new ConcurrentHashMap<>();
 
     ShopPages() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         server.createContext("/", exchange -> {
+            Path script = scripts.get(exchange.getRequestURI().getPath());
+            if (script != null) {
+                byte[] body = Files.readAllBytes(script);
+                exchange.getResponseHeaders().set("Content-Type", "application/javascript; charset=utf-8");
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+                return;
+            }
             String page = pages.get(exchange.getRequestURI().getPath());
             byte[] body = (page == null ? "<!doctype html><title>none</title>" : page).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
@@ -52,6 +65,11 @@ final class ShopPages implements AutoCloseable {
 
     void add(String path, String html) {
         pages.put(path, html);
+    }
+
+    /** Serves a file of the disk (a third-party script) at {@code path} as JavaScript. */
+    void addScript(String path, Path file) {
+        scripts.put(path, file);
     }
 
     /**

@@ -35,7 +35,8 @@ final class IngestHandler implements Handler<RoutingContext> {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
     private static final Buffer SUCCESS = Buffer.buffer("{\"success\":true}");
-    private static final String ALLOWED_HEADERS = "authorization, content-type, content-encoding";
+    /** X-Retry-Count: analytics-next marks its retries with it; without it here the browser blocks every retry. */
+    private static final String ALLOWED_HEADERS = "authorization, content-type, content-encoding, x-retry-count";
 
     private final Sources sources;
     private final EventBuffer buffer;

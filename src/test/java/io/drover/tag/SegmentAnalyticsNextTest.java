@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drover.testing.Chromium;
+import io.drover.testing.FreePorts;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -167,6 +168,31 @@ class SegmentAnalyticsNextTest {
         assertThat(pageErrors()).isEmpty();
     }
 
+    @Test
+    void anEventAnalyticsNextRetriesArrivesOnceDroverIsBack() throws Exception {
+        // analytics-next marks a retry with an X-Retry-Count header, which is not CORS-safelisted: the browser sends
+        // the retry only if Drover's pre-flight answer allows that header.
+        int port = FreePorts.next();
+        try (Relay relay = new Relay(port, drover.port())) {
+            openSegmentShop("/segment-retry", "", "127.0.0.1:" + port + "/v1");
+            Object first = browser.executeAsyncScript("""
+                    var done = arguments[arguments.length - 1];
+                    segment.track('Order Completed', {revenue: 5}).then(function (c) {
+                      done([c.event.messageId, c.logs().map(function (l) { return l.message; }).join('; ')]);
+                    });
+                    """);
+            // The promise settles after the first attempt, which the relay refused.
+            List<?> attempt = (List<?>) first;
+            assertThat((String) attempt.get(1)).contains("Error sending event");
+            String messageId = (String) attempt.get(0);
+            assertThat(drover.topic.find(messageId)).isEmpty();
+
+            relay.start();
+            JsonNode track = drover.topic.await(messageId).value();
+            assertThat(track.get("event").asText()).isEqualTo("Order Completed");
+        }
+    }
+
     /**
      * A shop page that loads analytics-next's UMD build from the shop and points it at Drover. The source's settings
      * are given inline ({@code cdnSettings}), so it never fetches them from Segment's CDN. Drover's address is the
@@ -174,7 +200,10 @@ class SegmentAnalyticsNextTest {
      * override), which also send its own client metrics (/v1/m) to Drover instead of api.segment.io.
      */
     private void openSegmentShop(String path, String deliveryStrategy) {
-        String apiHost = "127.0.0.1:" + drover.port() + "/v1";
+        openSegmentShop(path, deliveryStrategy, "127.0.0.1:" + drover.port() + "/v1");
+    }
+
+    private void openSegmentShop(String path, String deliveryStrategy, String apiHost) {
         pages.add(path, """
                 <!doctype html><html><head><meta charset="utf-8"><title>Segment Shop</title>
                 <script>window.pageErrors=[];window.addEventListener('error',function(e){pageErrors.push(String(e.message))});

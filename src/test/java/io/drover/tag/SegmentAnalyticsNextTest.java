@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -163,7 +164,7 @@ class SegmentAnalyticsNextTest {
             assertThat(e.get("anonymousId").asText()).isEqualTo(segmentId);
             assertThat(e.get("userId").asText()).isEqualTo("user-42");
         }
-        // Drover's answer now sets the same cookie (server-set, 400 days): the id is unchanged.
+        // drover.js sends with credentials, so Drover's answer now sets the cookie itself: with the same id.
         assertThat(browser.manage().getCookieNamed("ajs_anonymous_id").getValue()).isEqualTo(segmentId);
         assertThat(pageErrors()).isEmpty();
     }
@@ -181,7 +182,8 @@ class SegmentAnalyticsNextTest {
                       done([c.event.messageId, c.logs().map(function (l) { return l.message; }).join('; ')]);
                     });
                     """);
-            // The promise settles after the first attempt, which the relay refused.
+            // The promise settles after the first attempt, which the relay refused (analytics-next logs that on the
+            // event's context); the event waits in its retry queue, and the next attempt carries X-Retry-Count.
             List<?> attempt = (List<?>) first;
             assertThat((String) attempt.get(1)).contains("Error sending event");
             String messageId = (String) attempt.get(0);
@@ -240,11 +242,12 @@ class SegmentAnalyticsNextTest {
         return (List<String>) result;
     }
 
-    /** drover.js's events of this visitor (analytics-next's messageIds start with ajs-next-), in the order made. */
+    /** drover.js's events of this visitor, one per messageId, in the order made. */
     private static List<JsonNode> droverJsEvents(String anonymousId) {
         return drover.topic.where(e -> anonymousId.equals(e.text("anonymousId"))
                         && "drover.js".equals(e.value().at("/context/library/name").asText())).stream()
                 .map(TopicReader.Event::value)
+                .collect(Collectors.toMap(v -> v.get("messageId").asText(), v -> v, (a, b) -> a)).values().stream()
                 .sorted(Comparator.comparing((JsonNode v) -> v.get("timestamp").asText()))
                 .toList();
     }

@@ -15,6 +15,8 @@ public class EventsComponent extends DefaultComponent {
     private String topic = "drover.events";
     private String instanceId;
     private Short replicationFactor;
+    private int sharedParseSlots = 4096;
+    private volatile ParsedEvents parsedEvents;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -50,6 +52,25 @@ public class EventsComponent extends DefaultComponent {
 
     public void setReplicationFactor(Short replicationFactor) {
         this.replicationFactor = replicationFactor;
+    }
+
+    /**
+     * Parsed events kept per partition of the topic for the other integrations of this instance (see
+     * {@link ParsedEvents}); 0: each integration parses every record itself.
+     */
+    public int getSharedParseSlots() {
+        return sharedParseSlots;
+    }
+
+    public void setSharedParseSlots(int sharedParseSlots) {
+        this.sharedParseSlots = sharedParseSlots;
+    }
+
+    synchronized ParsedEvents parsedEvents() {
+        if (parsedEvents == null) {
+            parsedEvents = new ParsedEvents(sharedParseSlots);
+        }
+        return parsedEvents;
     }
 
     /** A stable id of this Drover instance for Kafka's static membership (fast rejoin after a restart), or null. */

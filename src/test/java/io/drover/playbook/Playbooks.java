@@ -24,8 +24,13 @@ final class Playbooks {
         return Playbook.compile("acme", new StringReader(yaml), CAMEL);
     }
 
+    /** Applies the playbook, and checks it left the event as it was (events are shared by every integration). */
     static Result apply(String yaml, String event) {
-        return compile(yaml).apply(JsonTrees.object(event));
+        ObjectNode input = JsonTrees.object(event);
+        ObjectNode before = input.deepCopy();
+        Result result = compile(yaml).apply(input);
+        assertThat(input).as("the playbook must not change the event").isEqualTo(before);
+        return result;
     }
 
     /** The vendor event, asserting the event was transformed. */

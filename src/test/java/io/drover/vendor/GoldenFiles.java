@@ -59,8 +59,8 @@ public final class GoldenFiles {
     }
 
     /**
-     * Runs the request bean over these events as one batch, as the integration route does, and describes the
-     * requests it makes as JSON.
+     * Runs the request bean over these events as one batch, as the integration route does, checks that it left them
+     * as they were, and describes the requests it makes as JSON.
      */
     public static JsonNode requests(Processor requestBean, String endpoint, String method, List<ObjectNode> events)
             throws Exception {
@@ -69,7 +69,10 @@ public final class GoldenFiles {
         Batch batch = Batch.of(exchange);
         exchange.getIn().setBody(new ArrayList<>(events));
         batch.selected(events); // every event is selected here
+        List<ObjectNode> before = events.stream().map(ObjectNode::deepCopy).toList();
         requestBean.process(exchange);
+        // The events a bean is given are shared by every integration of the instance (ParsedEvents): read-only.
+        assertThat(events).as("the request bean must not change the events it is given").isEqualTo(before);
         new Delivery(true).requests(exchange, endpoint, method);
         @SuppressWarnings("unchecked")
         List<VendorRequest> requests = exchange.getIn().getBody(List.class);

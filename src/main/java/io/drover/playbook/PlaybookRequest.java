@@ -13,6 +13,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import io.drover.vendor.JsonText;
 
 /**
  * A module's {@code request} bean for playbook integrations: applies the playbook to each selected event, wraps the
@@ -71,7 +72,7 @@ public class PlaybookRequest implements Processor, CamelContextAware {
                 .orElse(outputs.size() == 1 ? outputs.get(0) : outputs);
         c.headers().forEach((k, v) -> exchange.getIn().setHeader(k, v));
         exchange.getIn().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getIn().setBody(MAPPER.writeValueAsString(body));
+        exchange.getIn().setBody(JsonText.of(body));
     }
 
     private Compiled compiled() {

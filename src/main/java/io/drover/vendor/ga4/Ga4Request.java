@@ -17,6 +17,7 @@ import io.drover.integration.VendorRequest;
 import io.drover.vendor.Chunks;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import io.drover.vendor.JsonText;
 
 /**
  * GA4 Measurement Protocol requests: {@code POST /mp/collect?measurement_id=&api_secret=} (or the validation server's
@@ -198,7 +199,7 @@ public class Ga4Request implements Processor {
         if (userAgent != null) {
             env.put("user_agent", userAgent);
         }
-        String json = MAPPER.writeValueAsString(env);
+        String json = JsonText.of(env);
         return json.substring(0, json.length() - 1) + ",\"events\":[";
     }
 

@@ -15,6 +15,7 @@ import io.drover.integration.VendorRequest;
 import io.drover.vendor.Chunks;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import io.drover.vendor.JsonText;
 
 /**
  * The Meta Conversions API request: {@code POST <base>/<version>/<pixel id>/events?access_token=...} with
@@ -88,7 +89,7 @@ public class MetaRequest implements Processor {
                 body.put("test_event_code", testEventCode);
             }
             requests.add(new VendorRequest("POST", url(), Map.of("Content-Type", "application/json"),
-                    MAPPER.writeValueAsString(body), chunk.stream().map(Mapped::event).toList(),
+                    JsonText.of(body), chunk.stream().map(Mapped::event).toList(),
                     MetaResponseReader.INSTANCE));
         }
         exchange.getIn().setBody(requests);

@@ -13,6 +13,7 @@ import io.drover.integration.VendorRequest;
 import io.drover.vendor.Chunks;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import io.drover.vendor.JsonText;
 
 /**
  * The TikTok Events API 2.0 request: {@code POST <base>/open_api/v1.3/event/track/} with the access token in the
@@ -78,7 +79,7 @@ public class TikTokRequest implements Processor {
             }
             ArrayNode data = body.putArray("data");
             chunk.forEach(m -> data.add(m.tiktok()));
-            requests.add(new VendorRequest("POST", url, headers, MAPPER.writeValueAsString(body),
+            requests.add(new VendorRequest("POST", url, headers, JsonText.of(body),
                     chunk.stream().map(Mapped::event).toList(), TikTokResponseReader.INSTANCE));
         }
         exchange.getIn().setBody(requests);

@@ -14,6 +14,9 @@
 #   BENCH_DURATION=30          measured seconds
 #   BENCH_WARMUP=20            warm-up seconds (JIT, pools), not counted
 #   BENCH_HEAP=1g              -Xmx of Drover
+#   BENCH_JAR=target/drover.jar the Drover to run (another build, to compare two versions on the same machine)
+#   BENCH_PROFILE=0            1: record Drover under JFR (10 ms CPU samples) in the measured window and summarise it
+#                              (<label>-profile.txt); the sampling costs about 1 % of a core
 #   BENCH_OUT=target/bench/e2e-<time>
 set -euo pipefail
 
@@ -27,6 +30,8 @@ MODULE_LINGER=${BENCH_MODULE_LINGER:-50}
 DURATION=${BENCH_DURATION:-30}
 WARMUP=${BENCH_WARMUP:-20}
 HEAP=${BENCH_HEAP:-1g}
+PROFILE=${BENCH_PROFILE:-0}
+JAR=${BENCH_JAR:-$ROOT/target/drover.jar}
 OUT=${BENCH_OUT:-$ROOT/target/bench/e2e-$(date +%Y%m%d-%H%M%S)}
 WRITE_KEY=bench-write-key
 TICKS=$(getconf CLK_TCK)
@@ -94,7 +99,7 @@ run_one() {  # run_one INTEGRATIONS RATE
   DROVER_KAFKA_EMBEDDED_PORT=$kafka DROVER_KAFKA_EMBEDDED_CONTROLLER_PORT=$controller \
   DROVER_SOURCES_BENCH_WRITE_KEY=$WRITE_KEY DROVER_INTEGRATIONS_DIR="$DATA_DIR/integrations" \
   DROVER_DELIVERY_ALLOW_PRIVATE_TARGETS=true \
-    java -Xmx"$HEAP" -Xlog:gc:file="$OUT/$label-gc.log" -jar "$ROOT/target/drover.jar" > "$OUT/$label-drover.log" 2>&1 &
+    java -Xmx"$HEAP" -Xlog:gc:file="$OUT/$label-gc.log" -jar "$JAR" > "$OUT/$label-drover.log" 2>&1 &
   DROVER_PID=$!
   drover_ready() { grep -q "Drover is taking events on port $port" "$OUT/$label-drover.log" \
                    && [[ $(grep -c "reading partitions" "$OUT/$label-drover.log") -ge $n ]]; }
@@ -105,8 +110,13 @@ run_one() {  # run_one INTEGRATIONS RATE
   echo GO >&3
   sleep "$WARMUP"
   d0=$(cpu_of "$DROVER_PID"); g0=$(cpu_of "$LOAD_PID")
+  [[ $PROFILE == 1 ]] && jcmd "$DROVER_PID" JFR.start name=bench "jdk.ExecutionSample#period=10ms" > /dev/null
   sleep "$DURATION"
   d1=$(cpu_of "$DROVER_PID"); g1=$(cpu_of "$LOAD_PID")
+  if [[ $PROFILE == 1 ]]; then
+    jcmd "$DROVER_PID" JFR.stop name=bench filename="$OUT/$label.jfr" > /dev/null
+    "$ROOT/bench/jfr-summary.sh" "$OUT/$label.jfr" 40 > "$OUT/$label-profile.txt"
+  fi
   wait "$LOAD_PID" || { log "$label: generator failed"; cat "$OUT/$label.err" >&2; return 1; }
   LOAD_PID=
   exec 3>&-

@@ -99,7 +99,7 @@ run_one() {  # run_one INTEGRATIONS RATE
   DROVER_KAFKA_EMBEDDED_PORT=$kafka DROVER_KAFKA_EMBEDDED_CONTROLLER_PORT=$controller \
   DROVER_SOURCES_BENCH_WRITE_KEY=$WRITE_KEY DROVER_INTEGRATIONS_DIR="$DATA_DIR/integrations" \
   DROVER_DELIVERY_ALLOW_PRIVATE_TARGETS=true \
-    java -Xmx"$HEAP" -Xlog:gc:file="$OUT/$label-gc.log" -jar "$JAR" > "$OUT/$label-drover.log" 2>&1 &
+    java -Xmx"$HEAP" -Xlog:gc:file="$OUT/$label-gc.log" -jar "$JAR" > "$OUT/$label-drover.log" 2>&1 3>&- &
   DROVER_PID=$!
   drover_ready() { grep -q "Drover is taking events on port $port" "$OUT/$label-drover.log" \
                    && [[ $(grep -c "reading partitions" "$OUT/$label-drover.log") -ge $n ]]; }
@@ -117,9 +117,9 @@ run_one() {  # run_one INTEGRATIONS RATE
     jcmd "$DROVER_PID" JFR.stop name=bench filename="$OUT/$label.jfr" > /dev/null
     "$ROOT/bench/jfr-summary.sh" "$OUT/$label.jfr" 40 > "$OUT/$label-profile.txt"
   fi
+  exec 3>&-   # the generator exits once it has printed its result and sees its stdin closed
   wait "$LOAD_PID" || { log "$label: generator failed"; cat "$OUT/$label.err" >&2; return 1; }
   LOAD_PID=
-  exec 3>&-
   local cpu
   cpu=$(awk -v d=$((d1 - d0)) -v g=$((g1 - g0)) -v hz="$TICKS" -v s="$DURATION" \
         'BEGIN { printf "cpu_drover=%.2f cpu_generator_and_vendor=%.2f", d / hz / s, g / hz / s }')
@@ -137,10 +137,10 @@ done
 
 field() { grep -oE "(^| )$1=[^ ]*" <<<"$2" | head -1 | cut -d= -f2; }
 {
-  echo "| integrations | offered ev/s | delivered ev/s per integration (min) | all delivered | latency p50 | p99 | p99.9 | max | Drover CPU (cores) |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| integrations | offered ev/s | accepted ev/s | delivered ev/s per integration (min) | all delivered | latency p50 | p99 | p99.9 | max | Drover CPU (cores) | generator + vendor CPU |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
   while read -r line; do
-    echo "| $(field integrations "$line") | $(field offered "$line") | $(field delivered_per_s_min "$line") | $(field delivered_all "$line") | $(field latency_p50_ms "$line") ms | $(field latency_p99_ms "$line") ms | $(field latency_p999_ms "$line") ms | $(field latency_max_ms "$line") ms | $(field cpu_drover "$line") |"
+    echo "| $(field integrations "$line") | $(field offered "$line") | $(field accepted_per_s "$line") | $(field delivered_per_s_min "$line") | $(field delivered_all "$line") | $(field latency_p50_ms "$line") ms | $(field latency_p99_ms "$line") ms | $(field latency_p999_ms "$line") ms | $(field latency_max_ms "$line") ms | $(field cpu_drover "$line") | $(field cpu_generator_and_vendor "$line") |"
   done < "$OUT/results.txt"
 } | tee "$OUT/results.md"
 log "done; logs and results in $OUT"

@@ -17,6 +17,7 @@ import io.drover.identity.IdentityStore;
 import io.drover.identity.IdentityTopic;
 import io.drover.ingest.IngestService;
 import io.drover.integration.DroverIntegrations;
+import io.drover.integration.EventsComponent;
 import io.drover.integration.IntegrationModules;
 import io.drover.integration.ModuleWatcher;
 import io.drover.tag.TagService;
@@ -231,6 +232,8 @@ public final class DroverServer {
             DroverIntegrations.register(context, bootstrap, settings.string("drover.kafka.topic", "drover.events"),
                     replication.orElse(null), settings.string("drover.instance-id", broker != null ? "local" : null),
                     settings.bool("drover.delivery.allow-private-targets", false));
+            context.getComponent("drover-events", EventsComponent.class).setSharedParseSlots(
+                    settings.integer("drover.integrations.shared-parse-slots", EventsComponent.DEFAULT_SHARED_PARSE_SLOTS));
             return bootstrap;
         }
 

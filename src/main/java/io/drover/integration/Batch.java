@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 
@@ -18,9 +20,11 @@ import org.apache.camel.Exchange;
 public final class Batch {
 
     public static final String PROPERTY = "drover.batch";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Set<ObjectNode> delivered = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<ObjectNode, Rejection> rejected = new IdentityHashMap<>();
+    private Map<ObjectNode, byte[]> storedJson;   // identity map; null outside Drover's consumer
     private List<ObjectNode> selected = List.of();
     private VendorRequest lastRequest;
     private Runnable beforeRequest = () -> { };
@@ -98,6 +102,20 @@ public final class Batch {
     /** Recorded by the selection step (and by tools that run a request bean outside a route). */
     public void selected(List<ObjectNode> events) {
         this.selected = events;
+    }
+
+    /**
+     * The event's JSON exactly as Drover stored it (its record's bytes), for a request bean that sends events as they
+     * are (the webhook): no second serialisation. Written from the tree when the bean runs outside Drover's consumer
+     * (tests, tools, another Camel application).
+     */
+    public byte[] storedJson(ObjectNode event) throws JsonProcessingException {
+        byte[] json = storedJson == null ? null : storedJson.get(event);
+        return json != null ? json : MAPPER.writeValueAsBytes(event);
+    }
+
+    void storedJson(Map<ObjectNode, byte[]> storedJson) {
+        this.storedJson = storedJson;
     }
 
     VendorRequest lastRequest() {

@@ -15,7 +15,9 @@ public class EventsComponent extends DefaultComponent {
     private String topic = "drover.events";
     private String instanceId;
     private Short replicationFactor;
-    private int sharedParseSlots = 4096;
+    /** Records kept per partition for sharing: see {@link ParsedEvents} for why it is small. */
+    public static final int DEFAULT_SHARED_PARSE_SLOTS = 256;
+    private int sharedParseSlots = DEFAULT_SHARED_PARSE_SLOTS;
     private volatile ParsedEvents parsedEvents;
 
     @Override

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -127,6 +128,12 @@ public class EventsConsumer extends DefaultConsumer {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, endpoint.getStartFrom());
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(endpoint.getBatchSize()));
+        if (endpoint.getBatchSize() > 1) {
+            // The broker answers a fetch once about half a batch is there or the linger is over, rather than for each
+            // new record: fewer, fuller fetches for the broker to serve per integration, within the linger's wait.
+            p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, String.valueOf(Math.min(endpoint.getBatchSize() * 256, 1 << 20)));
+            p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, String.valueOf(Math.max(1, Math.min(endpoint.getLingerMs(), 500))));
+        }
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return p;
@@ -181,6 +188,9 @@ public class EventsConsumer extends DefaultConsumer {
         revoked.clear();
         metrics.received(records.size());
         Batch state = new Batch();
+        Map<ObjectNode, byte[]> stored = new IdentityHashMap<>(records.size());
+        records.forEach(r -> stored.put(r.event(), r.json()));
+        state.storedJson(stored);
         state.beforeRequest(this::throttle);
         state.metrics(metrics);
         long firstAttempt = System.currentTimeMillis();
@@ -416,7 +426,7 @@ public class EventsConsumer extends DefaultConsumer {
                         tp -> tp.topic().equals(shared) ? parsed.ring(tp) : ParsedEvents.UNSHARED);
                 ObjectNode event = ring.event(r);
                 if (event != null) {
-                    records.add(new EventRecord(r.key(), r.partition(), r.offset(), event));
+                    records.add(new EventRecord(r.key(), r.partition(), r.offset(), event, r.value()));
                     continue;
                 }
             } catch (IOException | RuntimeException e) {

@@ -17,7 +17,9 @@ import org.apache.kafka.common.TopicPartition;
  * (retrying, or just switched on) finds its records overwritten and parses them itself.
  * <p>
  * Per partition, a ring of the latest parsed records indexed by offset: no eviction policy to tune, nothing to clean
- * up, and a record at an offset never changes. The shared trees are read by several threads at once, so nothing on
+ * up, and a record at an offset never changes. The ring is small (drover.integrations.shared-parse-slots, 256): a
+ * tree kept longer than a young collection is promoted to the old generation, and with 4,096 slots the GC pauses of
+ * a benchmark run tripled (docs/benchmarks.md). The shared trees are read by several threads at once, so nothing on
  * the delivery path may change an event (request beans build their own output; docs/integrations.md says so, and
  * the golden tests check it for every shipped vendor).
  */

@@ -1,5 +1,6 @@
 package io.drover.vendor;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -10,8 +11,8 @@ import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.integration.Batch;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -23,7 +24,7 @@ import org.apache.camel.Processor;
 public class WebhookRequest implements Processor {
 
     public static final String SIGNATURE_HEADER = "X-Drover-Signature";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final byte[] BATCH_START = "{\"batch\":[".getBytes(StandardCharsets.US_ASCII);
 
     private String secret;
 
@@ -35,18 +36,26 @@ public class WebhookRequest implements Processor {
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) throws Exception {
         List<ObjectNode> events = exchange.getIn().getBody(List.class);
+        Batch batch = Batch.of(exchange);
         byte[] body;
         if (events.size() == 1) {
-            body = MAPPER.writeValueAsBytes(events.get(0));
+            body = batch.storedJson(events.get(0));
         } else {
-            ObjectNode batch = MAPPER.createObjectNode();
-            batch.putArray("batch").addAll(events);
-            batch.put("sentAt", Instant.now().toString());
-            body = MAPPER.writeValueAsBytes(batch);
+            // The events as Drover stored them, byte for byte: writing each tree again was most of this step's CPU.
+            ByteArrayOutputStream out = new ByteArrayOutputStream(events.size() * 800 + 64);
+            out.write(BATCH_START);
+            for (int i = 0; i < events.size(); i++) {
+                if (i > 0) {
+                    out.write(',');
+                }
+                out.write(batch.storedJson(events.get(i)));
+            }
+            out.write(("],\"sentAt\":\"" + Instant.now() + "\"}").getBytes(StandardCharsets.US_ASCII));
+            body = out.toByteArray();
         }
         exchange.getIn().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getIn().setHeader(SIGNATURE_HEADER, "sha256=" + sign(body));
-        // Written as bytes (see JsonText), signed as bytes, handed on as text (the request bean's contract).
+        // Signed as bytes, handed on as text (the request bean's contract).
         exchange.getIn().setBody(new String(body, StandardCharsets.UTF_8));
     }
 

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -99,8 +101,24 @@ public final class EndToEnd {
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
         measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
         measureTo = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
+        // Rates are counted over the measured window by the wall clock, from a timer: under overload the send loop
+        // runs late, and a window taken from it would not be the window the rates are divided by.
         long[] snapshotFrom = new long[integrations];
-        boolean snapped = false;
+        long[] snapshotTo = new long[integrations];
+        long[] acceptedAt = new long[2];
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        timer.schedule(() -> {
+            for (int i = 0; i < integrations; i++) {
+                snapshotFrom[i] = arrived[i].sum();
+            }
+            acceptedAt[0] = sentOk.sum();
+        }, measureFrom - System.nanoTime(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> windowEnd = timer.schedule(() -> {
+            for (int i = 0; i < integrations; i++) {
+                snapshotTo[i] = arrived[i].sum();
+            }
+            acceptedAt[1] = sentOk.sum();
+        }, measureTo - System.nanoTime(), TimeUnit.NANOSECONDS);
         String run = Long.toString(System.currentTimeMillis(), 36);
         double requestsPerSecond = rate / batch;
         for (long r = 0; ; r++) {
@@ -110,12 +128,6 @@ public final class EndToEnd {
             }
             while (System.nanoTime() < due) {
                 LockSupport.parkNanos(Math.min(due - System.nanoTime(), 200_000));
-            }
-            if (!snapped && due >= measureFrom) {
-                for (int i = 0; i < integrations; i++) {
-                    snapshotFrom[i] = arrived[i].sum();
-                }
-                snapped = true;
             }
             if (!inFlight.tryAcquire()) {
                 // Drover is not answering fast enough: this request waits, and its events' latency counts the wait.
@@ -139,10 +151,9 @@ public final class EndToEnd {
                 }
             });
         }
-        long[] snapshotTo = new long[integrations];
-        for (int i = 0; i < integrations; i++) {
-            snapshotTo[i] = arrived[i].sum();
-        }
+        windowEnd.get();   // snapshots are taken (the send loop may end before or after the window does)
+        timer.shutdown();
+        double window = seconds;
         inFlight.acquire(64);
         // Drain: wait (bounded) until every integration has every event sent in the window.
         long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -151,7 +162,6 @@ public final class EndToEnd {
         }
         vendor.stop(0);
 
-        double window = seconds;
         double minRate = Double.MAX_VALUE;
         double sumRate = 0;
         Histogram all = new Histogram(HIGHEST, 3);
@@ -164,11 +174,18 @@ public final class EndToEnd {
             }
         }
         System.out.printf(Locale.ROOT, "RESULT integrations=%d offered=%.0f batch=%d ingested_ok=%d ingest_failed=%d "
-                        + "late_requests=%d window_events=%d delivered_all=%s delivered_per_s_min=%.0f delivered_per_s_total=%.0f "
+                        + "late_requests=%d window_events=%d accepted_per_s=%.0f delivered_all=%s delivered_per_s_min=%.0f delivered_per_s_total=%.0f "
                         + "latency_p50_ms=%.1f latency_p99_ms=%.1f latency_p999_ms=%.1f latency_max_ms=%.1f%n",
                 integrations, rate, batch, sentOk.sum(), sentFailed.sum(), late.sum(), windowSent.get(),
+                (acceptedAt[1] - acceptedAt[0]) / window,
                 minWindowDelivered() >= windowSent.get(), minRate, sumRate, ms(all.getValueAtPercentile(50)),
                 ms(all.getValueAtPercentile(99)), ms(all.getValueAtPercentile(99.9)), ms(all.getMaxValue()));
+        System.out.flush();
+        // Stays alive until the script has read this process's CPU time and closes stdin (with no integration to
+        // wait for, the run would otherwise end before the script reads it).
+        while (System.in.read() != -1) {
+            // nothing else is sent
+        }
         System.exit(0);
     }
 

@@ -1,7 +1,10 @@
 package io.drover.integration;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -48,6 +51,84 @@ class WebhookDeliveryTest {
         // Headers of the ingestion request never reach the vendor.
         assertThat(request.getHeaders().keys()).noneMatch(h -> h.toLowerCase().startsWith("camel"));
         assertThat(request.getHeader("Authorization")).isNull();
+    }
+
+    /**
+     * A batching webhook (a second module, batches of up to 10) sends the events as Drover stored them, byte for byte, in
+     * Segment's batch shape, and signs exactly the bytes it sent.
+     */
+    @Test
+    void aBatchCarriesTheStoredEventsInOrderAndIsSignedAsSent() throws Exception {
+        Path module = drover.integrationsDir().resolve("hook-batch.yaml");
+        drover.vendor.stubFor(post(urlEqualTo("/hook-batch")).willReturn(aResponse().withStatus(200)));
+        try {
+            Files.writeString(module, """
+                    - templatedRoute:
+                        routeTemplateRef: drover-integration
+                        routeId: hook-batch
+                        parameters:
+                          - name: name
+                            value: hook-batch
+                          - name: endpoint
+                            value: "http://127.0.0.1:%d/hook-batch"
+                          - name: batchSize
+                            value: "10"
+                          - name: lingerMs
+                            value: "200"
+                        beans:
+                          - name: request
+                            type: "#class:io.drover.vendor.WebhookRequest"
+                            properties:
+                              secret: "%s"
+                    """.formatted(drover.vendor.port(), TestDrover.WEBHOOK_SECRET));
+            // Running once one of the probes arrives (a new module starts at the end of the topic).
+            List<String> probes = new ArrayList<>();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                probes.add(send());
+                return probes.stream().anyMatch(p -> !drover.vendor.findAll(
+                        postRequestedFor(urlEqualTo("/hook-batch")).withRequestBody(containing(p))).isEmpty());
+            });
+
+            String user = "batch-" + UUID.randomUUID();
+            List<String> ids = List.of(user + "-1", user + "-2", user + "-3");
+            StringBuilder batch = new StringBuilder("{\"batch\":[");
+            for (String id : ids) {
+                batch.append(id.endsWith("-1") ? "" : ",").append("{\"type\":\"track\",\"userId\":\"").append(user)
+                        .append("\",\"event\":\"Batched \\u00e9\",\"properties\":{\"price\":1.50,\"n\":1e3},\"messageId\":\"")
+                        .append(id).append("\"}");
+            }
+            assertThat(Http.post(drover.url("/v1/batch"), batch.append("]}").toString(), "Authorization",
+                    Http.basic(WEB_KEY)).status()).isEqualTo(200);
+
+            // Other events of the topic (probes, other tests) may share the batch: this user's three are looked for,
+            // in order, in whatever requests carried them.
+            List<JsonNode> mine = new ArrayList<>();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                mine.clear();
+                for (LoggedRequest request : drover.vendor.findAll(
+                        postRequestedFor(urlEqualTo("/hook-batch")).withRequestBody(containing(user)))) {
+                    String body = new String(request.getBody(), StandardCharsets.UTF_8);
+                    assertThat(request.getHeader("X-Drover-Signature")).isEqualTo("sha256=" + hmac(body));
+                    JsonNode sent = MAPPER.readTree(body);
+                    assertThat(sent.get("sentAt").asText()).isNotEmpty();
+                    for (JsonNode event : sent.get("batch")) {
+                        if (user.equals(event.path("userId").asText())) {
+                            mine.add(event);
+                            // Byte for byte: the stored record's JSON is in the body as it is.
+                            assertThat(body).contains(new String(drover.topic.await(event.get("messageId").asText()).raw(),
+                                    StandardCharsets.UTF_8));
+                        }
+                    }
+                }
+                return mine.size() >= 3;
+            });
+            assertThat(mine).hasSize(3);
+            for (int i = 0; i < 3; i++) {
+                assertThat(mine.get(i)).isEqualTo(drover.topic.await(ids.get(i)).value());
+            }
+        } finally {
+            Files.deleteIfExists(module);
+        }
     }
 
     @Test

@@ -30,8 +30,8 @@ public final class TopicReader implements AutoCloseable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** A record as Kafka holds it. */
-    public record Event(String key, JsonNode value, Map<String, String> headers, int partition, long offset) {
+    /** A record as Kafka holds it ({@code raw}: its value's bytes). */
+    public record Event(String key, JsonNode value, Map<String, String> headers, int partition, long offset, byte[] raw) {
         public String text(String field) {
             JsonNode n = value.get(field);
             return n == null ? null : n.asText();
@@ -81,7 +81,7 @@ public final class TopicReader implements AutoCloseable {
             JsonNode value = MAPPER.readTree(r.value());
             Map<String, String> headers = new ConcurrentHashMap<>();
             r.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
-            Event e = new Event(r.key(), value, headers, r.partition(), r.offset());
+            Event e = new Event(r.key(), value, headers, r.partition(), r.offset(), r.value());
             all.add(e);
             JsonNode id = value.get("messageId");
             if (id != null) {

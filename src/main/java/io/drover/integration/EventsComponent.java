@@ -11,14 +11,15 @@ import org.apache.camel.support.DefaultComponent;
  */
 public class EventsComponent extends DefaultComponent {
 
+    /** Records kept per partition for sharing: see {@link ParsedEvents} for why it is small. */
+    public static final int DEFAULT_SHARED_PARSE_SLOTS = 256;
+
     private String bootstrapServers;
     private String topic = "drover.events";
     private String instanceId;
     private Short replicationFactor;
-    /** Records kept per partition for sharing: see {@link ParsedEvents} for why it is small. */
-    public static final int DEFAULT_SHARED_PARSE_SLOTS = 256;
     private int sharedParseSlots = DEFAULT_SHARED_PARSE_SLOTS;
-    private volatile ParsedEvents parsedEvents;
+    private ParsedEvents parsedEvents;   // made on first use, under the lock of parsedEvents()
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {

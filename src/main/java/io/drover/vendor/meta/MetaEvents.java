@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.vendor.EventTimes;
+import io.drover.vendor.SegmentFields;
 
 /**
  * One Segment event as one Meta server event: Segment's ecommerce spec events become Meta's standard events, a page
@@ -46,7 +47,7 @@ final class MetaEvents {
         if ("page".equals(type)) {
             name = "PageView";
         } else if ("track".equals(type)) {
-            String track = MetaUserData.text(event, "event");
+            String track = SegmentFields.text(event, "event");
             if (track == null) {
                 throw new Refused("a track without an event name");
             }
@@ -57,15 +58,15 @@ final class MetaEvents {
         ObjectNode out = JSON.objectNode();
         out.put("event_name", name);
         out.put("event_time", eventTime(event));
-        String messageId = MetaUserData.text(event, "messageId");
+        String messageId = SegmentFields.text(event, "messageId");
         if (messageId != null) {
             out.put("event_id", messageId);
         }
         out.put("action_source", actionSource);
         JsonNode properties = event.path("properties");
-        String url = "page".equals(type) ? MetaUserData.text(properties, "url") : null;
+        String url = "page".equals(type) ? SegmentFields.text(properties, "url") : null;
         if (url == null) {
-            url = MetaUserData.text(event.path("context").path("page"), "url");
+            url = SegmentFields.text(event.path("context").path("page"), "url");
         }
         if (url != null) {
             out.put("event_source_url", url);
@@ -137,7 +138,7 @@ final class MetaEvents {
             JsonNode v = number(properties.get(f));
             if (v != null) {
                 data.set("value", v);
-                String currency = MetaUserData.text(properties, "currency");
+                String currency = SegmentFields.text(properties, "currency");
                 data.put("currency", currency == null ? "USD" : currency.trim().toUpperCase(Locale.ROOT));
                 return;
             }
@@ -153,9 +154,9 @@ final class MetaEvents {
         ArrayNode ids = JSON.arrayNode();
         long items = 0;
         for (JsonNode p : products) {
-            String id = MetaUserData.text(p, "product_id");
+            String id = SegmentFields.text(p, "product_id");
             if (id == null) {
-                id = MetaUserData.text(p, "sku");
+                id = SegmentFields.text(p, "sku");
             }
             if (id == null) {
                 continue;
@@ -182,7 +183,7 @@ final class MetaEvents {
     }
 
     private static void text(ObjectNode data, String field, JsonNode properties, String property) {
-        String v = MetaUserData.text(properties, property);
+        String v = SegmentFields.text(properties, property);
         if (v != null) {
             data.put(field, v);
         }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.vendor.Hashing;
 
+import static io.drover.vendor.SegmentFields.text;
+
 /**
  * Meta's {@code user_data}: the customer information parameters, each normalised as Meta's "Customer Information
  * Parameters" page says and then SHA-256 hashed (a value that already is a digest is kept as it is), while the IP,
@@ -118,14 +120,5 @@ final class MetaUserData {
         if (value != null) {
             node.put(field, value);
         }
-    }
-
-    static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull() || v.isContainerNode()) {
-            return null;
-        }
-        String s = v.asText();
-        return s.isBlank() ? null : s;
     }
 }

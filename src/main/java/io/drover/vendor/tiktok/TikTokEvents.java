@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.vendor.EventTimes;
 import io.drover.vendor.Hashing;
 
+import static io.drover.vendor.SegmentFields.text;
+
 /**
  * One Segment event as one entry of the Events API 2.0 {@code data} array: {@code event}, {@code event_time} (s),
  * {@code event_id} (the messageId, for deduplication with the pixel), {@code user}, {@code page} and
@@ -218,15 +220,6 @@ final class TikTokEvents {
         if (value != null) {
             node.put(field, value);
         }
-    }
-
-    static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull() || v.isContainerNode()) {
-            return null;
-        }
-        String s = v.asText();
-        return s.isBlank() ? null : s;
     }
 
     private static JsonNode number(JsonNode v) {

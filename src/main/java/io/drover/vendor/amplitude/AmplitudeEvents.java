@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.support.IsoTime;
 
+import static io.drover.vendor.SegmentFields.text;
+
 /**
  * Maps one Segment-spec event to one event of Amplitude's HTTP V2 API
  * (https://amplitude.com/docs/apis/analytics/http-v2, "Keys for the event argument"). Page and screen calls are named
@@ -145,11 +147,6 @@ final class AmplitudeEvents {
     private static Instant time(ObjectNode event) {
         String timestamp = text(event, "timestamp");
         return timestamp == null ? null : IsoTime.parse(timestamp);
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || !v.isValueNode() || v.isNull() || v.asText().isEmpty() ? null : v.asText();
     }
 
     private static void putText(ObjectNode node, String field, String value) {

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.support.IsoTime;
 import io.drover.vendor.Hashing;
 
+import static io.drover.vendor.SegmentFields.text;
+
 /**
  * Maps Segment-spec events to Mixpanel's Ingestion API: track, page and screen to {@code /import} events
  * (https://docs.mixpanel.com/reference/import-events), identify to an {@code /engage} profile {@code $set}
@@ -146,11 +148,6 @@ final class MixpanelEvents {
     private static Instant time(ObjectNode event) {
         String timestamp = text(event, "timestamp");
         return timestamp == null ? null : IsoTime.parse(timestamp);
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || !v.isValueNode() || v.isNull() || v.asText().isEmpty() ? null : v.asText();
     }
 
     private static void putText(ObjectNode node, String field, String value) {

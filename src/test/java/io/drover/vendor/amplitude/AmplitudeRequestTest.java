@@ -46,6 +46,15 @@ class AmplitudeRequestTest {
     }
 
     @Test
+    void aBlankUserIdCountsAsNoneAndTheDeviceIdCarriesTheEvent() throws Exception {
+        Run run = run(bean(), track("m1").put("userId", "      ").put("anonymousId", "device-12345"));
+        assertThat(run.rejected()).isEmpty();
+        JsonNode sent = body(run.requests().get(0)).at("/events/0");
+        assertThat(sent.has("user_id")).isFalse();
+        assertThat(sent.get("device_id").asText()).isEqualTo("device-12345");
+    }
+
+    @Test
     void aLowerMinimumIdLengthIsSentAsAmplitudesOption() throws Exception {
         AmplitudeRequest bean = bean();
         bean.setMinIdLength(3);

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.integration.Batch;
+import io.drover.integration.DeliveryException;
+import io.drover.integration.ResponseReader;
 import io.drover.integration.VendorRequest;
 import io.drover.support.IsoTime;
 import io.drover.vendor.Chunks;
@@ -43,7 +45,12 @@ public class GoogleAdsRequest implements Processor {
     private String customerId;
     private String conversionAction;
     private String developerToken;
-    private String accessToken;
+    private String accessToken = "";
+    private String clientId = "";
+    private String clientSecret = "";
+    private String refreshToken = "";
+    private String tokenUrl = "https://oauth2.googleapis.com/token";
+    private volatile GoogleOAuth oauth;
     private String loginCustomerId = "";
     private String apiVersion = "v26";
     private String baseUrl = "https://googleads.googleapis.com";
@@ -65,9 +72,30 @@ public class GoogleAdsRequest implements Processor {
         this.developerToken = developerToken.trim();
     }
 
-    /** An OAuth 2.0 access token with the adwords scope. */
+    /**
+     * A fixed OAuth 2.0 access token with the adwords scope, used as is (it expires after about an hour): for running
+     * the bean outside the module (tests, tools). The module gets tokens from the refresh token.
+     */
     public void setAccessToken(String accessToken) {
         this.accessToken = accessToken.trim();
+    }
+
+    /** The OAuth client (Google Cloud console) the refresh token was issued to. */
+    public void setClientId(String clientId) {
+        this.clientId = clientId.trim();
+    }
+
+    public void setClientSecret(String clientSecret) {
+        this.clientSecret = clientSecret.trim();
+    }
+
+    /** A refresh token with the adwords scope: access tokens are made from it as they expire ({@link GoogleOAuth}). */
+    public void setRefreshToken(String refreshToken) {
+        this.refreshToken = refreshToken.trim();
+    }
+
+    public void setTokenUrl(String tokenUrl) {
+        this.tokenUrl = tokenUrl.trim();
     }
 
     /** The manager account the access goes through, when there is one (empty: none). */
@@ -103,13 +131,11 @@ public class GoogleAdsRequest implements Processor {
     private Map<String, String> headers() {
         Map<String, String> h = headers;
         if (h == null) {
-            if (accessToken == null || accessToken.isEmpty() || developerToken == null || developerToken.isEmpty()) {
-                throw new IllegalStateException("Google Ads needs an access token and a developer token"
-                        + " (GOOGLE_ADS_ACCESS_TOKEN, GOOGLE_ADS_DEVELOPER_TOKEN)");
+            if (developerToken == null || developerToken.isEmpty()) {
+                throw new IllegalStateException("Google Ads needs a developer token (GOOGLE_ADS_DEVELOPER_TOKEN)");
             }
             h = new LinkedHashMap<>();
             h.put("Content-Type", "application/json");
-            h.put("Authorization", "Bearer " + accessToken);
             h.put("developer-token", developerToken);
             if (!loginCustomerId.isEmpty()) {
                 h.put("login-customer-id", loginCustomerId);
@@ -117,6 +143,35 @@ public class GoogleAdsRequest implements Processor {
             headers = h = Map.copyOf(h);
         }
         return h;
+    }
+
+    /** The access token for this batch's requests: the fixed one, else one made from the refresh token. */
+    private String accessToken() {
+        if (!accessToken.isEmpty()) {
+            return accessToken;
+        }
+        if (clientId.isEmpty() || clientSecret.isEmpty() || refreshToken.isEmpty()) {
+            throw new IllegalStateException("Google Ads needs a refresh token with its OAuth client (GOOGLE_ADS_REFRESH_TOKEN,"
+                    + " GOOGLE_ADS_CLIENT_ID, GOOGLE_ADS_CLIENT_SECRET)");
+        }
+        GoogleOAuth o = oauth;
+        if (o == null) {
+            oauth = o = new GoogleOAuth(tokenUrl, clientId, clientSecret, refreshToken);
+        }
+        return o.token();
+    }
+
+    /**
+     * Google's answer, read by {@link PartialFailureReader}; a 401 on a token kept for a while (revoked or expired
+     * early) drops the token and is retried with a new one, where a fixed token or a fresh one refused is a dead letter.
+     */
+    private ResponseReader.Verdict read(int status, String answer, long retryAfter, VendorRequest request, String token) {
+        GoogleOAuth o = oauth;
+        if (status == 401 && accessToken.isEmpty() && o != null && o.refused(token)) {
+            throw new DeliveryException("Google Ads refused the access token (401); retrying with a new one", status,
+                    answer, true, 0);
+        }
+        return PartialFailureReader.read(status, answer, retryAfter, request);
     }
 
     /** The conversion action's resource name: given as is, or made from the customer id and the action id. */
@@ -144,6 +199,13 @@ public class GoogleAdsRequest implements Processor {
             }
         }
         List<VendorRequest> requests = new ArrayList<>();
+        if (conversions.isEmpty()) {
+            exchange.getIn().setBody(requests);
+            return;
+        }
+        String token = accessToken();
+        Map<String, String> headers = new LinkedHashMap<>(headers());
+        headers.put("Authorization", "Bearer " + token);
         for (List<Conversion> chunk : Chunks.of(conversions, MAX_CONVERSIONS, 0, 0, c -> 0).chunks()) {
             ObjectNode body = MAPPER.createObjectNode();
             ArrayNode array = body.putArray("conversions");
@@ -153,8 +215,8 @@ public class GoogleAdsRequest implements Processor {
                 carried.add(c.event());
             }
             body.put("partialFailure", true);
-            requests.add(new VendorRequest("POST", target, headers(), body.toString(), carried,
-                    PartialFailureReader::read));
+            requests.add(new VendorRequest("POST", target, headers, body.toString(), carried,
+                    (status, answer, retryAfter, request) -> read(status, answer, retryAfter, request, token)));
         }
         exchange.getIn().setBody(requests);
     }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -35,9 +36,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shipped Google Ads module (integrations/google-ads.yaml, copied as is) on the shared Drover against a stand-in
- * Google Ads API: off until its access token is set; then each Order Completed with a click id is uploaded, the
- * conversions a partial failure names are dead-lettered with Google's error while the others count as delivered,
- * purchases without a click id are left out, throttling is retried and an authentication error is not.
+ * Google Ads API and token endpoint: off until its refresh token is set; then its access token is made once from the
+ * refresh token and kept, each Order Completed with a click id is uploaded, the conversions a partial failure names
+ * are dead-lettered with Google's error while the others count as delivered, purchases without a click id are left
+ * out, throttling is retried and an authentication error on a fresh token is not.
  */
 class GoogleAdsDeliveryTest {
 
@@ -48,8 +50,11 @@ class GoogleAdsDeliveryTest {
             new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
     private static final String PATH = "/v26/customers/1234567890:uploadClickConversions";
     private static final String TOKEN = "ya29.delivery-access-token";
+    private static final String REFRESH_TOKEN = "1//delivery-refresh-token";
+    private static final String CLIENT_SECRET = "delivery-client-secret";
     private static final String[] SETTINGS = {"google-ads.customer-id", "google-ads.conversion-action",
-        "google-ads.developer-token", "google-ads.access-token", "google-ads.login-customer-id", "google-ads.base-url"};
+        "google-ads.developer-token", "google-ads.client-id", "google-ads.client-secret", "google-ads.refresh-token",
+        "google-ads.token-url", "google-ads.login-customer-id", "google-ads.base-url"};
 
     @BeforeAll
     static void install() throws Exception {
@@ -60,14 +65,22 @@ class GoogleAdsDeliveryTest {
         System.setProperty("google-ads.developer-token", "dev-token-delivery");
         System.setProperty("google-ads.login-customer-id", "111-222-3333");
         System.setProperty("google-ads.base-url", "http://127.0.0.1:" + ads.port());
+        // Google's token endpoint, stood in by the same server: an access token for the right refresh token only.
+        ads.stubFor(post(urlEqualTo("/token")).withHeader("Content-Type", containing("application/x-www-form-urlencoded"))
+                .withRequestBody(equalTo("grant_type=refresh_token&client_id=delivery-client.apps.googleusercontent.com"
+                        + "&client_secret=" + CLIENT_SECRET + "&refresh_token=1%2F%2Fdelivery-refresh-token"))
+                .willReturn(okJson("{\"access_token\":\"" + TOKEN + "\",\"expires_in\":3599,\"token_type\":\"Bearer\"}")));
+        System.setProperty("google-ads.client-id", "delivery-client.apps.googleusercontent.com");
+        System.setProperty("google-ads.client-secret", CLIENT_SECRET);
+        System.setProperty("google-ads.token-url", "http://127.0.0.1:" + ads.port() + "/token");
 
-        // Without the access token the module does not start, and says which setting is missing.
+        // Without the refresh token the module does not start, and says which setting is missing.
         Files.copy(Path.of("integrations/google-ads.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> admin().contains("google-ads.yaml"));
-        assertThat(admin()).contains("missing setting google-ads.access-token (environment variable GOOGLE_ADS_ACCESS_TOKEN)");
+        assertThat(admin()).contains("missing setting google-ads.refresh-token (environment variable GOOGLE_ADS_REFRESH_TOKEN)");
         assertThat(drover.server.integrations().modules().keySet()).noneMatch(p -> p.endsWith("google-ads.yaml"));
 
-        System.setProperty("google-ads.access-token", TOKEN);
+        System.setProperty("google-ads.refresh-token", REFRESH_TOKEN);
         Files.copy(Path.of("integrations/google-ads.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
         List<String> probes = new ArrayList<>();
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
@@ -82,7 +95,8 @@ class GoogleAdsDeliveryTest {
     @AfterAll
     static void remove() throws Exception {
         assertThat(TestDrover.LOGS.lines()).as("the tokens never reach the logs")
-                .noneMatch(l -> l.contains(TOKEN) || l.contains("dev-token-delivery"));
+                .noneMatch(l -> l.contains(TOKEN) || l.contains("dev-token-delivery") || l.contains(CLIENT_SECRET)
+                        || l.contains("delivery-refresh-token"));
         Files.deleteIfExists(module);
         for (String s : SETTINGS) {
             System.clearProperty(s);
@@ -108,6 +122,19 @@ class GoogleAdsDeliveryTest {
                 {"conversions":[{"gclid":"%s","conversionAction":"customers/1234567890/conversionActions/987654321",
                   "conversionDateTime":"2026-11-28 09:30:00+00:00","conversionValue":42.5,"currencyCode":"EUR",
                   "orderId":"order-%s"}],"partialFailure":true}""".formatted(gclid, gclid)));
+    }
+
+    @Test
+    void theAccessTokenIsMadeFromTheRefreshTokenOnceAndKeptUntilItExpires() throws Exception {
+        int before = ads.findAll(postRequestedFor(urlEqualTo("/token"))).size();
+        assertThat(before).as("the probes got a token").isGreaterThanOrEqualTo(1);
+        for (int i = 0; i < 2; i++) {
+            String gclid = "kept-" + i + "-" + UUID.randomUUID();
+            send(order("buyer-6", gclid, "order-" + gclid));
+            assertThat(awaitRequests(gclid, 1).get(0).getHeader("Authorization")).isEqualTo("Bearer " + TOKEN);
+        }
+        // Valid for an hour: the two batches used the token the probes got.
+        assertThat(ads.findAll(postRequestedFor(urlEqualTo("/token")))).hasSize(before);
     }
 
     @Test

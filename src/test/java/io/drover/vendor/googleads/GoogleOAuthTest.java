@@ -1,0 +1,92 @@
+package io.drover.vendor.googleads;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.drover.integration.DeliveryException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** Access tokens from a refresh token, against a stand-in of Google's token endpoint. */
+class GoogleOAuthTest {
+
+    private final WireMockServer google = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+
+    @BeforeEach
+    void start() {
+        google.start();
+    }
+
+    @AfterEach
+    void stop() {
+        google.stop();
+    }
+
+    private GoogleOAuth oauth() {
+        return new GoogleOAuth("http://127.0.0.1:" + google.port() + "/token", "client-1", "secret&1", "1//refresh");
+    }
+
+    @Test
+    void aTokenIsKeptUntilAMinuteBeforeItExpiresThenReplaced() throws Exception {
+        google.stubFor(post(urlEqualTo("/token")).inScenario("tokens").whenScenarioStateIs(STARTED)
+                .willReturn(okJson("{\"access_token\":\"ya29.first\",\"expires_in\":61}")).willSetStateTo("second"));
+        google.stubFor(post(urlEqualTo("/token")).inScenario("tokens").whenScenarioStateIs("second")
+                .willReturn(okJson("{\"access_token\":\"ya29.second\",\"expires_in\":3599}")));
+        GoogleOAuth oauth = oauth();
+
+        assertThat(oauth.token()).isEqualTo("ya29.first");
+        assertThat(oauth.token()).isEqualTo("ya29.first");   // kept: 61 s less the minute's margin is 1 s
+        Thread.sleep(1_100);
+        assertThat(oauth.token()).isEqualTo("ya29.second");
+        assertThat(oauth.token()).isEqualTo("ya29.second");
+
+        assertThat(google.findAll(postRequestedFor(urlEqualTo("/token")))).hasSize(2)
+                .allSatisfy(r -> assertThat(r.getBodyAsString()).isEqualTo(
+                        "grant_type=refresh_token&client_id=client-1&client_secret=secret%261&refresh_token=1%2F%2Frefresh"));
+    }
+
+    @Test
+    void aRevokedRefreshTokenIsNotRetriedAndNamesGooglesErrorWithoutTheSecrets() {
+        google.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(400)
+                .withBody("{\"error\":\"invalid_grant\",\"error_description\":\"Token has been expired or revoked.\"}")));
+
+        DeliveryException e = catchThrowableOfType(DeliveryException.class, () -> oauth().token());
+
+        assertThat(e.retryable()).isFalse();
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.getMessage()).contains("invalid_grant").contains("GOOGLE_ADS_REFRESH_TOKEN")
+                .doesNotContain("secret&1").doesNotContain("1//refresh");
+        assertThat(e.responseBody()).contains("Token has been expired or revoked.");
+    }
+
+    @Test
+    void anUnavailableOrUnreachableTokenEndpointIsRetried() {
+        google.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(503)));
+        assertThat(catchThrowableOfType(DeliveryException.class, () -> oauth().token()).retryable()).isTrue();
+
+        GoogleOAuth unreachable = oauth();
+        google.stop();
+        assertThat(catchThrowableOfType(DeliveryException.class, unreachable::token).retryable()).isTrue();
+    }
+
+    @Test
+    void aFreshTokenRefusedByTheApiIsACredentialsProblemNotARetry() {
+        google.stubFor(post(urlEqualTo("/token")).willReturn(okJson("{\"access_token\":\"ya29.fresh\",\"expires_in\":3599}")));
+        GoogleOAuth oauth = oauth();
+        String token = oauth.token();
+
+        assertThat(oauth.refused(token)).isFalse();
+        assertThat(oauth.refused("ya29.some-other")).isFalse();
+        assertThat(oauth.token()).isEqualTo(token);
+        assertThat(google.findAll(postRequestedFor(urlEqualTo("/token")))).hasSize(1);
+    }
+}

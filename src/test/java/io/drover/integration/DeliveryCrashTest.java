@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.FreePorts;
 import io.drover.testing.Http;
 import io.drover.testing.JavaProcess;
+import io.drover.testing.Probes;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,11 +57,7 @@ class DeliveryCrashTest {
 
         drover = start("run-1.log");
         // The webhook's consumer joins at the end of the topic: wait until a probe arrives.
-        List<String> probes = new ArrayList<>();
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            probes.add(postBatch(url, List.of("probe-" + UUID.randomUUID())).get(0));
-            return probes.stream().anyMatch(p -> received(p) > 0);
-        });
+        Probes.untilOneArrives(Duration.ofSeconds(60), () -> postBatch(url, List.of("probe-" + UUID.randomUUID())).get(0), p -> received(p) > 0);
 
         // The vendor fails: deliveries go into retries; then Drover is killed mid-retry.
         vendor.stubFor(post(urlEqualTo("/hook")).willReturn(aResponse().withStatus(503)));

@@ -3,11 +3,10 @@ package io.drover.integration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 import io.drover.testing.Http;
+import io.drover.testing.Probes;
 import io.drover.testing.TestDrover;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -42,11 +41,7 @@ class FiltersParameterTest {
                               - {path: properties.revenue, gt: 0}
                               - {path: properties.currency, in: [USD, EUR]}
                 """));
-        List<String> probes = new ArrayList<>();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            probes.add(send("{\"revenue\": 1, \"currency\": \"USD\"}"));
-            return probes.stream().anyMatch(p -> delivered(p));
-        });
+        Probes.untilOneArrives(() -> send("{\"revenue\": 1, \"currency\": \"USD\"}"), p -> delivered(p));
         String paid = send("{\"revenue\": 20, \"currency\": \"EUR\"}");
         String test = send("{\"revenue\": 20, \"currency\": \"EUR\", \"test\": true}");
         String free = send("{\"revenue\": 0, \"currency\": \"EUR\"}");

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.drover.testing.Http;
+import io.drover.testing.Probes;
 import io.drover.testing.TestDrover;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -60,12 +61,8 @@ class IsolationTest {
                           secret: s
                 """.formatted(drover.vendor.port()));
         // Running once it delivers; then the vendor goes down.
-        List<String> probes = new ArrayList<>();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            probes.add(send());
-            return probes.stream().anyMatch(p ->
+        Probes.untilOneArrives(() -> send(), p ->
                     !drover.vendor.findAll(postRequestedFor(urlEqualTo("/stuck")).withRequestBody(containing(p))).isEmpty());
-        });
         drover.vendor.stubFor(post(urlEqualTo("/stuck")).atPriority(1).willReturn(aResponse().withStatus(503)));
 
         List<String> sent = new ArrayList<>();

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Http;
+import io.drover.testing.Probes;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -86,11 +87,7 @@ class PlaybookModuleTest {
                           playbook: "{{drover.integrations-dir}}/mini.playbook.yaml"
                 """.formatted(drover.vendor.port()));
         // The new consumer joins at the end of the topic: wait until it delivers.
-        List<String> probes = new java.util.ArrayList<>();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            probes.add(send(List.of("{\"type\":\"track\",\"userId\":\"pb\",\"event\":\"Probe\",\"messageId\":\"%s\"}")));
-            return probes.stream().anyMatch(p -> !requestsWith(p).isEmpty());
-        });
+        Probes.untilOneArrives(() -> send(List.of("{\"type\":\"track\",\"userId\":\"pb\",\"event\":\"Probe\",\"messageId\":\"%s\"}")), p -> !requestsWith(p).isEmpty());
 
         String ok = "pb-ok-" + UUID.randomUUID();
         String test = "pb-test-" + UUID.randomUUID();

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Http;
+import io.drover.testing.Probes;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -63,13 +64,11 @@ class VendorRequestsTest {
                       - name: request
                         type: "#class:io.drover.integration.PairsRequest"
                 """.formatted(drover.vendor.port()));
-        List<String> probes = new ArrayList<>();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        Probes.untilOneArrives(() -> {
             String probe = "probe-" + UUID.randomUUID();
             sendAs("probe", probe);
-            probes.add(probe);
-            return probes.stream().anyMatch(p -> !requestsWith(p).isEmpty());
-        });
+            return probe;
+        }, p -> !requestsWith(p).isEmpty());
         // No probe still in flight may share a batch with a test's events: one linger and a call's time.
         Thread.sleep(1_500);
     }

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Http;
+import io.drover.testing.Probes;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -82,12 +83,8 @@ class WebhookDeliveryTest {
                               secret: "%s"
                     """.formatted(drover.vendor.port(), TestDrover.WEBHOOK_SECRET));
             // Running once one of the probes arrives (a new module starts at the end of the topic).
-            List<String> probes = new ArrayList<>();
-            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                probes.add(send());
-                return probes.stream().anyMatch(p -> !drover.vendor.findAll(
+            Probes.untilOneArrives(() -> send(), p -> !drover.vendor.findAll(
                         postRequestedFor(urlEqualTo("/hook-batch")).withRequestBody(containing(p))).isEmpty());
-            });
 
             String user = "batch-" + UUID.randomUUID();
             List<String> ids = List.of(user + "-1", user + "-2", user + "-3");

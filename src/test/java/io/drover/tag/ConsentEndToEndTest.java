@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -18,6 +17,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Chromium;
 import io.drover.testing.Http;
+import io.drover.testing.Probes;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -75,14 +75,12 @@ class ConsentEndToEndTest {
         Files.copy(Path.of("integrations/meta.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
 
         // The module runs once an event sent now reaches the stand-in (consent-less: nothing refuses it).
-        List<String> probes = new ArrayList<>();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        Probes.untilOneArrives(() -> {
             String probe = "consent-probe-" + UUID.randomUUID();
             assertThat(Http.post(drover.url("/v1/track"), "{\"userId\":\"consent-probe\",\"event\":\"Probe\","
                     + "\"messageId\":\"" + probe + "\"}", "Authorization", Http.basic(WEB_KEY)).status()).isEqualTo(200);
-            probes.add(probe);
-            return probes.stream().anyMatch(p -> !requestsContaining(p).isEmpty());
-        });
+            return probe;
+        }, p -> !requestsContaining(p).isEmpty());
 
         pages = new ShopPages();
         browser = Chromium.start();

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.testing.Http;
+import io.drover.testing.Probes;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -89,14 +89,12 @@ public final class ModuleUnderTest implements AutoCloseable {
 
     /** Sends page calls until one reaches the vendor (a new consumer joins at the end of the topic). */
     private void probe(Predicate<String> delivered) throws IOException {
-        List<String> probes = new ArrayList<>();
-        Awaitility.await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        Probes.untilOneArrives(Duration.ofSeconds(40), () -> {
             ObjectNode probe = fixture("page");
             probe.put("userId", "probe-" + name).put("messageId", "probe-" + UUID.randomUUID());
             send(probe);
-            probes.add(probe.get("messageId").asText());
-            return probes.stream().anyMatch(delivered);
-        });
+            return probe.get("messageId").asText();
+        }, delivered::test);
         try {
             // No probe still in flight may share a batch with a test's events: one linger and a call's time.
             Thread.sleep(2_000);

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -14,6 +13,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Http;
+import io.drover.testing.Probes;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -59,13 +59,11 @@ class AmplitudeDeliveryTest {
         adminWithoutKey = admin();
         System.setProperty("amplitude.api-key", API_KEY);
         Files.writeString(module, Files.readString(Path.of("integrations/amplitude.yaml")) + "\n");
-        List<String> probes = new ArrayList<>();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        Probes.untilOneArrives(() -> {
             String probe = "probe-" + UUID.randomUUID();
             send("{\"type\":\"track\",\"userId\":\"amp-probe\",\"event\":\"Probe\",\"messageId\":\"" + probe + "\"}");
-            probes.add(probe);
-            return probes.stream().anyMatch(p -> !requestsWith(p).isEmpty());
-        });
+            return probe;
+        }, p -> !requestsWith(p).isEmpty());
         // No probe still in flight may share a request with a test's events: one linger and a call's time.
         Thread.sleep(2_000);
     }

@@ -3,7 +3,6 @@ package io.drover.vendor.braze;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,6 +15,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Http;
+import io.drover.testing.Probes;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -61,13 +61,11 @@ class BrazeDeliveryTest {
 
         System.setProperty("braze.api-key", KEY);
         Files.writeString(module, Files.readString(Path.of("integrations/braze.yaml")) + "\n# key set\n");
-        List<String> probes = new ArrayList<>();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        Probes.untilOneArrives(() -> {
             String probe = "Probe " + UUID.randomUUID();
             send(track("braze-probe", probe, "probe-" + UUID.randomUUID()));
-            probes.add(probe);
-            return probes.stream().anyMatch(p -> !requestsWith(p).isEmpty());
-        });
+            return probe;
+        }, p -> !requestsWith(p).isEmpty());
         // No probe still in flight may share a request with a test's events: one linger and a call's time.
         Thread.sleep(1_500);
         assertThat(requestsWith("\"Off\"")).as("nothing was sent while the key was missing").isEmpty();

@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Http;
+import io.drover.testing.Probes;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -74,14 +75,12 @@ class Ga4DeliveryTest {
 
     /** Sends probes until one reaches the path: the (re)loaded module's consumer is running. */
     private static void awaitRunning(String path) throws InterruptedException {
-        List<String> probes = new ArrayList<>();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        Probes.untilOneArrives(() -> {
             String client = "probe-" + UUID.randomUUID();
             send(track(client, "Probe Sent", "{}"));
-            probes.add(client);
-            return probes.stream().anyMatch(p ->
+            return client;
+        }, p ->
                     !ga4.findAll(postRequestedFor(urlPathEqualTo(path)).withRequestBody(containing(p))).isEmpty());
-        });
         Thread.sleep(1_500); // no probe in flight shares a batch with a test's events
     }
 

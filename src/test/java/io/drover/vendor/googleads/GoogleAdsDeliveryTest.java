@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,6 +15,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Http;
+import io.drover.testing.Probes;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -82,13 +82,11 @@ class GoogleAdsDeliveryTest {
 
         System.setProperty("google-ads.refresh-token", REFRESH_TOKEN);
         Files.copy(Path.of("integrations/google-ads.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
-        List<String> probes = new ArrayList<>();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        Probes.untilOneArrives(() -> {
             String gclid = "probe-" + UUID.randomUUID();
             send(order("probe-user", gclid, "probe-order"));
-            probes.add(gclid);
-            return probes.stream().anyMatch(p -> !requestsWith(p).isEmpty());
-        });
+            return gclid;
+        }, p -> !requestsWith(p).isEmpty());
         Thread.sleep(1_500); // no probe in flight shares a batch with a test's events
     }
 

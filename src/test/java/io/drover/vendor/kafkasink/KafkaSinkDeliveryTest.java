@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.buffer.EventTopic;
 import io.drover.testing.FreePorts;
 import io.drover.testing.Http;
+import io.drover.testing.Probes;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -51,13 +52,11 @@ class KafkaSinkDeliveryTest {
         System.setProperty("kafka-sink.topic", TOPIC);
         Files.writeString(module, Files.readString(Path.of("integrations/kafka-sink.yaml")) + "\n# topic set\n");
         sink = new TopicReader(drover.server.bootstrapServers(), TOPIC);
-        List<String> probes = new ArrayList<>();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        Probes.untilOneArrives(() -> {
             String probe = "probe-" + UUID.randomUUID();
             send(track("sink-probe", null, probe));
-            probes.add(probe);
-            return probes.stream().anyMatch(p -> !sink.find(p).isEmpty());
-        });
+            return probe;
+        }, p -> !sink.find(p).isEmpty());
     }
 
     @AfterAll

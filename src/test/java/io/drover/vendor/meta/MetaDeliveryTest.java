@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -14,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Http;
+import io.drover.testing.Probes;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import io.drover.vendor.GoldenFiles;
@@ -69,13 +69,11 @@ class MetaDeliveryTest {
 
         System.setProperty("meta.access-token", TOKEN);
         Files.copy(Path.of("integrations/meta.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
-        List<String> probes = new ArrayList<>();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        Probes.untilOneArrives(() -> {
             String probe = "meta-probe-" + UUID.randomUUID();
             send("meta-probe", track(probe, "Probe"));
-            probes.add(probe);
-            return probes.stream().anyMatch(p -> !requestsWith(p).isEmpty());
-        });
+            return probe;
+        }, p -> !requestsWith(p).isEmpty());
         // No probe still in flight may share a batch with a test's events: one linger and a call's time.
         Thread.sleep(1_500);
     }

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -16,6 +15,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Http;
+import io.drover.testing.Probes;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -70,13 +70,11 @@ class MixpanelDeliveryTest {
         adminWithoutToken = admin();
         System.setProperty("mixpanel.project-token", TOKEN);
         Files.writeString(module, Files.readString(Path.of("integrations/mixpanel.yaml")) + "\n");
-        List<String> probes = new ArrayList<>();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        Probes.untilOneArrives(() -> {
             String probe = UUID.randomUUID().toString(); // a valid $insert_id as it is
             send("{\"type\":\"track\",\"userId\":\"mp-probe\",\"event\":\"Probe\",\"messageId\":\"" + probe + "\"}");
-            probes.add(probe);
-            return probes.stream().anyMatch(p -> !requestsWith(IMPORT, p).isEmpty());
-        });
+            return probe;
+        }, p -> !requestsWith(IMPORT, p).isEmpty());
         // No probe still in flight may share a request with a test's events: one linger and a call's time.
         Thread.sleep(2_000);
     }

@@ -112,7 +112,7 @@ class ConsentEndToEndTest {
         double refusedBefore = refusedForConsent();
 
         // The denier (OneTrust: targeting off) lands from an ad and buys.
-        newVisitor();
+        pages.newVisitor(browser);
         browser.manage().addCookie(new Cookie("OptanonConsent",
                 "isGpcEnabled=0&datestamp=Sat+Nov+28+2026&groups=C0001%3A1%2CC0002%3A1%2CC0004%3A0", "/"));
         String denier = openShopAndBuy("/denied", "?fbclid=IwAR-denied-1", "");
@@ -126,7 +126,7 @@ class ConsentEndToEndTest {
         assertThat(browser.manage().getCookieNamed("_fbp")).isNull();
 
         // The granter (drover.consent on the page, before its first event) lands from an ad and buys.
-        newVisitor();
+        pages.newVisitor(browser);
         String granter = openShopAndBuy("/granted", "?fbclid=IwAR-granted-1",
                 "drover.consent({advertising: true});");
         List<JsonNode> granted = events(granter, 2);
@@ -155,13 +155,6 @@ class ConsentEndToEndTest {
         // Nor anything of the denier's landing (a PageView would carry its URL, fbclid included).
         assertThat(meta.findAll(postRequestedFor(urlPathEqualTo(PATH))))
                 .noneMatch(r -> r.getBodyAsString().contains("IwAR-denied-1"));
-    }
-
-    /** A new visitor: no cookies on 127.0.0.1, nothing in the shop's localStorage. */
-    private static void newVisitor() {
-        browser.get(pages.url("/blank"));
-        browser.manage().deleteAllCookies();
-        browser.executeScript("localStorage.clear()");
     }
 
     /**

@@ -87,9 +87,7 @@ class SegmentAnalyticsNextTest {
         Chromium.assumeInstalled();
         Assumptions.assumeTrue(installed(), "analytics-next test skipped: " + BUNDLES.resolve("index.js")
                 + " is missing (npm ci --prefix src/test/npm; Maven runs it when /usr/bin/npm exists)");
-        browser.get(pages.url("/blank"));
-        browser.manage().deleteAllCookies();
-        browser.executeScript("localStorage.clear()");
+        pages.newVisitor(browser);
     }
 
     @ParameterizedTest(name = "{0} delivery")

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.sun.net.httpserver.HttpServer;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
 
 /**
  * The web site of the browser tests: HTML pages on 127.0.0.1 (another port than Drover's, so the tag's requests are
@@ -61,6 +63,16 @@ final class ShopPages implements AutoCloseable {
 
     String url(String pathAndQuery) {
         return origin() + pathAndQuery;
+    }
+
+    /**
+     * Makes the browser a new visitor of the shop: no cookies on 127.0.0.1 (the shop's and Drover's), nothing in the
+     * shop's localStorage.
+     */
+    void newVisitor(WebDriver browser) {
+        browser.get(url("/blank"));
+        browser.manage().deleteAllCookies();
+        ((JavascriptExecutor) browser).executeScript("localStorage.clear()");
     }
 
     void add(String path, String html) {

@@ -63,9 +63,7 @@ class TagBrowserTest {
     @BeforeEach
     void newVisitor() {
         Chromium.assumeInstalled();
-        browser.get(pages.url("/blank"));
-        browser.manage().deleteAllCookies();
-        browser.executeScript("localStorage.clear()");
+        pages.newVisitor(browser);
     }
 
     @Test

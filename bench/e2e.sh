@@ -12,7 +12,9 @@
 #   BENCH_MODULE_BATCH=500     events per vendor request (the modules' batchSize)
 #   BENCH_MODULE_LINGER=50     the modules' lingerMs
 #   BENCH_DURATION=30          measured seconds
-#   BENCH_WARMUP=20            warm-up seconds (JIT, pools), not counted
+#   BENCH_WARMUP=150           warm-up seconds, not counted: the JIT keeps compiling for about two minutes under
+#                              load (a third to half of a core); with 20 s the window measured a JVM still warming up
+#   BENCH_WARMUP_RATE=rate/2   events/s during the warm-up, so that no backlog built by a cold JVM spills into the window
 #   BENCH_HEAP=1g              -Xmx of Drover
 #   BENCH_JAR=target/drover.jar the Drover to run (another build, to compare two versions on the same machine)
 #   BENCH_PROFILE=0            1: record Drover under JFR (10 ms CPU samples) in the measured window and summarise it
@@ -28,7 +30,8 @@ BATCH=${BENCH_BATCH_SIZE:-100}
 MODULE_BATCH=${BENCH_MODULE_BATCH:-500}
 MODULE_LINGER=${BENCH_MODULE_LINGER:-50}
 DURATION=${BENCH_DURATION:-30}
-WARMUP=${BENCH_WARMUP:-20}
+WARMUP=${BENCH_WARMUP:-150}
+WARMUP_RATE=${BENCH_WARMUP_RATE:-}
 HEAP=${BENCH_HEAP:-1g}
 PROFILE=${BENCH_PROFILE:-0}
 JAR=${BENCH_JAR:-$ROOT/target/drover.jar}
@@ -90,7 +93,7 @@ run_one() {  # run_one INTEGRATIONS RATE
   # The stand-in vendor first (its port must listen before the modules deliver), then Drover, then GO.
   rm -f "$OUT/$label.go"; mkfifo "$OUT/$label.go"
   java -Xmx512m -cp "$CP" io.drover.bench.EndToEnd "http://127.0.0.1:$port" "$WRITE_KEY" "$vport" "$n" "$rate" \
-    "$BATCH" "$DURATION" "$WARMUP" < "$OUT/$label.go" > "$OUT/$label.out" 2> "$OUT/$label.err" &
+    "$BATCH" "$DURATION" "$WARMUP" "${WARMUP_RATE:-$((rate / 2))}" < "$OUT/$label.go" > "$OUT/$label.out" 2> "$OUT/$label.err" &
   LOAD_PID=$!
   exec 3> "$OUT/$label.go"
   for _ in $(seq 100); do grep -q "VENDOR READY" "$OUT/$label.out" && break; sleep 0.2; done
@@ -105,7 +108,7 @@ run_one() {  # run_one INTEGRATIONS RATE
                    && [[ $(grep -c "reading partitions" "$OUT/$label-drover.log") -ge $n ]]; }
   wait_ready Drover "$DROVER_PID" "$port" drover_ready
 
-  log "$label: $n integration(s), $rate events/s offered in batches of $BATCH, ${WARMUP}s warm-up + ${DURATION}s"
+  log "$label: $n integration(s), $rate events/s offered in batches of $BATCH, ${WARMUP}s warm-up at ${WARMUP_RATE:-$((rate / 2))}/s + ${DURATION}s"
   d0=$(cpu_of "$DROVER_PID"); g0=$(cpu_of "$LOAD_PID")
   echo GO >&3
   sleep "$WARMUP"

@@ -12,13 +12,15 @@ stop_pid() {
   kill -KILL "$pid" 2>/dev/null || true
 }
 
-# A free loopback port (not listening, not handed out before); the server's ownership is checked once it is up.
+# A free loopback port (no socket on it, not handed out before); the server's ownership is checked once it is up.
+# Taken below Linux's ephemeral range (32768-60999): a port chosen there could meanwhile become the local end of one of
+# the generator's own connections (a run once failed so: "Address already in use").
 TAKEN=" "
 free_port() {
   local p
   for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 40000))
-    if [[ $TAKEN != *" $p "* ]] && [[ -z $(ss -Htln "sport = :$p") ]]; then
+    p=$((20000 + RANDOM % 12000))
+    if [[ $TAKEN != *" $p "* ]] && [[ -z $(ss -Htan "sport = :$p") ]]; then
       TAKEN+="$p "; printf -v "$1" '%s' "$p"; return 0
     fi
   done

@@ -1,32 +1,167 @@
 package io.drover.ingest;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /**
  * Remembers the message ids accepted recently, per source, so that a client re-sending a batch it believes lost does
  * not store its events twice. Bounded in time (Segment promises about 24 hours) and in count (memory); ids are
  * remembered only once Kafka has acknowledged them, so a failed write can always be retried.
+ *
+ * <p>An id is kept as 64 bits of the SHA-256 of its source and itself, in a table of longs: 8 to 16 bytes an id
+ * instead of about 200 (a String key and a cache entry), which at 20,000 events/s was old-generation churn for the
+ * garbage collector. Two different ids share those 64 bits with a probability of n / 2^64 per lookup for n ids
+ * remembered: for two million ids, one wrongly dropped event in about 10^13.
+ *
+ * <p>Two generations: ids go into the current one; once it holds {@code maxEntries} ids or is {@code window} old, it
+ * becomes the previous one and the older previous one is forgotten. An id is therefore remembered for at least the
+ * window or {@code maxEntries} later ids, whichever ends first, and at most twice that.
  */
 final class DedupeWindow {
 
-    private final Cache<String, Boolean> seen;
+    /** 2^27 ids: two tables of 2 GiB each, more than any heap Drover should run with. */
+    static final int MAX_ENTRIES = 1 << 27;
 
-    DedupeWindow(Duration window, long maxEntries) {
-        this.seen = Caffeine.newBuilder().expireAfterWrite(window).maximumSize(maxEntries).build();
+    private final long windowNanos;
+    private final int maxEntries;
+    private final LongSupplier nanoClock;
+    private final ThreadLocal<MessageDigest> sha256 = ThreadLocal.withInitial(DedupeWindow::newDigest);
+    private Generation current;
+    private Generation previous;
+
+    DedupeWindow(Duration window, int maxEntries) {
+        this(window, maxEntries, System::nanoTime);
+    }
+
+    DedupeWindow(Duration window, int maxEntries, LongSupplier nanoClock) {
+        if (maxEntries < 1 || maxEntries > MAX_ENTRIES) {
+            throw new IllegalArgumentException("drover.ingest.dedupe-max-entries must be between 1 and " + MAX_ENTRIES
+                    + ", not " + maxEntries);
+        }
+        this.windowNanos = window.toNanos();
+        this.maxEntries = maxEntries;
+        this.nanoClock = nanoClock;
+        this.current = new Generation(maxEntries, nanoClock.getAsLong());
+        this.previous = new Generation(maxEntries, current.started);
     }
 
     boolean contains(String source, String messageId) {
-        return seen.getIfPresent(key(source, messageId)) != null;
+        long key = key(source, messageId);
+        synchronized (this) {
+            rotateIfDue();
+            return current.contains(key) || previous.contains(key);
+        }
     }
 
     void remember(String source, String messageId) {
-        seen.put(key(source, messageId), Boolean.TRUE);
+        long key = key(source, messageId);
+        synchronized (this) {
+            rotateIfDue();
+            if (current.size >= maxEntries) {
+                rotate(nanoClock.getAsLong());
+            }
+            current.add(key, nanoClock.getAsLong());
+        }
     }
 
-    private static String key(String source, String messageId) {
-        return source + '\u0000' + messageId;
+    private void rotateIfDue() {
+        long now = nanoClock.getAsLong();
+        if (now - current.started >= windowNanos) {
+            rotate(now);
+        }
+        if (previous.size > 0 && now - previous.lastAdded >= windowNanos) {
+            // Even its newest id is older than the window (after an idle time): nothing in it needs remembering.
+            previous.clear(now);
+        }
+    }
+
+    private void rotate(long now) {
+        Generation forgotten = previous;
+        previous = current;
+        forgotten.clear(now);
+        current = forgotten;
+    }
+
+    private long key(String source, String messageId) {
+        MessageDigest digest = sha256.get();
+        digest.update(source.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+        byte[] hash = digest.digest(messageId.getBytes(StandardCharsets.UTF_8));
+        long key = 0;
+        for (int i = 0; i < 8; i++) {
+            key = (key << 8) | (hash[i] & 0xff);
+        }
+        // 0 marks a free slot of the table.
+        return key == 0 ? 1 : key;
+    }
+
+    private static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
+    }
+
+    /** An open-addressing set of non-zero longs, at most half full; emptied all at once, never entry by entry. */
+    private static final class Generation {
+        private final long[] slots;
+        private final int mask;
+        int size;
+        long started;
+        long lastAdded;
+
+        Generation(int maxEntries, long started) {
+            int capacity = Integer.highestOneBit(Math.max(2, maxEntries) * 2 - 1) << 1;
+            this.slots = new long[capacity];
+            this.mask = capacity - 1;
+            this.started = started;
+            this.lastAdded = started;
+        }
+
+        boolean contains(long key) {
+            for (int i = slot(key); ; i = (i + 1) & mask) {
+                long k = slots[i];
+                if (k == key) {
+                    return true;
+                }
+                if (k == 0) {
+                    return false;
+                }
+            }
+        }
+
+        void add(long key, long now) {
+            lastAdded = now;
+            for (int i = slot(key); ; i = (i + 1) & mask) {
+                long k = slots[i];
+                if (k == key) {
+                    return;
+                }
+                if (k == 0) {
+                    slots[i] = key;
+                    size++;
+                    return;
+                }
+            }
+        }
+
+        void clear(long now) {
+            if (size > 0) {
+                Arrays.fill(slots, 0);
+                size = 0;
+            }
+            started = now;
+            lastAdded = now;
+        }
+
+        private int slot(long key) {
+            // The key is already a uniform hash: its low bits index the table directly.
+            return (int) key & mask;
+        }
     }
 }

@@ -47,7 +47,7 @@ public final class IngestService extends ServiceSupport {
                 (int) settings.bytes("drover.ingest.max-batch-bytes", 500 * 1024),
                 settings.integer("drover.ingest.max-batch-messages", 2500));
         this.dedupe = new DedupeWindow(settings.duration("drover.ingest.dedupe-window", Duration.ofHours(24)),
-                settings.integer("drover.ingest.dedupe-max-entries", 500_000));
+                settings.integer("drover.ingest.dedupe-max-entries", 1_000_000));
         this.clientAddress = new ClientAddress(settings.list("drover.http.trusted-proxies"));
         this.drainTimeout = settings.duration("drover.shutdown.drain-timeout", Duration.ofSeconds(15));
     }

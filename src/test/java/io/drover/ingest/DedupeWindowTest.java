@@ -1,0 +1,99 @@
+package io.drover.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+/** The window's promise: an id is remembered for at least the window or maxEntries later ids, at most twice that. */
+class DedupeWindowTest {
+
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+
+    private DedupeWindow window(Duration length, int maxEntries) {
+        return new DedupeWindow(length, maxEntries, now::get);
+    }
+
+    @Test
+    void remembersIdsPerSource() {
+        DedupeWindow w = window(Duration.ofHours(24), 1000);
+        w.remember("web", "m-1");
+        assertThat(w.contains("web", "m-1")).isTrue();
+        assertThat(w.contains("web", "m-2")).isFalse();
+        // The same id from another source is another event.
+        assertThat(w.contains("backend", "m-1")).isFalse();
+        // The separator keeps "a" + "bc" apart from "ab" + "c".
+        w.remember("a", "bc");
+        assertThat(w.contains("ab", "c")).isFalse();
+    }
+
+    @Test
+    void keepsAnIdForAtLeastMaxEntriesLaterIdsAndForgetsItAfterTwiceThat() {
+        int max = 1000;
+        DedupeWindow w = window(Duration.ofHours(24), max);
+        w.remember("web", "first");
+        for (int i = 0; i < max; i++) {
+            w.remember("web", "later-" + i);
+        }
+        assertThat(w.contains("web", "first")).as("after maxEntries later ids").isTrue();
+        for (int i = max; i < 2 * max; i++) {
+            w.remember("web", "later-" + i);
+        }
+        assertThat(w.contains("web", "first")).as("after twice maxEntries later ids").isFalse();
+        assertThat(w.contains("web", "later-" + (2 * max - 1))).isTrue();
+        assertThat(w.contains("web", "later-" + max)).isTrue();
+    }
+
+    @Test
+    void keepsAnIdForAtLeastTheWindowAndForgetsItAfterTwiceTheWindow() {
+        DedupeWindow w = window(Duration.ofMinutes(10), 1000);
+        w.remember("web", "early");
+        now.addAndGet(Duration.ofMinutes(9).toNanos());
+        w.remember("web", "late");
+        assertThat(w.contains("web", "early")).isTrue();
+        now.addAndGet(Duration.ofMinutes(2).toNanos());
+        // 11 minutes: the generation holding "early" turned previous, still remembered.
+        assertThat(w.contains("web", "early")).isTrue();
+        assertThat(w.contains("web", "late")).isTrue();
+        now.addAndGet(Duration.ofMinutes(10).toNanos());
+        // 21 minutes: "early" and "late" (12 minutes old) were both in the generation that is now forgotten.
+        assertThat(w.contains("web", "early")).isFalse();
+        assertThat(w.contains("web", "late")).isFalse();
+    }
+
+    @Test
+    void forgetsEverythingAfterAnIdleTimeLongerThanTwoWindows() {
+        DedupeWindow w = window(Duration.ofMinutes(10), 1000);
+        w.remember("web", "m");
+        now.addAndGet(Duration.ofMinutes(25).toNanos());
+        assertThat(w.contains("web", "m")).isFalse();
+    }
+
+    @Test
+    void holdsManyIdsWithoutFalseDuplicates() {
+        int max = 200_000;
+        DedupeWindow w = window(Duration.ofHours(24), max);
+        for (int i = 0; i < max; i++) {
+            w.remember("web", "id-" + i);
+        }
+        for (int i = 0; i < max; i++) {
+            assertThat(w.contains("web", "id-" + i)).isTrue();
+        }
+        int falseHits = 0;
+        for (int i = max; i < 2 * max; i++) {
+            if (w.contains("web", "id-" + i)) {
+                falseHits++;
+            }
+        }
+        assertThat(falseHits).isZero();
+    }
+
+    @Test
+    void refusesAnImpossibleSize() {
+        assertThatThrownBy(() -> window(Duration.ofHours(1), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dedupe-max-entries");
+    }
+}

@@ -23,7 +23,7 @@ import java.util.function.LongSupplier;
  */
 final class DedupeWindow {
 
-    /** 2^27 ids: two tables of 2 GiB each, more than any heap Drover should run with. */
+    /** 2^27 ids: two tables of 2 GiB each at most, more than any heap Drover should run with. */
     static final int MAX_ENTRIES = 1 << 27;
 
     private final long windowNanos;
@@ -107,18 +107,23 @@ final class DedupeWindow {
         }
     }
 
-    /** An open-addressing set of non-zero longs, at most half full; emptied all at once, never entry by entry. */
+    /**
+     * An open-addressing set of non-zero longs, at most half full: it starts small and doubles as ids come, up to twice
+     * maxEntries slots, so that a quiet site does not hold the full tables. Emptied all at once, never entry by entry.
+     */
     private static final class Generation {
-        private final long[] slots;
-        private final int mask;
+        private static final int INITIAL_SLOTS = 1024;
+        private final int maxSlots;
+        private long[] slots;
+        private int mask;
         int size;
         long started;
         long lastAdded;
 
         Generation(int maxEntries, long started) {
-            int capacity = Integer.highestOneBit(Math.max(2, maxEntries) * 2 - 1) << 1;
-            this.slots = new long[capacity];
-            this.mask = capacity - 1;
+            this.maxSlots = Integer.highestOneBit(Math.max(2, maxEntries) * 2 - 1) << 1;
+            this.slots = new long[Math.min(INITIAL_SLOTS, maxSlots)];
+            this.mask = slots.length - 1;
             this.started = started;
             this.lastAdded = started;
         }
@@ -137,15 +142,35 @@ final class DedupeWindow {
 
         void add(long key, long now) {
             lastAdded = now;
-            for (int i = slot(key); ; i = (i + 1) & mask) {
-                long k = slots[i];
+            if ((size + 1) * 2 > slots.length && slots.length < maxSlots) {
+                grow();
+            }
+            if (insert(slots, mask, key)) {
+                size++;
+            }
+        }
+
+        private void grow() {
+            long[] bigger = new long[slots.length * 2];
+            for (long k : slots) {
+                if (k != 0) {
+                    insert(bigger, bigger.length - 1, k);
+                }
+            }
+            slots = bigger;
+            mask = bigger.length - 1;
+        }
+
+        private static boolean insert(long[] table, int mask, long key) {
+            // The key is already a uniform hash: its low bits index the table directly.
+            for (int i = (int) key & mask; ; i = (i + 1) & mask) {
+                long k = table[i];
                 if (k == key) {
-                    return;
+                    return false;
                 }
                 if (k == 0) {
-                    slots[i] = key;
-                    size++;
-                    return;
+                    table[i] = key;
+                    return true;
                 }
             }
         }
@@ -160,7 +185,6 @@ final class DedupeWindow {
         }
 
         private int slot(long key) {
-            // The key is already a uniform hash: its low bits index the table directly.
             return (int) key & mask;
         }
     }

@@ -17,8 +17,8 @@
 #   BENCH_WARMUP_RATE=rate/2   events/s during the warm-up, so that no backlog built by a cold JVM spills into the window
 #   BENCH_HEAP=1g              -Xmx of Drover
 #   BENCH_JAR=target/drover.jar the Drover to run (another build, to compare two versions on the same machine)
-#   BENCH_PROFILE=0            1: record Drover under JFR (10 ms CPU samples) in the measured window and summarise it
-#                              (<label>-profile.txt); the sampling costs about 1 % of a core
+#   BENCH_PROFILE=0            1: record Drover under JFR (CPU samples every 10 ms, bench/cpu-samples.jfc) in the measured
+#                              window and summarise it (<label>-profile.txt); see docs/benchmarks.md for what it costs
 #   BENCH_OUT=target/bench/e2e-<time>
 set -euo pipefail
 
@@ -34,6 +34,11 @@ WARMUP=${BENCH_WARMUP:-150}
 WARMUP_RATE=${BENCH_WARMUP_RATE:-}
 HEAP=${BENCH_HEAP:-1g}
 PROFILE=${BENCH_PROFILE:-0}
+# With a profile, JFR starts with the JVM: started mid-run on a warm Drover, even a CPU-samples-only recording slowed
+# it from 20,000 to 6,100 events/s (starting JFR re-instruments JDK classes, and the compiled code that inlined them is
+# thrown away while the load goes on). The recording of the window is a second one, started and stopped by jcmd.
+JFR_AT_START=()
+[[ $PROFILE == 1 ]] && JFR_AT_START=(-XX:StartFlightRecording=name=boot,settings="$ROOT/bench/cpu-samples.jfc",maxage=1m)
 JAR=${BENCH_JAR:-$ROOT/target/drover.jar}
 OUT=${BENCH_OUT:-$ROOT/target/bench/e2e-$(date +%Y%m%d-%H%M%S)}
 WRITE_KEY=bench-write-key
@@ -102,7 +107,7 @@ run_one() {  # run_one INTEGRATIONS RATE
   DROVER_KAFKA_EMBEDDED_PORT=$kafka DROVER_KAFKA_EMBEDDED_CONTROLLER_PORT=$controller \
   DROVER_SOURCES_BENCH_WRITE_KEY=$WRITE_KEY DROVER_INTEGRATIONS_DIR="$DATA_DIR/integrations" \
   DROVER_DELIVERY_ALLOW_PRIVATE_TARGETS=true \
-    java -Xmx"$HEAP" -Xlog:gc:file="$OUT/$label-gc.log" -jar "$JAR" > "$OUT/$label-drover.log" 2>&1 3>&- &
+    java -Xmx"$HEAP" -Xlog:gc:file="$OUT/$label-gc.log" "${JFR_AT_START[@]}" -jar "$JAR" > "$OUT/$label-drover.log" 2>&1 3>&- &
   DROVER_PID=$!
   drover_ready() { grep -q "Drover is taking events on port $port" "$OUT/$label-drover.log" \
                    && [[ $(grep -c "reading partitions" "$OUT/$label-drover.log") -ge $n ]]; }
@@ -113,7 +118,7 @@ run_one() {  # run_one INTEGRATIONS RATE
   echo GO >&3
   sleep "$WARMUP"
   d0=$(cpu_of "$DROVER_PID"); g0=$(cpu_of "$LOAD_PID")
-  [[ $PROFILE == 1 ]] && jcmd "$DROVER_PID" JFR.start name=bench "jdk.ExecutionSample#period=10ms" > /dev/null
+  [[ $PROFILE == 1 ]] && jcmd "$DROVER_PID" JFR.start name=bench settings="$ROOT/bench/cpu-samples.jfc" > /dev/null
   sleep "$DURATION"
   d1=$(cpu_of "$DROVER_PID"); g1=$(cpu_of "$LOAD_PID")
   if [[ $PROFILE == 1 ]]; then

@@ -180,7 +180,8 @@ stop_pid "$BARE_PID"; BARE_PID=
 if [[ $PROFILE == 1 ]]; then
   log "profiling: Drover, single events, ${DURATION}s under JFR (figures not used)"
   # Default settings, CPU samples every 2 ms instead of 20: enough samples in one short run, little overhead.
-  jcmd "$DROVER_PID" JFR.start name=bench "jdk.ExecutionSample#period=2ms" > /dev/null
+  # CPU samples only: JDK 17's jcmd ignores "event#setting=value" options and would make its default recording.
+  jcmd "$DROVER_PID" JFR.start name=bench settings="$ROOT/bench/cpu-samples.jfc" > /dev/null
   measure drover-track-profiled "$DROVER_PID" wrk_run drover-track-profiled "$DROVER/v1/track" "$CONNECTIONS" "$DURATION" 0
   jcmd "$DROVER_PID" JFR.stop name=bench filename="$OUT/drover-track.jfr" > /dev/null
   "$ROOT/bench/jfr-summary.sh" "$OUT/drover-track.jfr" > "$OUT/drover-track-profile.txt"

@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  * not store its events twice. Bounded in time (Segment promises about 24 hours) and in count (memory); ids are
  * remembered only once Kafka has acknowledged them, so a failed write can always be retried.
  *
- * <p>An id is kept as 64 bits of the SHA-256 of its source and itself, in a table of longs: 8 to 16 bytes an id
+ * <p>An id is kept as 64 bits of the SHA-256 of its source and itself, in tables of longs: 16 to 32 bytes an id
  * instead of about 200 (a String key and a cache entry), which at 20,000 events/s was old-generation churn for the
  * garbage collector. Two different ids share those 64 bits with a probability of n / 2^64 per lookup for n ids
  * remembered: for two million ids, one wrongly dropped event in about 10^13.

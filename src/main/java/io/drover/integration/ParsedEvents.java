@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -25,7 +26,8 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class ParsedEvents {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** A reader resolves its deserializer once; ObjectMapper.readTree looked the tree type up for every record. */
+    private static final ObjectReader READER = new ObjectMapper().readerFor(JsonNode.class);
 
     private record Parsed(long offset, ObjectNode event) {
     }
@@ -63,7 +65,7 @@ final class ParsedEvents {
                     return p.event();
                 }
             }
-            JsonNode node = MAPPER.readTree(record.value());
+            JsonNode node = READER.readValue(record.value());
             if (!(node instanceof ObjectNode event)) {
                 return null;
             }

@@ -26,7 +26,7 @@ public final class EventBuffer extends ServiceSupport {
     public static final String ENDPOINT_URI = "direct:buffer";
 
     /** One message, serialised, with its partitioning key (userId, else anonymousId: per-user order). */
-    public record Record(String key, String messageId, byte[] value) {
+    public record Record(String key, byte[] value) {
     }
 
     /**

@@ -49,27 +49,35 @@ final class DedupeWindow {
         this.previous = new Generation(maxEntries, current.started);
     }
 
-    boolean contains(String source, String messageId) {
-        long key = key(source, messageId);
-        synchronized (this) {
-            rotateIfDue();
-            return current.contains(key) || previous.contains(key);
+    /** The id's 64-bit key, computed once per message and passed to {@link #contains} and {@link #remember}. */
+    long key(String source, String messageId) {
+        MessageDigest digest = sha256.get();
+        digest.update(source.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+        byte[] hash = digest.digest(messageId.getBytes(StandardCharsets.UTF_8));
+        long key = 0;
+        for (int i = 0; i < 8; i++) {
+            key = (key << 8) | (hash[i] & 0xff);
         }
+        // 0 marks a free slot of the table.
+        return key == 0 ? 1 : key;
     }
 
-    void remember(String source, String messageId) {
-        long key = key(source, messageId);
-        synchronized (this) {
-            rotateIfDue();
-            if (current.size >= maxEntries) {
-                rotate(nanoClock.getAsLong());
-            }
-            current.add(key, nanoClock.getAsLong());
-        }
+    synchronized boolean contains(long key) {
+        rotateIfDue(nanoClock.getAsLong());
+        return current.contains(key) || previous.contains(key);
     }
 
-    private void rotateIfDue() {
+    synchronized void remember(long key) {
         long now = nanoClock.getAsLong();
+        rotateIfDue(now);
+        if (current.size >= maxEntries) {
+            rotate(now);
+        }
+        current.add(key, now);
+    }
+
+    private void rotateIfDue(long now) {
         if (now - current.started >= windowNanos) {
             rotate(now);
         }
@@ -84,19 +92,6 @@ final class DedupeWindow {
         previous = current;
         forgotten.clear(now);
         current = forgotten;
-    }
-
-    private long key(String source, String messageId) {
-        MessageDigest digest = sha256.get();
-        digest.update(source.getBytes(StandardCharsets.UTF_8));
-        digest.update((byte) 0);
-        byte[] hash = digest.digest(messageId.getBytes(StandardCharsets.UTF_8));
-        long key = 0;
-        for (int i = 0; i < 8; i++) {
-            key = (key << 8) | (hash[i] & 0xff);
-        }
-        // 0 marks a free slot of the table.
-        return key == 0 ? 1 : key;
     }
 
     private static MessageDigest newDigest() {
@@ -115,7 +110,6 @@ final class DedupeWindow {
         private static final int INITIAL_SLOTS = 1024;
         private final int maxSlots;
         private long[] slots;
-        private int mask;
         int size;
         long started;
         long lastAdded;
@@ -123,21 +117,12 @@ final class DedupeWindow {
         Generation(int maxEntries, long started) {
             this.maxSlots = Integer.highestOneBit(Math.max(2, maxEntries) * 2 - 1) << 1;
             this.slots = new long[Math.min(INITIAL_SLOTS, maxSlots)];
-            this.mask = slots.length - 1;
             this.started = started;
             this.lastAdded = started;
         }
 
         boolean contains(long key) {
-            for (int i = slot(key); ; i = (i + 1) & mask) {
-                long k = slots[i];
-                if (k == key) {
-                    return true;
-                }
-                if (k == 0) {
-                    return false;
-                }
-            }
+            return slots[probe(slots, key)] == key;
         }
 
         void add(long key, long now) {
@@ -145,7 +130,9 @@ final class DedupeWindow {
             if ((size + 1) * 2 > slots.length && slots.length < maxSlots) {
                 grow();
             }
-            if (insert(slots, mask, key)) {
+            int i = probe(slots, key);
+            if (slots[i] == 0) {
+                slots[i] = key;
                 size++;
             }
         }
@@ -154,23 +141,19 @@ final class DedupeWindow {
             long[] bigger = new long[slots.length * 2];
             for (long k : slots) {
                 if (k != 0) {
-                    insert(bigger, bigger.length - 1, k);
+                    bigger[probe(bigger, k)] = k;
                 }
             }
             slots = bigger;
-            mask = bigger.length - 1;
         }
 
-        private static boolean insert(long[] table, int mask, long key) {
+        /** Where the key is, or the free slot where it belongs (linear probing; the table is never full). */
+        private static int probe(long[] table, long key) {
+            int mask = table.length - 1;
             // The key is already a uniform hash: its low bits index the table directly.
             for (int i = (int) key & mask; ; i = (i + 1) & mask) {
-                long k = table[i];
-                if (k == key) {
-                    return false;
-                }
-                if (k == 0) {
-                    table[i] = key;
-                    return true;
+                if (table[i] == key || table[i] == 0) {
+                    return i;
                 }
             }
         }
@@ -182,10 +165,6 @@ final class DedupeWindow {
             }
             started = now;
             lastAdded = now;
-        }
-
-        private int slot(long key) {
-            return (int) key & mask;
         }
     }
 }

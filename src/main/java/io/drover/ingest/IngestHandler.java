@@ -171,14 +171,23 @@ final class IngestHandler implements Handler<RoutingContext> {
             call.anonymousId = lastAnonymousId(messages);
             List<EventBuffer.Record> records = new ArrayList<>(messages.size());
             Set<String> inRequest = new HashSet<>();
+            // Ids Drover generated cannot come back from a client: only the client's are remembered, once stored.
+            long[] toRemember = new long[messages.size()];
+            int remembered = 0;
             for (MessageNormaliser.Normalised m : messages) {
-                if (m.clientMessageId() && (!inRequest.add(m.messageId()) || dedupe.contains(source.name(), m.messageId()))) {
-                    continue;
+                if (m.clientMessageId()) {
+                    if (!inRequest.add(m.messageId())) {
+                        continue;
+                    }
+                    long key = dedupe.key(source.name(), m.messageId());
+                    if (dedupe.contains(key)) {
+                        continue;
+                    }
+                    toRemember[remembered++] = key;
                 }
-                // Ids Drover generated cannot come back from a client: only the client's are remembered.
-                records.add(new EventBuffer.Record(m.key(), m.clientMessageId() ? m.messageId() : null,
-                        serialise(m.message())));
+                records.add(new EventBuffer.Record(m.key(), serialise(m.message())));
             }
+            int rememberedCount = remembered;
             int duplicates = messages.size() - records.size();
             if (duplicates > 0) {
                 metrics.events(source.name(), "duplicate", duplicates);
@@ -194,10 +203,8 @@ final class IngestHandler implements Handler<RoutingContext> {
                     call.response.putHeader("Retry-After", "5");
                     call.error(503, "buffer_unavailable", "the event buffer cannot take events now; retry later");
                 } else {
-                    for (EventBuffer.Record r : records) {
-                        if (r.messageId() != null) {
-                            dedupe.remember(source.name(), r.messageId());
-                        }
+                    for (int i = 0; i < rememberedCount; i++) {
+                        dedupe.remember(toRemember[i]);
                     }
                     metrics.events(source.name(), "stored", records.size());
                     call.success();

@@ -179,8 +179,8 @@ stop_pid "$BARE_PID"; BARE_PID=
 
 if [[ $PROFILE == 1 ]]; then
   log "profiling: Drover, single events, ${DURATION}s under JFR (figures not used)"
-  # Default settings, CPU samples every 2 ms instead of 20: enough samples in one short run, little overhead.
-  # CPU samples only: JDK 17's jcmd ignores "event#setting=value" options and would make its default recording.
+  # CPU samples only, every 10 ms (bench/cpu-samples.jfc): JDK 17's jcmd ignores "event#setting=value" options and
+  # would make its default recording. Started mid-run, JFR costs far more than its samples (docs/benchmarks.md).
   jcmd "$DROVER_PID" JFR.start name=bench settings="$ROOT/bench/cpu-samples.jfc" > /dev/null
   measure drover-track-profiled "$DROVER_PID" wrk_run drover-track-profiled "$DROVER/v1/track" "$CONNECTIONS" "$DURATION" 0
   jcmd "$DROVER_PID" JFR.stop name=bench filename="$OUT/drover-track.jfr" > /dev/null

@@ -38,7 +38,7 @@ public final class EventBuffer extends ServiceSupport {
 
     private final CamelContext context;
     private Endpoint endpoint;
-    private AsyncProducer producer;
+    private volatile AsyncProducer producer;
     private volatile long failingUntil;
 
     public EventBuffer(CamelContext context) {
@@ -48,8 +48,14 @@ public final class EventBuffer extends ServiceSupport {
     @Override
     protected void doStart() throws Exception {
         endpoint = context.getEndpoint(ENDPOINT_URI);
-        producer = endpoint.createAsyncProducer();
-        ServiceHelper.startService(producer);
+        AsyncProducer started = endpoint.createAsyncProducer();
+        ServiceHelper.startService(started);
+        producer = started;   // published only once it can send: a write before that is refused, not a 500
+    }
+
+    /** Whether writes can be tried now (started, and not inside the fail-fast window after a failure). */
+    public boolean takesWrites() {
+        return producer != null && System.currentTimeMillis() >= failingUntil;
     }
 
     @Override
@@ -59,9 +65,15 @@ public final class EventBuffer extends ServiceSupport {
 
     /** Writes the records; {@code done} receives null once all are acknowledged, or the failure. */
     public void write(String source, List<Record> records, Consumer<Throwable> done) {
+        AsyncProducer producer = this.producer;
+        if (producer == null) {
+            done.accept(new BufferUnavailable("starting", "Drover is starting and cannot take events yet; retry shortly", 1));
+            return;
+        }
         long now = System.currentTimeMillis();
         if (now < failingUntil) {
-            done.accept(new IllegalStateException("the buffer failed less than " + FAIL_FAST_MILLIS + " ms ago"));
+            done.accept(new BufferUnavailable("buffer_unavailable",
+                    "the event buffer cannot take events now; retry later", 5));
             return;
         }
         Exchange exchange = endpoint.createExchange();

@@ -12,6 +12,7 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drover.config.Source;
+import io.drover.buffer.BufferUnavailable;
 import io.drover.buffer.EventBuffer;
 import io.drover.identity.IdentityStore;
 import io.drover.config.Sources;
@@ -197,7 +198,11 @@ final class IngestHandler implements Handler<RoutingContext> {
                 return;
             }
             buffer.write(source.name(), records, failure -> {
-                if (failure != null) {
+                if (failure instanceof BufferUnavailable refused) {
+                    // Said once per cause by whoever refuses (a start, the disk floor, the fail-fast window).
+                    call.response.putHeader("Retry-After", String.valueOf(refused.retryAfterSeconds()));
+                    call.error(503, refused.code(), refused.getMessage());
+                } else if (failure != null) {
                     LOG.warn("Buffer write failed for source {} ({} messages): {}", source.name(), records.size(),
                             failure.toString());
                     call.response.putHeader("Retry-After", "5");

@@ -12,6 +12,7 @@ import io.drover.config.Ports;
 import io.drover.console.AdminApi;
 import io.drover.config.Settings;
 import io.drover.config.Sources;
+import io.drover.health.Readiness;
 import io.drover.ingest.HttpServers;
 import io.drover.identity.IdentityStore;
 import io.drover.identity.IdentityTopic;
@@ -23,6 +24,7 @@ import io.drover.integration.ModuleWatcher;
 import io.drover.tag.TagService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -114,6 +116,11 @@ public final class DroverServer {
         return lifecycle.modules;
     }
 
+    /** Drover's readiness: the buffer takes writes and every module present at start reads its events. */
+    public Readiness readiness() {
+        return lifecycle.readiness;
+    }
+
     /** Wires Drover's parts into Camel's start and stop. */
     private static final class Lifecycle extends MainListenerSupport {
         private EmbeddedKafkaBroker broker;
@@ -123,6 +130,7 @@ public final class DroverServer {
         private Optional<Short> replication = Optional.empty();
         private Settings settings;
         private IntegrationModules modules;
+        private final Readiness readiness = new Readiness();
 
         /** Vendor modules load once Camel runs (the route template exists then), each on its own. */
         @Override
@@ -133,6 +141,7 @@ public final class DroverServer {
         void loadModules() {
             try {
                 modules.loadAll();
+                modules.context().getComponent("drover-events", EventsComponent.class).booted();
                 // Watching starts after the first load: from then on, files come and go while Drover runs.
                 modules.context().addService(new ModuleWatcher(modules, modules.dir()), true, true);
                 if (settings.bool("camel.management.enabled", false)) {
@@ -154,6 +163,10 @@ public final class DroverServer {
                 context.addService(new FirstRunBanner(context, sources, settings), true, true);
                 modules = new IntegrationModules(context,
                         Path.of(settings.string("drover.integrations-dir", "./integrations")).toAbsolutePath().normalize());
+                readiness.requireAtStart("integrations", () -> modules.bootRoutesNotReading().isEmpty(),
+                        () -> "waiting for " + modules.bootRoutesNotReading() + " to get their partitions");
+                readiness.setCamelContext(context);
+                HealthCheckRegistry.get(context).register(readiness);
             } catch (Exception e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
@@ -161,6 +174,8 @@ public final class DroverServer {
 
         @Override
         public void beforeConfigure(BaseMainSupport main) {
+            // Before the ingestion port opens: the modules present at start read every event acknowledged from now.
+            long startedAt = System.currentTimeMillis();
             CamelContext context = main.getCamelContext();
             Settings settings = new Settings(context);
             try {
@@ -173,9 +188,13 @@ public final class DroverServer {
                             settings.integer("drover.admin.port", 8081), "drover.admin.port");
                 }
                 bootstrapServers = startBuffer(context, settings, dataDir);
+                context.getComponent("drover-events", EventsComponent.class).booting(startedAt);
                 sources = Sources.load(context, settings, dataDir);
                 EventBuffer buffer = new EventBuffer(context);
                 context.addService(buffer, true, false);
+                readiness.require("buffer", buffer::takesWrites, () -> "the event buffer cannot take writes");
+                readiness.requireAtStart("ingestion", () -> ingest.admitting(),
+                        () -> "restoring the dedupe window from " + settings.string("drover.kafka.topic", "drover.events"));
                 IdentityStore identity = null;
                 if (settings.bool("drover.identity.enabled", true)) {
                     // Started with the context, after the buffer and before ingestion opens (services start in order).
@@ -186,7 +205,7 @@ public final class DroverServer {
                     context.addService(identityTopic, true, false);
                     identity = identityTopic.store();
                 }
-                ingest = new IngestService(context, settings, sources, buffer, identity);
+                ingest = new IngestService(context, settings, sources, buffer, identity, bootstrapServers);
                 this.settings = settings;
                 context.addLifecycleStrategy(new LifecycleStrategySupport() {
                     @Override

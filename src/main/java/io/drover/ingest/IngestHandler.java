@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,10 +50,14 @@ final class IngestHandler implements Handler<RoutingContext> {
     private final MessageNormaliser normaliser = new MessageNormaliser();
     private final IngestLimits limits;
     private final Drain drain;
+    /** False until ingestion may take events (the dedupe window is restored). */
+    private final BooleanSupplier admitting;
     final IngestMetrics metrics;
 
     IngestHandler(Sources sources, EventBuffer buffer, DedupeWindow dedupe, ClientAddress clientAddress,
-                  IngestLimits limits, Drain drain, IngestMetrics metrics, IdentityStore identity) {
+                  IngestLimits limits, Drain drain, IngestMetrics metrics, IdentityStore identity,
+                  BooleanSupplier admitting) {
+        this.admitting = admitting;
         this.identity = identity;
         this.sources = sources;
         this.buffer = buffer;
@@ -81,6 +86,11 @@ final class IngestHandler implements Handler<RoutingContext> {
         if (request.method() != HttpMethod.POST) {
             call.response.putHeader("Allow", "POST, OPTIONS");
             call.error(405, "method_not_allowed", "use POST");
+            return;
+        }
+        if (!admitting.getAsBoolean()) {
+            call.response.putHeader("Retry-After", "1");
+            call.error(503, "starting", "Drover is starting and cannot take events yet; retry shortly");
             return;
         }
         if (!drain.enter()) {

@@ -34,10 +34,17 @@ public final class IngestService extends ServiceSupport {
     private final CamelContext context;
     private final IdentityStore identity;
     private final int port;
+    private final String bootstrapServers;
+    private final String topic;
+    private final Duration dedupeWindow;
+    private final int dedupeMaxEntries;
+    private volatile boolean admitting;
 
     public IngestService(CamelContext context, Settings settings, Sources sources, EventBuffer buffer,
-                         IdentityStore identity) {
+                         IdentityStore identity, String bootstrapServers) {
         this.context = context;
+        this.bootstrapServers = bootstrapServers;
+        this.topic = settings.string("drover.kafka.topic", "drover.events");
         this.identity = identity;
         this.port = settings.integer("drover.http.port", 8080);
         this.sources = sources;
@@ -46,21 +53,50 @@ public final class IngestService extends ServiceSupport {
                 (int) settings.bytes("drover.ingest.max-message-bytes", 32 * 1024),
                 (int) settings.bytes("drover.ingest.max-batch-bytes", 500 * 1024),
                 settings.integer("drover.ingest.max-batch-messages", 2500));
-        this.dedupe = new DedupeWindow(settings.duration("drover.ingest.dedupe-window", Duration.ofHours(24)),
-                settings.integer("drover.ingest.dedupe-max-entries", 1_000_000));
+        this.dedupeWindow = settings.duration("drover.ingest.dedupe-window", Duration.ofHours(24));
+        this.dedupeMaxEntries = settings.integer("drover.ingest.dedupe-max-entries", 1_000_000);
+        this.dedupe = new DedupeWindow(dedupeWindow, dedupeMaxEntries);
         this.clientAddress = new ClientAddress(settings.list("drover.http.trusted-proxies"));
         this.drainTimeout = settings.duration("drover.shutdown.drain-timeout", Duration.ofSeconds(15));
     }
 
-    /** Mounts the API once Camel's HTTP server runs (a Camel service started after it). */
+    /**
+     * Mounts the API once Camel's HTTP server runs (a Camel service started after it), answering 503 until the dedupe
+     * window is restored from the topic, which a thread of its own does meanwhile: a client's retry of a request
+     * stored before a crash is then recognised.
+     */
     @Override
     protected void doStart() {
         VertxPlatformHttpRouter router = HttpServers.router(context, port);
         // Camel's metrics registry exists once the context is configured.
         handler = new IngestHandler(sources, buffer, dedupe, clientAddress, limits, drain,
-                new IngestMetrics(CamelContextHelper.findSingleByType(context, MeterRegistry.class)), identity);
+                new IngestMetrics(CamelContextHelper.findSingleByType(context, MeterRegistry.class)), identity,
+                () -> admitting);
         router.route("/v1/*").handler(handler);
+        Thread restore = new Thread(this::restoreDedupe, "drover-dedupe-restore");
+        restore.setDaemon(true);
+        restore.start();
+    }
+
+    private void restoreDedupe() {
+        long start = System.nanoTime();
+        try {
+            long ids = DedupeRestore.run(bootstrapServers, topic, dedupe, dedupeWindow, dedupeMaxEntries);
+            LOG.info("Dedupe window restored from {}: {} message ids in {} ms", topic, ids,
+                    (System.nanoTime() - start) / 1_000_000);
+        } catch (RuntimeException e) {
+            // Kafka is unreachable: the buffer refuses writes anyway until it is back; a retry of a request stored
+            // before this start may then be stored twice, which the log says.
+            LOG.warn("Could not restore the dedupe window from {} ({}): re-sent events stored before this start may"
+                    + " be stored again", topic, e.toString());
+        }
+        admitting = true;
         LOG.info("Drover is taking events on port {}", HttpServers.actualPort(context, port));
+    }
+
+    /** Whether ingestion takes events (the dedupe window is restored). */
+    public boolean admitting() {
+        return admitting;
     }
 
     /** Stops taking requests and waits for the ones in flight to be answered. */

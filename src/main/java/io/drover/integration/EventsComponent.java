@@ -1,6 +1,7 @@
 package io.drover.integration;
 
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
@@ -20,6 +21,10 @@ public class EventsComponent extends DefaultComponent {
     private Short replicationFactor;
     private int sharedParseSlots = DEFAULT_SHARED_PARSE_SLOTS;
     private ParsedEvents parsedEvents;   // made on first use, under the lock of parsedEvents()
+    /** While the modules present at start load: the moment Drover started, before its port opened; else 0. */
+    private volatile long bootTime;
+    /** Per integration: the moment it was first loaded, until its consumer has committed where it starts. */
+    private final Map<String, Long> loadedAt = new ConcurrentHashMap<>();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -83,5 +88,32 @@ public class EventsComponent extends DefaultComponent {
 
     public void setInstanceId(String instanceId) {
         this.instanceId = instanceId;
+    }
+
+    /**
+     * Modules loaded from now until {@link #booted()} were there when Drover started: they read every event
+     * acknowledged since {@code startedAt}, a moment before the ingestion port opened.
+     */
+    public void booting(long startedAt) {
+        bootTime = startedAt;
+    }
+
+    /** From now on a module that is loaded starts reading at the events acknowledged from its loading on. */
+    public void booted() {
+        bootTime = 0;
+    }
+
+    /**
+     * Where a new integration starts, as a time: events acknowledged from then on are its own. The first load of an
+     * integration in this process decides (a reload before it has committed its start keeps that time).
+     */
+    long startTime(String integration) {
+        long boot = bootTime;
+        return loadedAt.computeIfAbsent(integration, i -> boot > 0 ? boot : System.currentTimeMillis());
+    }
+
+    /** The integration has committed where it starts: its load time is no longer needed. */
+    void started(String integration) {
+        loadedAt.remove(integration);
     }
 }

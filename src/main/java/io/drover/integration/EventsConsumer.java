@@ -60,11 +60,14 @@ public class EventsConsumer extends DefaultConsumer {
     /** Offsets committed without waiting and not yet confirmed by the broker (touched by the consumer thread only). */
     private final Map<TopicPartition, OffsetAndMetadata> unconfirmed = new HashMap<>();
     private volatile boolean running;
+    private volatile boolean reading;
     private Thread thread;
     private KafkaConsumer<String, byte[]> kafka;
     private long nextRequestAt;
     private org.apache.camel.ProducerTemplate template;
     private IntegrationMetrics metrics;
+    /** Where this integration starts if its group has never committed: events acknowledged from then on. */
+    private long startTime;
 
     public EventsConsumer(EventsEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -81,6 +84,7 @@ public class EventsConsumer extends DefaultConsumer {
         EventTopic.ensure(component.getBootstrapServers(), Replay.topic(endpoint.getIntegration()), 1,
                 java.util.Optional.ofNullable(component.getReplicationFactor()));
         template = getEndpoint().getCamelContext().createProducerTemplate();
+        startTime = component.startTime(endpoint.getIntegration());
         metrics = new IntegrationMetrics(getEndpoint().getCamelContext(), endpoint.getIntegration());
         kafka = new KafkaConsumer<>(consumerProperties());
         // A KafkaMetric's value may be read from any thread (the consumer itself may not): the scrape reads it.
@@ -462,9 +466,11 @@ public class EventsConsumer extends DefaultConsumer {
         }
 
         /**
-         * A partition this group has never committed for starts at startFrom (latest, or earliest), and that start is
-         * committed at once: otherwise a restart before the first delivery would start again at the then-latest
-         * offset and skip every event accepted meanwhile. A replay partition never read starts at its beginning.
+         * A partition this group has never committed for starts at the first event acknowledged since the module was
+         * loaded (for a module there at start: since Drover started, before its port opened), or at the beginning
+         * with startFrom=earliest; a replay partition never read starts at its beginning. That start is committed at
+         * once, so a restart before the first delivery does not move it. Kafka's own "latest" would be the end as of
+         * the first assignment, a second or more after ingestion began to acknowledge: those events were skipped.
          */
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
@@ -472,19 +478,25 @@ public class EventsConsumer extends DefaultConsumer {
             if (partitions.isEmpty()) {
                 return;
             }
-            String replay = Replay.topic(endpoint.getIntegration());
             Map<TopicPartition, OffsetAndMetadata> committed = kafka.committed(new HashSet<>(partitions));
-            Map<TopicPartition, OffsetAndMetadata> starts = new HashMap<>();
-            for (TopicPartition tp : partitions) {
-                if (committed.get(tp) == null) {
-                    if (tp.topic().equals(replay)) {
-                        kafka.seekToBeginning(List.of(tp));
-                    }
-                    starts.put(tp, new OffsetAndMetadata(kafka.position(tp)));
-                }
+            List<TopicPartition> fresh = partitions.stream().filter(tp -> committed.get(tp) == null).toList();
+            if (!fresh.isEmpty()) {
+                Map<TopicPartition, Long> starts = StartOffsets.of(kafka, fresh, startTime,
+                        endpoint.getStartFrom().equals("earliest"), Replay.topic(endpoint.getIntegration()));
+                Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+                starts.forEach((tp, offset) -> {
+                    kafka.seek(tp, offset);
+                    commits.put(tp, new OffsetAndMetadata(offset));
+                });
+                kafka.commitSync(commits);
             }
-            if (!starts.isEmpty()) {
-                kafka.commitSync(starts);
-            }
-        }    }
+            endpoint.getComponent().started(endpoint.getIntegration());
+            reading = true;
+        }
+    }
+
+    /** Whether this consumer has had its partitions once (and so knows where it reads from). */
+    public boolean isReading() {
+        return reading;
+    }
 }

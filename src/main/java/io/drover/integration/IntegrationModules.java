@@ -34,6 +34,8 @@ public final class IntegrationModules {
     private final Map<Path, String> errors = new LinkedHashMap<>();
     /** The last content of each file that loaded, to fall back on when a change breaks it. */
     private final Map<Path, String> lastGood = new LinkedHashMap<>();
+    private List<String> bootRoutes = List.of();
+    private boolean booted;
 
     public IntegrationModules(CamelContext context, Path dir) {
         this.context = context;
@@ -48,17 +50,40 @@ public final class IntegrationModules {
         return dir;
     }
 
-    /** Loads every module file of the directory. */
+    /** Loads every module file of the directory: the modules present at start. */
     public synchronized void loadAll() throws IOException {
-        if (!Files.isDirectory(dir)) {
-            LOG.info("No integrations directory at {}: no integration runs", dir);
-            return;
+        try {
+            if (!Files.isDirectory(dir)) {
+                LOG.info("No integrations directory at {}: no integration runs", dir);
+                return;
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : files.filter(IntegrationModules::isModule).sorted().toList()) {
+                    load(file);
+                }
+            }
+        } finally {
+            bootRoutes = routesByFile.values().stream().flatMap(List::stream).toList();
+            booted = true;
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(IntegrationModules::isModule).sorted().toList()) {
-                load(file);
+    }
+
+    /**
+     * The routes of modules present at start whose consumer has not had its partitions yet (a module that failed to
+     * load has said why and is not waited for; nor is one removed since). Empty once all read.
+     */
+    public synchronized List<String> bootRoutesNotReading() {
+        if (!booted) {
+            return List.of("(modules not loaded yet)");
+        }
+        List<String> waiting = new ArrayList<>();
+        for (String id : bootRoutes) {
+            Route route = context.getRoute(id);
+            if (route != null && route.getConsumer() instanceof EventsConsumer c && !c.isReading()) {
+                waiting.add(id);
             }
         }
+        return waiting;
     }
 
     static boolean isModule(Path file) {

@@ -140,8 +140,12 @@ public final class DroverServer {
 
         void loadModules() {
             try {
-                modules.loadAll();
-                modules.context().getComponent("drover-events", EventsComponent.class).booted();
+                try {
+                    modules.loadAll();
+                } finally {
+                    modules.context().getComponent("drover-events", EventsComponent.class).booted();
+                    ingest.modulesLoaded();
+                }
                 // Watching starts after the first load: from then on, files come and go while Drover runs.
                 modules.context().addService(new ModuleWatcher(modules, modules.dir()), true, true);
                 if (settings.bool("camel.management.enabled", false)) {
@@ -194,7 +198,7 @@ public final class DroverServer {
                 context.addService(buffer, true, false);
                 readiness.require("buffer", buffer::takesWrites, () -> "the event buffer cannot take writes");
                 readiness.requireAtStart("ingestion", () -> ingest.admitting(),
-                        () -> "restoring the dedupe window from " + settings.string("drover.kafka.topic", "drover.events"));
+                        () -> "restoring the dedupe window or loading the modules present at start");
                 IdentityStore identity = null;
                 if (settings.bool("drover.identity.enabled", true)) {
                     // Started with the context, after the buffer and before ingestion opens (services start in order).

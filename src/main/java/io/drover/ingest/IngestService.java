@@ -38,7 +38,8 @@ public final class IngestService extends ServiceSupport {
     private final String topic;
     private final Duration dedupeWindow;
     private final int dedupeMaxEntries;
-    private volatile boolean admitting;
+    private volatile boolean restored;
+    private volatile boolean modulesLoaded;
 
     public IngestService(CamelContext context, Settings settings, Sources sources, EventBuffer buffer,
                          IdentityStore identity, String bootstrapServers) {
@@ -62,8 +63,8 @@ public final class IngestService extends ServiceSupport {
 
     /**
      * Mounts the API once Camel's HTTP server runs (a Camel service started after it), answering 503 until the dedupe
-     * window is restored from the topic, which a thread of its own does meanwhile: a client's retry of a request
-     * stored before a crash is then recognised.
+     * window is restored from the topic (a thread of its own does it meanwhile: a client's retry of a request stored
+     * before a crash is then recognised) and the modules present at start are loaded.
      */
     @Override
     protected void doStart() {
@@ -71,7 +72,7 @@ public final class IngestService extends ServiceSupport {
         // Camel's metrics registry exists once the context is configured.
         handler = new IngestHandler(sources, buffer, dedupe, clientAddress, limits, drain,
                 new IngestMetrics(CamelContextHelper.findSingleByType(context, MeterRegistry.class)), identity,
-                () -> admitting);
+                this::admitting);
         router.route("/v1/*").handler(handler);
         Thread restore = new Thread(this::restoreDedupe, "drover-dedupe-restore");
         restore.setDaemon(true);
@@ -90,13 +91,28 @@ public final class IngestService extends ServiceSupport {
             LOG.warn("Could not restore the dedupe window from {} ({}): re-sent events stored before this start may"
                     + " be stored again", topic, e.toString());
         }
-        admitting = true;
-        LOG.info("Drover is taking events on port {}", HttpServers.actualPort(context, port));
+        restored = true;
+        announce();
     }
 
-    /** Whether ingestion takes events (the dedupe window is restored). */
+    /**
+     * The modules present at start are loaded, so each has committed where it starts reading: nothing acknowledged
+     * from now on can be skipped by them, even if Drover is killed before their consumers have their partitions.
+     */
+    public void modulesLoaded() {
+        modulesLoaded = true;
+        announce();
+    }
+
+    private synchronized void announce() {
+        if (admitting()) {
+            LOG.info("Drover is taking events on port {}", HttpServers.actualPort(context, port));
+        }
+    }
+
+    /** Whether ingestion takes events: the dedupe window is restored and the modules present at start are loaded. */
     public boolean admitting() {
-        return admitting;
+        return restored && modulesLoaded;
     }
 
     /** Stops taking requests and waits for the ones in flight to be answered. */

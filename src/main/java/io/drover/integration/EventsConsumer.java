@@ -19,6 +19,8 @@ import io.drover.buffer.EventTopic;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -85,6 +87,12 @@ public class EventsConsumer extends DefaultConsumer {
                 java.util.Optional.ofNullable(component.getReplicationFactor()));
         template = getEndpoint().getCamelContext().createProducerTemplate();
         startTime = component.startTime(endpoint.getIntegration());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, component.getBootstrapServers()))) {
+            if (StartOffsets.commitBeforeJoining(admin, groupId(), component.getTopic(), startTime,
+                    endpoint.getStartFrom().equals("earliest"))) {
+                component.started(endpoint.getIntegration());
+            }
+        }
         metrics = new IntegrationMetrics(getEndpoint().getCamelContext(), endpoint.getIntegration());
         kafka = new KafkaConsumer<>(consumerProperties());
         // A KafkaMetric's value may be read from any thread (the consumer itself may not): the scrape reads it.
@@ -119,11 +127,15 @@ public class EventsConsumer extends DefaultConsumer {
         super.doStop();
     }
 
+    private String groupId() {
+        return "drover-" + endpoint.getIntegration();
+    }
+
     private Properties consumerProperties() {
         EventsComponent component = endpoint.getComponent();
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, component.getBootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "drover-" + endpoint.getIntegration());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "drover-" + endpoint.getIntegration());
         if (component.getInstanceId() != null && !component.getInstanceId().isBlank()) {
             // Static membership: after a restart the same member takes its partitions back at once.
@@ -466,11 +478,10 @@ public class EventsConsumer extends DefaultConsumer {
         }
 
         /**
-         * A partition this group has never committed for starts at the first event acknowledged since the module was
-         * loaded (for a module there at start: since Drover started, before its port opened), or at the beginning
-         * with startFrom=earliest; a replay partition never read starts at its beginning. That start is committed at
-         * once, so a restart before the first delivery does not move it. Kafka's own "latest" would be the end as of
-         * the first assignment, a second or more after ingestion began to acknowledge: those events were skipped.
+         * A partition this group has never committed for (the commit before joining could not be made, or a replay
+         * topic never read) starts as {@link StartOffsets} says, and that start is committed at once, so a restart
+         * before the first delivery does not move it. Kafka's own "latest" would be the end as of the first
+         * assignment, a second or more after ingestion began to acknowledge: those events were skipped.
          */
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
@@ -489,6 +500,8 @@ public class EventsConsumer extends DefaultConsumer {
                     commits.put(tp, new OffsetAndMetadata(offset));
                 });
                 kafka.commitSync(commits);
+                LOG.info("Integration {}: starts at {} (events acknowledged since {})", endpoint.getIntegration(), starts,
+                        java.time.Instant.ofEpochMilli(startTime));
             }
             endpoint.getComponent().started(endpoint.getIntegration());
             reading = true;

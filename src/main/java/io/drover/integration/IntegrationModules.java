@@ -36,6 +36,7 @@ public final class IntegrationModules {
     private final Map<Path, String> lastGood = new LinkedHashMap<>();
     private List<String> bootRoutes = List.of();
     private boolean booted;
+    private final Map<Path, Long> changes = new java.util.HashMap<>();
 
     public IntegrationModules(CamelContext context, Path dir) {
         this.context = context;
@@ -102,6 +103,7 @@ public final class IntegrationModules {
         removeRoutes(routesByFile.getOrDefault(file, List.of()));
         routesByFile.remove(file);
         String error = start(file, content);
+        changes.merge(file, 1L, Long::sum);
         if (error == null) {
             lastGood.put(file, content);
             errors.remove(file);
@@ -151,6 +153,12 @@ public final class IntegrationModules {
         }
         errors.remove(file);
         lastGood.remove(file);
+        changes.merge(file, 1L, Long::sum);
+    }
+
+    /** How many loads and unloads of this file have completed: a signal to wait on for a change to apply. */
+    public synchronized long changes(Path file) {
+        return changes.getOrDefault(file, 0L);
     }
 
     /** Files that failed to load, with the reason. */

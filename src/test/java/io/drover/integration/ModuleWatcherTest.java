@@ -42,27 +42,42 @@ class ModuleWatcherTest {
         drover.vendor.stubFor(post(urlEqualTo("/echo")).willReturn(ok()));
         drover.vendor.stubFor(post(urlEqualTo("/echo2")).willReturn(ok()));
 
-        // Added: events flow to the new vendor within seconds (it starts at the end of the topic).
-        Files.writeString(echo, module("/echo"));
-        awaitDelivered("/echo");
+        // Added: it reads from the moment it was loaded, before its consumer even has its partitions; what came
+        // before is not its own.
+        String before = send();
+        awaitWebhook(before);
+        applied(() -> Files.writeString(echo, module("/echo")));
+        String first = send();
+        awaitDelivered("/echo", first);
+        assertThat(deliveredTo("/echo", before)).as("an event acknowledged before the module was loaded").isFalse();
 
         // Changed: the new endpoint applies.
-        Files.writeString(echo, module("/echo2"));
-        awaitDelivered("/echo2");
+        applied(() -> Files.writeString(echo, module("/echo2")));
+        awaitDelivered("/echo2", send());
 
         // A broken edit: reported, and the version that ran keeps running.
-        Files.writeString(echo, "- templatedRoute:\n    routeTemplateRef: no-such-template\n    routeId: echo\n");
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> admin().contains("echo.yaml")
-                && admin().contains("no-such-template"));
-        awaitDelivered("/echo2");
+        applied(() -> Files.writeString(echo, "- templatedRoute:\n    routeTemplateRef: no-such-template\n    routeId: echo\n"));
+        assertThat(admin()).contains("echo.yaml").contains("no-such-template");
+        awaitDelivered("/echo2", send());
 
-        // Removed: no more calls.
-        Files.delete(echo);
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !admin().contains("echo.yaml"));
+        // Removed: its route is gone, so an event the others take is not sent to it.
+        applied(() -> Files.delete(echo));
+        assertThat(admin()).doesNotContain("echo.yaml");
         String after = send();
         awaitWebhook(after);
-        Thread.sleep(1500);
-        assertThat(drover.vendor.findAll(postRequestedFor(urlEqualTo("/echo2")).withRequestBody(containing(after)))).isEmpty();
+        assertThat(deliveredTo("/echo2", after)).isFalse();
+    }
+
+    /** Makes a change to the directory and waits until the watcher has applied it. */
+    private void applied(FileChange change) throws IOException {
+        long changes = drover.server.integrations().changes(echo);
+        change.run();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> drover.server.integrations().changes(echo) > changes);
+    }
+
+    @FunctionalInterface
+    private interface FileChange {
+        void run() throws IOException;
     }
 
     @Test
@@ -101,14 +116,12 @@ class ModuleWatcherTest {
                 """.formatted(drover.vendor.port(), path);
     }
 
-    /** Sends events until one reaches the path (a new consumer joins at the end of the topic, a moment after it starts). */
-    private void awaitDelivered(String path) {
-        java.util.List<String> sent = new java.util.ArrayList<>();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            sent.add(send());
-            return sent.stream().anyMatch(id ->
-                    !drover.vendor.findAll(postRequestedFor(urlEqualTo(path)).withRequestBody(containing(id))).isEmpty());
-        });
+    private void awaitDelivered(String path, String id) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> deliveredTo(path, id));
+    }
+
+    private boolean deliveredTo(String path, String id) {
+        return !drover.vendor.findAll(postRequestedFor(urlEqualTo(path)).withRequestBody(containing(id))).isEmpty();
     }
 
     private void awaitWebhook(String id) {

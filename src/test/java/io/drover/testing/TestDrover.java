@@ -91,6 +91,8 @@ public final class TestDrover {
         // A vendor that does not answer within 3 s counts as timed out (30 s in production).
         settings.put("camel.component.http.response-timeout", "3000");
         DroverServer server = new DroverServer(settings).start();
+        // Ready: the buffer takes writes, the dedupe window is restored and the shipped webhook module reads.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> server.readiness().ready());
         TopicReader topic = new TopicReader(server.bootstrapServers(), TOPIC);
         return new TestDrover(server, topic, dataDir, external, vendor);
     }

@@ -35,6 +35,7 @@ public final class EmbeddedKafkaBroker extends ServiceSupport {
     private final int controllerPort;
     private final boolean fsyncEachMessage;
     private final int retentionHours;
+    private final BrokerFailure failure = new BrokerFailure();
     private KafkaRaftServer server;
 
     public EmbeddedKafkaBroker(Path logDir, String host, int port, int controllerPort, boolean fsyncEachMessage,
@@ -59,8 +60,15 @@ public final class EmbeddedKafkaBroker extends ServiceSupport {
         long started = System.nanoTime();
         server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
+        // From here on a fatal broker error leaves Drover up and says so (before, Kafka's halt ends a failed start).
+        failure.install();
         LOG.info("Embedded Kafka broker listening on {} (log in {}), started in {} ms", bootstrapServers(), logDir,
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** The broker's fatal failure, if any (a gate of the buffer, and the drover-broker health check). */
+    public BrokerFailure failure() {
+        return failure;
     }
 
     @Override
@@ -71,6 +79,8 @@ public final class EmbeddedKafkaBroker extends ServiceSupport {
             server.awaitShutdown();
             server = null;
         }
+        // After the shutdown: a halt asked for while stopping is logged, not obeyed.
+        failure.uninstall();
     }
 
     private Properties brokerProperties() {

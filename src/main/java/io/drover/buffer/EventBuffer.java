@@ -37,12 +37,15 @@ public final class EventBuffer extends ServiceSupport {
     static final long FAIL_FAST_MILLIS = 1000;
 
     private final CamelContext context;
+    private final BufferGate[] gates;
     private Endpoint endpoint;
     private volatile AsyncProducer producer;
     private volatile long failingUntil;
 
-    public EventBuffer(CamelContext context) {
+    /** @param gates conditions under which writes are refused before being tried (a failed broker, the disk floor) */
+    public EventBuffer(CamelContext context, List<BufferGate> gates) {
         this.context = context;
+        this.gates = gates.toArray(new BufferGate[0]);
     }
 
     @Override
@@ -53,8 +56,13 @@ public final class EventBuffer extends ServiceSupport {
         producer = started;   // published only once it can send: a write before that is refused, not a 500
     }
 
-    /** Whether writes can be tried now (started, and not inside the fail-fast window after a failure). */
+    /** Whether writes can be tried now (started, no gate refuses, not inside the fail-fast window after a failure). */
     public boolean takesWrites() {
+        for (BufferGate gate : gates) {
+            if (gate.refusal() != null) {
+                return false;
+            }
+        }
         return producer != null && System.currentTimeMillis() >= failingUntil;
     }
 
@@ -69,6 +77,13 @@ public final class EventBuffer extends ServiceSupport {
         if (producer == null) {
             done.accept(new BufferUnavailable("starting", "Drover is starting and cannot take events yet; retry shortly", 1));
             return;
+        }
+        for (BufferGate gate : gates) {
+            BufferUnavailable refused = gate.refusal();
+            if (refused != null) {
+                done.accept(refused);
+                return;
+            }
         }
         long now = System.currentTimeMillis();
         if (now < failingUntil) {

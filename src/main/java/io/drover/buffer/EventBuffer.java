@@ -58,12 +58,27 @@ public final class EventBuffer extends ServiceSupport {
 
     /** Whether writes can be tried now (started, no gate refuses, not inside the fail-fast window after a failure). */
     public boolean takesWrites() {
+        return refusal() == null;
+    }
+
+    /**
+     * Why a write would be refused now without being tried (starting, a gate, the fail-fast window), or null: field
+     * reads only, so a caller may ask before doing work for a write that cannot happen.
+     */
+    public BufferUnavailable refusal() {
+        if (producer == null) {
+            return new BufferUnavailable("starting", "Drover is starting and cannot take events yet; retry shortly", 1);
+        }
         for (BufferGate gate : gates) {
-            if (gate.refusal() != null) {
-                return false;
+            BufferUnavailable refused = gate.refusal();
+            if (refused != null) {
+                return refused;
             }
         }
-        return producer != null && System.currentTimeMillis() >= failingUntil;
+        if (System.currentTimeMillis() < failingUntil) {
+            return new BufferUnavailable("buffer_unavailable", "the event buffer cannot take events now; retry later", 5);
+        }
+        return null;
     }
 
     @Override
@@ -73,24 +88,12 @@ public final class EventBuffer extends ServiceSupport {
 
     /** Writes the records; {@code done} receives null once all are acknowledged, or the failure. */
     public void write(String source, List<Record> records, Consumer<Throwable> done) {
-        AsyncProducer producer = this.producer;
-        if (producer == null) {
-            done.accept(new BufferUnavailable("starting", "Drover is starting and cannot take events yet; retry shortly", 1));
+        BufferUnavailable refused = refusal();
+        if (refused != null) {
+            done.accept(refused);
             return;
         }
-        for (BufferGate gate : gates) {
-            BufferUnavailable refused = gate.refusal();
-            if (refused != null) {
-                done.accept(refused);
-                return;
-            }
-        }
-        long now = System.currentTimeMillis();
-        if (now < failingUntil) {
-            done.accept(new BufferUnavailable("buffer_unavailable",
-                    "the event buffer cannot take events now; retry later", 5));
-            return;
-        }
+        AsyncProducer producer = this.producer;   // set once started, never unset
         Exchange exchange = endpoint.createExchange();
         List<Message> messages = new ArrayList<>(records.size());
         for (Record r : records) {

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class DroverProcess implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, String> env = new HashMap<>();
+    private final List<String> jvmArgs = new ArrayList<>(List.of("-Xmx384m"));
     private final String writeKey;
     private final Path logDir;
     public final int httpPort = FreePorts.next();
@@ -45,9 +47,15 @@ public final class DroverProcess implements AutoCloseable {
         env.putAll(settings);
     }
 
+    /** Adds JVM options (e.g. -Dcamel.component.kafka.x=y: Camel's own settings are not read from the environment). */
+    public DroverProcess jvm(String... args) {
+        jvmArgs.addAll(List.of(args));
+        return this;
+    }
+
     /** Starts it (its output in {@code <logDir>/<log>}) and waits until ingestion answers other than "starting". */
     public DroverProcess start(String log) throws IOException {
-        Process p = JavaProcess.start("io.drover.Drover", List.of("-Xmx384m"), List.of(), env, logDir.resolve(log));
+        Process p = JavaProcess.start("io.drover.Drover", jvmArgs, List.of(), env, logDir.resolve(log));
         process = p;
         Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
             if (!p.isAlive()) {

@@ -237,9 +237,14 @@ public final class DroverServer {
                 // Stopped by Camel after the routes (and so the producer) have stopped.
                 context.addService(broker, true, false);
                 bootstrap = broker.bootstrapServers();
-                diskFloor = DiskFloor.of(dataDir.resolve("kafka"),
-                        settings.bytes("drover.kafka.embedded.min-free", 512L * 1024 * 1024),
-                        Double.parseDouble(settings.string("drover.kafka.embedded.min-free-percent", "0")));
+                String percent = settings.string("drover.kafka.embedded.min-free-percent", "0");
+                try {
+                    diskFloor = DiskFloor.of(dataDir.resolve("kafka"),
+                            settings.bytes("drover.kafka.embedded.min-free", 512L * 1024 * 1024), Double.parseDouble(percent));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("Setting drover.kafka.embedded.min-free-percent must be a number"
+                            + " such as 5 or 2.5, got '" + percent + "'");
+                }
                 if (diskFloor != null) {
                     diskFloor.start();
                     context.addService(diskFloor, true, false);

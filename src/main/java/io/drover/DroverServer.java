@@ -2,12 +2,17 @@ package io.drover;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.drover.buffer.BufferGate;
+import io.drover.buffer.DiskFloor;
 import io.drover.buffer.EmbeddedKafkaBroker;
 import io.drover.buffer.EventBuffer;
 import io.drover.buffer.EventTopic;
+import io.drover.buffer.GateHealthCheck;
 import io.drover.config.Ports;
 import io.drover.console.AdminApi;
 import io.drover.config.Settings;
@@ -124,6 +129,8 @@ public final class DroverServer {
     /** Wires Drover's parts into Camel's start and stop. */
     private static final class Lifecycle extends MainListenerSupport {
         private EmbeddedKafkaBroker broker;
+        /** Free-space floor of the embedded broker's log directory (none with an external cluster, or when 0). */
+        private DiskFloor diskFloor;
         private String bootstrapServers;
         private Sources sources;
         private IngestService ingest;
@@ -161,6 +168,7 @@ public final class DroverServer {
         @Override
         public void afterConfigure(BaseMainSupport main) {
             CamelContext context = main.getCamelContext();
+            registerHealthChecks(context);
             try {
                 context.addService(ingest, true, true);
                 context.addService(new TagService(context, settings), true, true);
@@ -194,9 +202,19 @@ public final class DroverServer {
                 bootstrapServers = startBuffer(context, settings, dataDir);
                 context.getComponent("drover-events", EventsComponent.class).booting(startedAt);
                 sources = Sources.load(context, settings, dataDir);
-                EventBuffer buffer = new EventBuffer(context);
+                List<BufferGate> gates = new ArrayList<>();
+                if (broker != null) {
+                    gates.add(broker.failure());
+                }
+                if (diskFloor != null) {
+                    gates.add(diskFloor);
+                }
+                EventBuffer buffer = new EventBuffer(context, gates);
                 context.addService(buffer, true, false);
-                readiness.require("buffer", buffer::takesWrites, () -> "the event buffer cannot take writes");
+                readiness.require("buffer", buffer::takesWrites, () -> {
+                    var refused = buffer.refusal();
+                    return refused == null ? "the event buffer cannot take writes" : refused.getMessage();
+                });
                 readiness.requireAtStart("ingestion", () -> ingest.admitting(),
                         () -> "restoring the dedupe window or loading the modules present at start");
                 IdentityStore identity = null;
@@ -244,6 +262,21 @@ public final class DroverServer {
                 // Stopped by Camel after the routes (and so the producer) have stopped.
                 context.addService(broker, true, false);
                 bootstrap = broker.bootstrapServers();
+                String percent = settings.string("drover.kafka.embedded.min-free-percent", "0");
+                try {
+                    diskFloor = DiskFloor.of(dataDir.resolve("kafka"),
+                            settings.bytes("drover.kafka.embedded.min-free", 512L * 1024 * 1024), Double.parseDouble(percent));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("Setting drover.kafka.embedded.min-free-percent must be a number"
+                            + " such as 5 or 2.5, got '" + percent + "'");
+                }
+                if (diskFloor != null) {
+                    diskFloor.start();
+                    context.addService(diskFloor, true, false);
+                } else {
+                    LOG.warn("No free-space floor (drover.kafka.embedded.min-free = 0): a full disk fails the"
+                            + " embedded broker, and ingestion with it, until Drover is restarted");
+                }
                 replication = Optional.of((short) 1);
             } else {
                 LOG.info("Using the Kafka cluster at {}", bootstrap);
@@ -258,6 +291,20 @@ public final class DroverServer {
             context.getComponent("drover-events", EventsComponent.class).setSharedParseSlots(
                     settings.integer("drover.integrations.shared-parse-slots", EventsComponent.DEFAULT_SHARED_PARSE_SLOTS));
             return bootstrap;
+        }
+
+        /** drover-broker (liveness and readiness) and drover-disk (readiness): the embedded broker's own checks. */
+        private void registerHealthChecks(CamelContext context) {
+            HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+            if (registry == null || broker == null) {
+                return;
+            }
+            var failure = broker.failure();
+            registry.register(new GateHealthCheck("drover-broker", () -> failure.reason()
+                    .map(r -> "the embedded Kafka broker has failed (" + r + "); restart Drover").orElse(null), true));
+            if (diskFloor != null) {
+                registry.register(new GateHealthCheck("drover-disk", diskFloor::healthMessage, false));
+            }
         }
 
         void stopBroker() {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -28,6 +29,7 @@ public final class EmbeddedKafkaBroker extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final int NODE_ID = 1;
+    private static final int FAILED_STOP_SECONDS = 5;
 
     private final Path logDir;
     private final String host;
@@ -35,6 +37,7 @@ public final class EmbeddedKafkaBroker extends ServiceSupport {
     private final int controllerPort;
     private final boolean fsyncEachMessage;
     private final int retentionHours;
+    private final BrokerFailure failure = new BrokerFailure();
     private KafkaRaftServer server;
 
     public EmbeddedKafkaBroker(Path logDir, String host, int port, int controllerPort, boolean fsyncEachMessage,
@@ -59,18 +62,44 @@ public final class EmbeddedKafkaBroker extends ServiceSupport {
         long started = System.nanoTime();
         server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
+        // From here on a fatal broker error leaves Drover up and says so (before, Kafka's halt ends a failed start).
+        failure.install();
         LOG.info("Embedded Kafka broker listening on {} (log in {}), started in {} ms", bootstrapServers(), logDir,
                 (System.nanoTime() - started) / 1_000_000);
     }
 
+    /** The broker's fatal failure, if any (a gate of the buffer, and the drover-broker health check). */
+    public BrokerFailure failure() {
+        return failure;
+    }
+
     @Override
-    protected void doStop() {
-        if (server != null) {
+    protected void doStop() throws InterruptedException {
+        KafkaRaftServer stopping = server;
+        server = null;
+        if (stopping != null && failure.reason().isEmpty()) {
             LOG.info("Stopping the embedded Kafka broker");
-            server.shutdown();
-            server.awaitShutdown();
-            server = null;
+            stopping.shutdown();
+            stopping.awaitShutdown();
+        } else if (stopping != null) {
+            // A failed broker's controlled shutdown waits up to 5 minutes for a controller that is gone: give it a
+            // few seconds, then let the JVM's exit end its threads (its log is recovered at the next start).
+            LOG.info("Stopping the failed embedded Kafka broker (at most {} s)", FAILED_STOP_SECONDS);
+            Thread t = new Thread(() -> {
+                stopping.shutdown();
+                stopping.awaitShutdown();
+            }, "drover-failed-broker-stop");
+            t.setDaemon(true);
+            t.start();
+            t.join(TimeUnit.SECONDS.toMillis(FAILED_STOP_SECONDS));
+            if (t.isAlive()) {
+                LOG.warn("The failed embedded Kafka broker did not stop within {} s; Drover stops without it",
+                        FAILED_STOP_SECONDS);
+                return;   // its threads may still ask to halt: keep that from cutting Drover's own stop short
+            }
         }
+        // After the shutdown: a halt asked for while stopping is logged, not obeyed.
+        failure.uninstall();
     }
 
     private Properties brokerProperties() {

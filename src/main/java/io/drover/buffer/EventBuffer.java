@@ -37,12 +37,15 @@ public final class EventBuffer extends ServiceSupport {
     static final long FAIL_FAST_MILLIS = 1000;
 
     private final CamelContext context;
+    private final BufferGate[] gates;
     private Endpoint endpoint;
     private volatile AsyncProducer producer;
     private volatile long failingUntil;
 
-    public EventBuffer(CamelContext context) {
+    /** @param gates conditions under which writes are refused before being tried (a failed broker, the disk floor) */
+    public EventBuffer(CamelContext context, List<BufferGate> gates) {
         this.context = context;
+        this.gates = gates.toArray(new BufferGate[0]);
     }
 
     @Override
@@ -53,9 +56,29 @@ public final class EventBuffer extends ServiceSupport {
         producer = started;   // published only once it can send: a write before that is refused, not a 500
     }
 
-    /** Whether writes can be tried now (started, and not inside the fail-fast window after a failure). */
+    /** Whether writes can be tried now (started, no gate refuses, not inside the fail-fast window after a failure). */
     public boolean takesWrites() {
-        return producer != null && System.currentTimeMillis() >= failingUntil;
+        return refusal() == null;
+    }
+
+    /**
+     * Why a write would be refused now without being tried (starting, a gate, the fail-fast window), or null: field
+     * reads only, so a caller may ask before doing work for a write that cannot happen.
+     */
+    public BufferUnavailable refusal() {
+        if (producer == null) {
+            return new BufferUnavailable("starting", "Drover is starting and cannot take events yet; retry shortly", 1);
+        }
+        for (BufferGate gate : gates) {
+            BufferUnavailable refused = gate.refusal();
+            if (refused != null) {
+                return refused;
+            }
+        }
+        if (System.currentTimeMillis() < failingUntil) {
+            return new BufferUnavailable("buffer_unavailable", "the event buffer cannot take events now; retry later", 5);
+        }
+        return null;
     }
 
     @Override
@@ -65,17 +88,12 @@ public final class EventBuffer extends ServiceSupport {
 
     /** Writes the records; {@code done} receives null once all are acknowledged, or the failure. */
     public void write(String source, List<Record> records, Consumer<Throwable> done) {
-        AsyncProducer producer = this.producer;
-        if (producer == null) {
-            done.accept(new BufferUnavailable("starting", "Drover is starting and cannot take events yet; retry shortly", 1));
+        BufferUnavailable refused = refusal();
+        if (refused != null) {
+            done.accept(refused);
             return;
         }
-        long now = System.currentTimeMillis();
-        if (now < failingUntil) {
-            done.accept(new BufferUnavailable("buffer_unavailable",
-                    "the event buffer cannot take events now; retry later", 5));
-            return;
-        }
+        AsyncProducer producer = this.producer;   // set once started, never unset
         Exchange exchange = endpoint.createExchange();
         List<Message> messages = new ArrayList<>(records.size());
         for (Record r : records) {

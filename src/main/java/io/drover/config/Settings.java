@@ -53,11 +53,13 @@ public final class Settings {
             factor = 1024;
         } else if (v.endsWith("mb") || v.endsWith("m")) {
             factor = 1024 * 1024;
+        } else if (v.endsWith("gb") || v.endsWith("g")) {
+            factor = 1024L * 1024 * 1024;
         }
         try {
             return Long.parseLong(v.replaceAll("[a-z]+$", "").trim()) * factor;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Setting " + key + " must be a size such as 32768 or 32kb, got '" + value + "'");
+            throw new IllegalArgumentException("Setting " + key + " must be a size such as 32768, 32kb, 512mb or 1gb, got '" + value + "'");
         }
     }
 

@@ -174,6 +174,12 @@ final class IngestHandler implements Handler<RoutingContext> {
             for (int i = 0; i < body.items().size(); i++) {
                 messages.add(normaliser.normalise(body.items().get(i).message(), endpoint.isBatch() ? i : -1, facts));
             }
+            BufferUnavailable refused = buffer.refusal();
+            if (refused != null) {
+                // Before the identity store learns (and writes) links of events that would not be stored.
+                refuse(call, refused);
+                return;
+            }
             if (identity != null) {
                 for (MessageNormaliser.Normalised m : messages) {
                     identity.see(m.message());
@@ -208,10 +214,8 @@ final class IngestHandler implements Handler<RoutingContext> {
                 return;
             }
             buffer.write(source.name(), records, failure -> {
-                if (failure instanceof BufferUnavailable refused) {
-                    // Said once per cause by whoever refuses (a start, the disk floor, the fail-fast window).
-                    call.response.putHeader("Retry-After", String.valueOf(refused.retryAfterSeconds()));
-                    call.error(503, refused.code(), refused.getMessage());
+                if (failure instanceof BufferUnavailable unavailable) {
+                    refuse(call, unavailable);
                 } else if (failure != null) {
                     LOG.warn("Buffer write failed for source {} ({} messages): {}", source.name(), records.size(),
                             failure.toString());
@@ -231,6 +235,12 @@ final class IngestHandler implements Handler<RoutingContext> {
             LOG.error("Unexpected error on {}", request.path(), e);
             call.error(500, "internal_error", "unexpected error; the request was not stored");
         }
+    }
+
+    /** 503 with the buffer's reason; logged once per cause by whoever refuses (a start, the disk floor, ...). */
+    private static void refuse(Call call, BufferUnavailable refused) {
+        call.response.putHeader("Retry-After", String.valueOf(refused.retryAfterSeconds()));
+        call.error(503, refused.code(), refused.getMessage());
     }
 
     /** The id a browser's cookie should keep: the last one of the request (a reset mid-batch starts a new one). */

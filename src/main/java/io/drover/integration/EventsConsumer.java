@@ -54,6 +54,8 @@ public class EventsConsumer extends DefaultConsumer {
     public static final String METRICS = "drover.metrics";
 
     private static final Logger LOG = LoggerFactory.getLogger(EventsConsumer.class);
+    /** How long a stop or a rebalance waits to confirm delivered offsets before giving up (they are delivered again). */
+    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
 
     private final EventsEndpoint endpoint;
     private final RetryPolicy retry;
@@ -405,10 +407,12 @@ public class EventsConsumer extends DefaultConsumer {
             return;
         }
         try {
+            // Bounded: with the cluster (or the embedded broker) gone, an unbounded commit held Drover's stop for
+            // minutes (default.api.timeout.ms, twice); what is not confirmed is delivered again, never lost.
             try {
-                kafka.commitSync(offsets);
+                kafka.commitSync(offsets, CONFIRM_TIMEOUT);
             } catch (WakeupException e) {
-                kafka.commitSync(offsets);   // a stop's wake-up call was still pending: it is used up now
+                kafka.commitSync(offsets, CONFIRM_TIMEOUT);   // a stop's wake-up call was still pending: used up now
             }
             offsets.forEach(unconfirmed::remove);
         } catch (RuntimeException e) {

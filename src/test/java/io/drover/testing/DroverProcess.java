@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,42 +18,51 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
- * Drover as a separate process on a data directory of its own, configured only through environment variables (as in
- * a container), with the shipped webhook module pointed at a stand-in vendor on loopback. It can be killed,
- * terminated and started again on the same directory, as an operator (or a crash) would.
+ * Drover as a separate process (io.drover.Drover, configured only through environment variables, as in a container)
+ * on free loopback ports that stay the same across restarts, with one source {@code app}, and a client for its
+ * ingestion API and admin port that reports a refused connection as status -1 instead of throwing. It can be
+ * killed, terminated and started again on the same data directory, as an operator (or a crash) would.
  */
 public final class DroverProcess implements AutoCloseable {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-    public final Path dataDir;
-    public final Path integrationsDir;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, String> env = new HashMap<>();
     private final List<String> jvmArgs = new ArrayList<>(List.of("-Xmx384m"));
+    private final String writeKey;
+    private final Path logDir;
+    public final Path dataDir;
+    public final int httpPort = FreePorts.next();
+    public final int adminPort = FreePorts.next();
+    public final int kafkaPort = FreePorts.next();
     private Process process;
+    private Path log;
     private int starts;
 
-    private DroverProcess(Path dataDir) throws IOException {
+    /** @param settings environment variables on top of the ports, the data directory and the source */
+    public DroverProcess(Path dataDir, Path logDir, String writeKey, Map<String, String> settings) {
         this.dataDir = dataDir;
-        this.integrationsDir = Files.createDirectories(dataDir.resolve("integrations"));
-        env.put("DROVER_HTTP_PORT", String.valueOf(FreePorts.next()));
-        env.put("DROVER_ADMIN_PORT", String.valueOf(FreePorts.next()));
-        env.put("DROVER_KAFKA_EMBEDDED_PORT", String.valueOf(FreePorts.next()));
-        env.put("DROVER_KAFKA_EMBEDDED_CONTROLLER_PORT", String.valueOf(FreePorts.next()));
+        this.writeKey = writeKey;
+        this.logDir = logDir;
+        env.put("DROVER_HTTP_PORT", String.valueOf(httpPort));
+        env.put("DROVER_ADMIN_PORT", String.valueOf(adminPort));
         env.put("DROVER_DATA_DIR", dataDir.toString());
-        env.put("DROVER_INTEGRATIONS_DIR", integrationsDir.toString());
-        env.put("DROVER_DELIVERY_ALLOW_PRIVATE_TARGETS", "true");
+        env.put("DROVER_KAFKA_EMBEDDED_PORT", String.valueOf(kafkaPort));
+        env.put("DROVER_KAFKA_EMBEDDED_CONTROLLER_PORT", String.valueOf(FreePorts.next()));
+        env.put("DROVER_SOURCES_APP_WRITE_KEY", writeKey);
+        env.putAll(settings);
     }
 
-    /** A Drover whose source {@code app} has this write key, with the webhook module sending to {@code hookUrl}. */
+    /** A Drover with the shipped webhook module (batches of {@code batchSize}) sending to {@code hookUrl}. */
     public static DroverProcess withWebhook(Path dataDir, String writeKey, String hookUrl, int batchSize) throws IOException {
-        DroverProcess d = new DroverProcess(dataDir);
-        d.env.put("DROVER_SOURCES_APP_WRITE_KEY", writeKey);
-        d.env.put("WEBHOOK_URL", hookUrl);
-        d.env.put("WEBHOOK_SECRET", "fault-suite-secret");
-        d.env.put("WEBHOOK_BATCH_SIZE", String.valueOf(batchSize));
-        Files.copy(Path.of("integrations/webhook.yaml"), d.integrationsDir.resolve("webhook.yaml"));
-        return d;
+        Path integrations = Files.createDirectories(dataDir.resolve("integrations"));
+        Files.copy(Path.of("integrations/webhook.yaml"), integrations.resolve("webhook.yaml"));
+        return new DroverProcess(dataDir, dataDir, writeKey, Map.of(
+                "DROVER_INTEGRATIONS_DIR", integrations.toString(),
+                "DROVER_DELIVERY_ALLOW_PRIVATE_TARGETS", "true",
+                "WEBHOOK_URL", hookUrl,
+                "WEBHOOK_SECRET", "fault-suite-secret",
+                "WEBHOOK_BATCH_SIZE", String.valueOf(batchSize)));
     }
 
     /** A second webhook integration ({@code name}, its own consumer group) sending to {@code hookUrl}. */
@@ -61,83 +71,130 @@ public final class DroverProcess implements AutoCloseable {
                 .replace("routeId: webhook", "routeId: " + name)
                 .replace("value: webhook\n", "value: " + name + "\n")
                 .replace("{{webhook.url}}", hookUrl);
-        Files.writeString(integrationsDir.resolve(name + ".yaml"), module);
+        Files.writeString(integrationsDir().resolve(name + ".yaml"), module);
         return this;
     }
 
-    public DroverProcess set(String variable, String value) {
-        env.put(variable, value);
+    public Path integrationsDir() {
+        return Path.of(env.getOrDefault("DROVER_INTEGRATIONS_DIR", dataDir.resolve("integrations").toString()));
+    }
+
+    /** Adds JVM options (e.g. -Dcamel.component.kafka.x=y: Camel's own settings are not read from the environment). */
+    public DroverProcess jvm(String... args) {
+        jvmArgs.addAll(List.of(args));
         return this;
     }
 
-    /** Starts the process and returns at once (the port may not be open yet). */
+    /** Starts the process, its output in {@code run-<n>.log}, and returns at once (the port may not be open yet). */
     public DroverProcess start() throws IOException {
+        return start("run-" + (starts + 1) + ".log");
+    }
+
+    /** Starts the process, its output in {@code <logDir>/<name>}, and returns at once. */
+    public DroverProcess start(String name) throws IOException {
         starts++;
-        process = JavaProcess.start("io.drover.Drover", jvmArgs, List.of(), env, log());
+        log = logDir.resolve(name);
+        process = JavaProcess.start("io.drover.Drover", jvmArgs, List.of(), env, log);
         return this;
     }
 
     /** Waits until {@code /observe/health/ready} answers 200. */
     public DroverProcess awaitReady(Duration atMost) {
-        Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Drover exited with " + process.exitValue() + "; see " + log());
-            }
-            return readiness() == 200;
+        Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> alive() && readiness() == 200);
+        return this;
+    }
+
+    /** Waits until ingestion answers anything but "starting" (ready, or refusing for a reason of its own). */
+    public DroverProcess awaitAdmitting() {
+        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            Http.Response r = post("/v1/track", "{\"userId\":\"probe\",\"event\":\"Started\"}");
+            return alive() && (r.status() == 200 || r.status() == 503 && !r.body().contains("\"starting\""));
         });
         return this;
     }
 
-    /** The status of {@code /observe/health/ready}, or 0 while the admin port does not answer. */
+    private boolean alive() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("Drover exited with " + process.exitValue() + "; see " + log);
+        }
+        return true;
+    }
+
+    /** The status of {@code /observe/health/ready}, or -1 while the admin port does not answer. */
     public int readiness() {
-        try {
-            return CLIENT.send(HttpRequest.newBuilder(URI.create(adminUrl("/observe/health/ready")))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
+        return admin("/observe/health/ready").status();
     }
 
-    /** kill -9. */
-    public void kill() throws InterruptedException {
-        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-    }
-
-    /** SIGTERM; returns the exit status, or fails when it takes longer than a minute. */
-    public int terminate() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            throw new AssertionError("Drover did not stop within 60 s of SIGTERM; see " + log());
-        }
-        return process.exitValue();
+    public Process process() {
+        return process;
     }
 
     public boolean isAlive() {
         return process != null && process.isAlive();
     }
 
-    public String url(String path) {
-        return "http://127.0.0.1:" + env.get("DROVER_HTTP_PORT") + path;
+    /** The log of the current run. */
+    public Path log() {
+        return log;
     }
 
-    public String adminUrl(String path) {
-        return "http://127.0.0.1:" + env.get("DROVER_ADMIN_PORT") + path;
+    public String url(String path) {
+        return "http://127.0.0.1:" + httpPort + path;
     }
 
     public String bootstrapServers() {
-        return "127.0.0.1:" + env.get("DROVER_KAFKA_EMBEDDED_PORT");
+        return "127.0.0.1:" + kafkaPort;
     }
 
-    /** The log of the current run. */
-    public Path log() {
-        return dataDir.resolve("run-" + starts + ".log");
+    /** POSTs to the ingestion API with the source's key; status -1 when no connection was made. */
+    public Http.Response post(String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(url(path)))
+                .header("Authorization", Http.basic(writeKey)).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** GETs a path of the admin port (/observe/health/ready, ...); status -1 when no connection was made. */
+    public Http.Response admin(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path)).GET());
+    }
+
+    private Http.Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Map<String, String> headers = new LinkedHashMap<>();
+            r.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(", ", v)));
+            return new Http.Response(r.statusCode(), r.body(), headers);
+        } catch (IOException e) {
+            return new Http.Response(-1, e.toString(), Map.of());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Http.Response(-1, e.toString(), Map.of());
+        }
+    }
+
+    /** SIGTERM; returns the exit status, or fails when it takes longer than a minute. */
+    public int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new AssertionError("Drover did not stop within 60 s of SIGTERM; see " + log);
+        }
+        return process.exitValue();
+    }
+
+    /** SIGTERM, then SIGKILL if it has not stopped within 30 s. */
+    public void stop() throws InterruptedException {
+        JavaProcess.stop(process);
+    }
+
+    /** SIGKILL, as a crash or an impatient operator. */
+    public void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
     }
 
     @Override
     public void close() throws InterruptedException {
-        JavaProcess.stop(process);
+        stop();
     }
 }

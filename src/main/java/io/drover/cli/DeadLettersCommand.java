@@ -2,9 +2,7 @@ package io.drover.cli;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 import io.drover.integration.DeadLetterFilter;
 import io.drover.integration.DeadLetterReader;
@@ -28,10 +26,7 @@ public final class DeadLettersCommand {
         DeadLetterFilter filter;
         long limit;
         try {
-            Set<String> known = new HashSet<>(DeadLetterFilter.PARAMETERS);
-            known.add("limit");
-            known.add("bootstrap-servers");
-            options = Options.parse(args, known);
+            options = Options.parse(args, "limit");
             filter = options.filter();
             limit = options.values.containsKey("limit") ? Long.parseLong(options.values.get("limit")) : Long.MAX_VALUE;
             if (limit < 1) {

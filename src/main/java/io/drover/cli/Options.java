@@ -1,6 +1,7 @@
 package io.drover.cli;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,10 +25,13 @@ final class Options {
     }
 
     /**
-     * @param known the options taken, without their dashes
+     * @param extra the options taken beside the filter's and {@code --bootstrap-servers}, without their dashes
      * @throws IllegalArgumentException for an unknown option, one without a value, or not exactly one name
      */
-    static Options parse(List<String> args, Set<String> known) {
+    static Options parse(List<String> args, String... extra) {
+        Set<String> known = new HashSet<>(DeadLetterFilter.PARAMETERS);
+        known.add("bootstrap-servers");
+        known.addAll(List.of(extra));
         String integration = null;
         Map<String, String> values = new HashMap<>();
         for (int i = 0; i < args.size(); i++) {

@@ -1,9 +1,7 @@
 package io.drover.cli;
 
 import java.io.PrintStream;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 import io.drover.integration.DeadLetterFilter;
 import io.drover.integration.Replay;
@@ -25,9 +23,7 @@ public final class ReplayCommand {
         Options options;
         DeadLetterFilter filter;
         try {
-            Set<String> known = new HashSet<>(DeadLetterFilter.PARAMETERS);
-            known.add("bootstrap-servers");
-            options = Options.parse(args, known);
+            options = Options.parse(args);
             filter = options.filter();
         } catch (IllegalArgumentException e) {
             err.println("replay: " + e.getMessage());

@@ -252,10 +252,10 @@ public class EventsConsumer extends DefaultConsumer {
 
     /**
      * Ends a batch: events refused for good go to the dead-letter topic with their own reason, and, after a final
-     * failure, the events still open with the vendor's answer, in one dead-letter write (its requests, then its letters);
-     * then the offsets are committed. A
-     * failed write is tried again (the batch is neither read nor sent to the vendor again) until it succeeds, this
-     * integration stops, or a partition of the batch goes to another member, which then reads the batch again.
+     * failure, the events still open with the vendor's answer, in one dead-letter write (its requests, then its
+     * letters); then the offsets are committed. A failed write is tried again (the batch is neither read nor sent to
+     * the vendor again) until it succeeds, this integration stops, or a partition of the batch goes to another member,
+     * which then reads the batch again.
      */
     private void finish(List<ConsumerRecord<String, byte[]>> batch, List<EventRecord> records, Batch state,
                         Set<TopicPartition> partitions, Exception failure, int attempts, long firstAttempt) {

@@ -3,6 +3,7 @@ package io.drover;
 import java.util.List;
 import java.util.Map;
 
+import io.drover.cli.DeadLettersCommand;
 import io.drover.cli.PlaybookTest;
 import io.drover.cli.ReplayCommand;
 
@@ -28,6 +29,8 @@ public final class Drover {
             }
             case "playbook-test" -> System.exit(PlaybookTest.run(List.of(args).subList(1, args.length), System.out, System.err));
             case "replay" -> System.exit(ReplayCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+            case "dead-letters" -> System.exit(DeadLettersCommand.run(List.of(args).subList(1, args.length), System.out,
+                    System.err));
             case "help", "--help", "-h" -> usage(0);
             default -> {
                 System.err.println("Unknown command: " + command);
@@ -42,8 +45,12 @@ public final class Drover {
 
                 Commands:
                   run      run Drover (the default): the ingestion API, the event buffer and the integrations
-                  replay <integration> [--since <ISO-8601 time>] [--bootstrap-servers host:port]
-                           send the integration's dead letters back through it
+                  dead-letters <integration> [--since <ISO-8601 time>] [--until <time>] [--status 400|4xx,...]
+                           [--reason <text>] [--limit N] [--bootstrap-servers host:port]
+                           print the integration's dead letters, one JSON object a line
+                  replay <integration> [--since <time>] [--until <time>] [--status ...] [--reason <text>]
+                           [--bootstrap-servers host:port]
+                           send the integration's dead letters (those matching) back through it
                   playbook-test <playbook or module file> <events.json>
                            print what a playbook makes of each event, and the vendor request(s)
 

@@ -2,24 +2,42 @@ package io.drover.console;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.integration.DeadLetterFilter;
+import io.drover.integration.DeadLetterReader;
 import io.drover.integration.IntegrationModules;
 import io.drover.integration.Replay;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Drover's admin HTTP API on the admin port, beside Camel's health and metrics: {@code GET /admin/integrations} lists
- * the modules of the integrations directory, their routes, and the files that failed with the reason. With
- * {@code POST /admin/integrations/<name>/replay} sends its dead letters back through it. With
- * {@code drover.admin.token} set it needs {@code Authorization: Bearer <token>}; without, it answers loopback only.
+ * the modules of the integrations directory, their routes, and the files that failed with the reason;
+ * {@code GET /admin/integrations/<name>/dead-letters} lists an integration's dead letters (filters, pages);
+ * {@code POST /admin/integrations/<name>/replay} sends its dead letters (those matching the same filters) back through
+ * it. With {@code drover.admin.token} set it needs {@code Authorization: Bearer <token>}; without, it answers loopback
+ * only. Kafka is read and written on Vert.x's worker pool, never on the event loop, and within a time bound.
  */
 public final class AdminApi {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+    /** Bound of one read of a dead-letter topic: a page cut short by it says where to go on ({@code next}). */
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    private static final Set<String> REPLAY_PARAMETERS = Set.copyOf(DeadLetterFilter.PARAMETERS);
+    private static final Set<String> LIST_PARAMETERS = Set.of("since", "until", "status", "reason", "limit", "after",
+            "include");
 
     private final IntegrationModules modules;
     private final String token;
@@ -37,34 +55,139 @@ public final class AdminApi {
         if (router == null) {
             throw new IllegalStateException("The admin server is not running on port " + adminPort);
         }
+        mount(router);
+    }
+
+    /** Adds the admin routes to a Vert.x router (Camel's admin server's, or another one). */
+    public void mount(Router router) {
         router.get("/admin/integrations").handler(this::integrations);
+        router.get("/admin/integrations/:name/dead-letters").handler(this::deadLetters);
         router.post("/admin/integrations/:name/replay").handler(this::replay);
     }
 
-    /** {@code POST /admin/integrations/<name>/replay[?since=<ISO-8601 time>]}: dead letters back through it. */
+    /**
+     * {@code GET /admin/integrations/<name>/dead-letters[?since&until&status&reason&limit&after&include=request]}:
+     * {@code {"integration", "deadLetters": [...], "requests": {id: request record} (include=request), "next"}}.
+     */
+    private void deadLetters(RoutingContext ctx) {
+        if (!allowed(ctx)) {
+            unauthorized(ctx);
+            return;
+        }
+        String name = ctx.pathParam("name");
+        Function<String, String> query = ctx.queryParams()::get;
+        DeadLetterFilter filter;
+        int limit;
+        boolean withRequests;
+        try {
+            known(ctx, LIST_PARAMETERS);
+            filter = DeadLetterFilter.parse(query);
+            limit = limit(query.apply("limit"));
+            String include = query.apply("include");
+            if (include != null && !include.equals("request")) {
+                throw new DeadLetterFilter.BadParameter("include", "the only one is 'request'");
+            }
+            withRequests = include != null;
+        } catch (DeadLetterFilter.BadParameter e) {
+            badParameter(ctx, e);
+            return;
+        }
+        String after = query.apply("after");
+        blocking(ctx, () -> {
+            try (DeadLetterReader reader = new DeadLetterReader(bootstrapServers, name, READ_TIMEOUT)) {
+                DeadLetterReader.Page page = reader.page(filter, after, limit, withRequests, READ_TIMEOUT);
+                ObjectNode body = MAPPER.createObjectNode().put("integration", name);
+                ArrayNode letters = body.putArray("deadLetters");
+                page.letters().forEach(l -> letters.add(l.toJson()));
+                if (withRequests) {
+                    ObjectNode requests = body.putObject("requests");
+                    page.requests().forEach(requests::set);
+                }
+                if (page.next() != null) {
+                    body.put("next", page.next());
+                }
+                return body;
+            }
+        });
+    }
+
+    private static void known(RoutingContext ctx, Set<String> known) {
+        for (String given : ctx.queryParams().names()) {
+            if (!known.contains(given)) {
+                throw new DeadLetterFilter.BadParameter(given, "unknown parameter; known: " + String.join(", ",
+                        known.stream().sorted().toList()));
+            }
+        }
+    }
+
+    private static int limit(String value) {
+        if (value == null || value.isBlank()) {
+            return DeadLetterReader.DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1 && n <= DeadLetterReader.MAX_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new DeadLetterFilter.BadParameter("limit", "a whole number from 1 to " + DeadLetterReader.MAX_LIMIT
+                + ", got '" + value + "'");
+    }
+
+    /** {@code POST /admin/integrations/<name>/replay[?since&until&status&reason]}: dead letters back through it. */
     private void replay(RoutingContext ctx) {
         if (!allowed(ctx)) {
             unauthorized(ctx);
             return;
         }
         String name = ctx.pathParam("name");
-        String since = ctx.request().getParam("since");
-        ctx.vertx().<Integer>executeBlocking(() -> Replay.run(bootstrapServers, name,
-                since == null ? null : java.time.Instant.parse(since)), false).onComplete(result -> {
-                    if (result.succeeded()) {
-                        ctx.response().putHeader("Content-Type", "application/json")
-                                .end("{\"success\":true,\"replayed\":" + result.result() + "}");
-                    } else {
-                        ObjectNode error = MAPPER.createObjectNode().put("success", false).put("code", "replay_failed")
-                                .put("message", String.valueOf(result.cause().getMessage()));
-                        ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json").end(error.toString());
-                    }
-                });
+        DeadLetterFilter filter;
+        try {
+            // A misspelt filter must not replay everything.
+            known(ctx, REPLAY_PARAMETERS);
+            filter = DeadLetterFilter.parse(ctx.queryParams()::get);
+        } catch (DeadLetterFilter.BadParameter e) {
+            badParameter(ctx, e);
+            return;
+        }
+        blocking(ctx, () -> MAPPER.createObjectNode().put("success", true)
+                .put("replayed", Replay.run(bootstrapServers, name, filter)));
+    }
+
+    /**
+     * Runs {@code work} on the worker pool and answers its JSON: 404 when the integration has no dead-letter topic,
+     * 400 for a bad parameter found while reading (a cursor), 503 when Kafka failed.
+     */
+    private static void blocking(RoutingContext ctx, Callable<ObjectNode> work) {
+        ctx.vertx().<ObjectNode>executeBlocking(work, false).onComplete(result -> {
+            if (result.succeeded()) {
+                ctx.response().putHeader("Content-Type", "application/json").end(result.result().toString());
+            } else if (result.cause() instanceof DeadLetterReader.NoDeadLetters e) {
+                error(ctx, 404, "unknown_integration", e.getMessage());
+            } else if (result.cause() instanceof DeadLetterFilter.BadParameter e) {
+                badParameter(ctx, e);
+            } else {
+                LOG.warn("Admin API: {} {} failed: {}", ctx.request().method(), ctx.request().path(), result.cause().toString());
+                error(ctx, 503, "kafka_unavailable", String.valueOf(result.cause().getMessage()));
+            }
+        });
+    }
+
+    private static void badParameter(RoutingContext ctx, DeadLetterFilter.BadParameter e) {
+        ObjectNode body = MAPPER.createObjectNode().put("success", false).put("code", "bad_parameter")
+                .put("parameter", e.parameter()).put("message", e.getMessage());
+        ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json").end(body.toString());
+    }
+
+    private static void error(RoutingContext ctx, int status, String code, String message) {
+        ObjectNode body = MAPPER.createObjectNode().put("success", false).put("code", code).put("message", message);
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
     }
 
     private static void unauthorized(RoutingContext ctx) {
-        ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
-                .end("{\"success\":false,\"code\":\"unauthorized\",\"message\":\"admin token required\"}");
+        error(ctx, 401, "unauthorized", "admin token required");
     }
 
     private void integrations(RoutingContext ctx) {

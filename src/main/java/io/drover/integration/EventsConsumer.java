@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * <li>failed, retryable, policy allows: waits (backoff, jitter, Retry-After) while still polling with its partitions
  * paused, so that Kafka keeps it in the group however long the wait, then gives the route the same batch again;</li>
  * <li>failed otherwise: writes the batch's events to {@code drover.dlq.<integration>} (route {@code dead-letter}) with
- * the vendor's answer, then commits. If even that write fails, nothing is committed and the batch is read again.</li>
+ * the vendor's answer, then commits. If that write fails, it is tried again (backoff, still polling) without sending
+ * the batch to the vendor again; nothing is committed until it succeeds.</li>
  * </ul>
  * Batches are handled one after the other, so one user's events (one partition) stay in order; a retried batch holds
  * back the rest of this integration only.
@@ -56,6 +57,8 @@ public class EventsConsumer extends DefaultConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(EventsConsumer.class);
     /** How long a stop or a rebalance waits to confirm delivered offsets before giving up (they are delivered again). */
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
+    /** A dead-letter record is never cut below this: an event (at most 32 KB) and its letter's fields fit. */
+    private static final int MIN_RECORD_BYTES = 64 * 1024;
 
     private final EventsEndpoint endpoint;
     private final RetryPolicy retry;
@@ -72,6 +75,8 @@ public class EventsConsumer extends DefaultConsumer {
     private IntegrationMetrics metrics;
     /** Where this integration starts if its group has never committed: events acknowledged from then on. */
     private long startTime;
+    /** The largest dead-letter record the producer and the topic take. */
+    private int maxRecordBytes = DeadLetters.DEFAULT_MAX_RECORD_BYTES;
 
     public EventsConsumer(EventsEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -83,8 +88,11 @@ public class EventsConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         EventsComponent component = endpoint.getComponent();
-        EventTopic.ensure(component.getBootstrapServers(), DeadLetters.topic(endpoint.getIntegration()), 1,
+        String dlq = DeadLetters.topic(endpoint.getIntegration());
+        EventTopic.ensure(component.getBootstrapServers(), dlq, 1,
                 java.util.Optional.ofNullable(component.getReplicationFactor()));
+        maxRecordBytes = DeadLetters.maxRecordBytes(getEndpoint().getCamelContext(),
+                EventTopic.maxMessageBytes(component.getBootstrapServers(), dlq));
         EventTopic.ensure(component.getBootstrapServers(), Replay.topic(endpoint.getIntegration()), 1,
                 java.util.Optional.ofNullable(component.getReplicationFactor()));
         template = getEndpoint().getCamelContext().createProducerTemplate();
@@ -262,37 +270,33 @@ public class EventsConsumer extends DefaultConsumer {
 
     /**
      * Ends a batch: events refused for good go to the dead-letter topic with their own reason, and, after a final
-     * failure, the events still open with the vendor's answer; then the offsets are committed. If a dead letter cannot
-     * be written, nothing is committed and the batch is read again rather than lost.
+     * failure, the events still open with the vendor's answer, in one dead-letter write (its requests, then its
+     * letters); then the offsets are committed. A failed write is tried again (the batch is neither read nor sent to
+     * the vendor again) until it succeeds, this integration stops, or a partition of the batch goes to another member,
+     * which then reads the batch again.
      */
     private void finish(List<ConsumerRecord<String, byte[]>> batch, List<EventRecord> records, Batch state,
                         Set<TopicPartition> partitions, Exception failure, int attempts, long firstAttempt) {
-        boolean written = true;
+        List<DeadLetters.Entry> entries = new ArrayList<>();
         for (EventRecord r : records) {
             Batch.Rejection rejection = state.rejected().get(r.event());
             if (rejection != null) {
                 LOG.warn("Integration {}: event at {}-{} refused for good ({}); to the dead-letter topic",
                         endpoint.getIntegration(), r.partition(), r.offset(), rejection.reason());
-                written &= deadLetter(List.of(r), new IllegalArgumentException(rejection.reason()), attempts,
-                        firstAttempt, describe(rejection.request()));
+                entries.add(new DeadLetters.Entry(r, new IllegalArgumentException(rejection.reason()), rejection.request()));
             }
         }
         if (failure != null) {
-            List<EventRecord> open = records.stream().filter(r -> state.isOpen(r.event())).toList();
-            if (!open.isEmpty()) {
-                written &= deadLetter(open, failure, attempts, firstAttempt, describe(state.lastRequest()));
-            }
+            VendorRequest last = state.lastRequest();
+            records.stream().filter(r -> state.isOpen(r.event()))
+                    .forEach(r -> entries.add(new DeadLetters.Entry(r, failure, last)));
         }
-        if (written) {
-            commit(batch);
-        } else {
+        if (!entries.isEmpty() && !deadLetter(new DeadLetters.Write(endpoint.getIntegration(), entries, attempts,
+                firstAttempt, System.currentTimeMillis()), partitions)) {
             seekBack(batch);
-            waitPolling(retry.initialDelay().toMillis(), partitions);
+            return;
         }
-    }
-
-    private static ObjectNode describe(VendorRequest request) {
-        return request == null ? null : VendorCall.describeRequest(request.method(), request.url(), request.body());
+        commit(batch);
     }
 
     /** The vendor's answer when there is one (the split step wraps it in a CamelExchangeException). */
@@ -318,21 +322,72 @@ public class EventsConsumer extends DefaultConsumer {
         return false;
     }
 
-    private boolean deadLetter(List<EventRecord> records, Exception failure, int attempts, long firstAttempt,
-                               ObjectNode request) {
-        try {
-            Exchange result = template.send(DeadLetters.ENDPOINT_URI, ex -> ex.getIn().setBody(DeadLetters.messages(
-                    getEndpoint().getCamelContext(), endpoint.getIntegration(), records, failure, attempts, firstAttempt,
-                    System.currentTimeMillis(), request)));
-            if (result.getException() != null) {
-                throw result.getException();
+    /** Whether Kafka refused a record as too large (somewhere in Camel's wrapping). */
+    private static boolean tooLarge(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
+                return true;
             }
-            metrics.deadLettered(records.size());
+        }
+        return false;
+    }
+
+    /**
+     * After Kafka refused a record as too large: the limits as they are now (the topic's may have been lowered since
+     * the start), else half the last one; never below {@link #MIN_RECORD_BYTES}.
+     */
+    private int smallerLimit(int used) {
+        int now = used;
+        try {
+            EventsComponent component = endpoint.getComponent();
+            now = DeadLetters.maxRecordBytes(getEndpoint().getCamelContext(), EventTopic.maxMessageBytes(
+                    component.getBootstrapServers(), DeadLetters.topic(endpoint.getIntegration())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Math.max(MIN_RECORD_BYTES, now < used ? now : used / 2);
+    }
+
+    /**
+     * Writes the request records, then the letters, each send tried again with backoff until it succeeds; false when
+     * the batch is no longer this consumer's (stopping, or its partitions went to another member).
+     */
+    private boolean deadLetter(DeadLetters.Write write, Set<TopicPartition> partitions) {
+        if (send(write, true, partitions) && send(write, false, partitions)) {
+            metrics.deadLettered(write.letterCount());
             return true;
-        } catch (Exception e) {
-            LOG.error("Integration {}: cannot write dead letters ({}); the batch will be read again",
-                    endpoint.getIntegration(), e.toString());
-            return false;
+        }
+        return false;
+    }
+
+    private boolean send(DeadLetters.Write write, boolean requests, Set<TopicPartition> partitions) {
+        String what = requests ? "the request records of " + write.letterCount() + " dead letters"
+                : write.letterCount() + " dead letters";
+        for (int attempt = 1; ; attempt++) {
+            List<org.apache.camel.Message> messages = requests
+                    ? write.requestMessages(getEndpoint().getCamelContext(), maxRecordBytes)
+                    : write.letterMessages(getEndpoint().getCamelContext(), maxRecordBytes);
+            if (messages.isEmpty()) {
+                return true;
+            }
+            try {
+                Exchange result = template.send(DeadLetters.ENDPOINT_URI, ex -> ex.getIn().setBody(messages));
+                if (result.getException() != null) {
+                    throw result.getException();
+                }
+                return true;
+            } catch (Exception e) {
+                metrics.deadLetterWriteFailed();
+                if (tooLarge(e)) {
+                    maxRecordBytes = smallerLimit(maxRecordBytes);
+                }
+                long delay = retry.delayMillis(attempt, -1);
+                LOG.error("Integration {}: cannot write {} (attempt {}: {}); writing them again in {} ms (the events are"
+                        + " not sent to the vendor again)", endpoint.getIntegration(), what, attempt, e.toString(), delay);
+                if (!waitPolling(delay, partitions)) {
+                    return false;
+                }
+            }
         }
     }
 

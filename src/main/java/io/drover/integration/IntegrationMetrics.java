@@ -11,7 +11,7 @@ import org.apache.camel.support.CamelContextHelper;
 
 /**
  * Per-integration counters in Camel's metrics registry (Prometheus on the admin port): events read, delivered,
- * filtered out, dead-lettered, attempts retried, and how long a batch took from its first attempt to its end.
+ * filtered out, dead-lettered, attempts retried, failed dead-letter writes, and how long a batch took from its first attempt to its end.
  */
 final class IntegrationMetrics {
 
@@ -21,6 +21,7 @@ final class IntegrationMetrics {
     private final Counter delivered;
     private final Counter deadLettered;
     private final Counter retried;
+    private final Counter deadLetterWriteFailures;
     private final Timer delivery;
 
     IntegrationMetrics(CamelContext context, String integration) {
@@ -31,6 +32,8 @@ final class IntegrationMetrics {
         this.delivered = counter("drover.integration.delivered", "Events delivered to the vendor");
         this.deadLettered = counter("drover.integration.dead.lettered", "Events written to the dead-letter topic");
         this.retried = counter("drover.integration.retries", "Vendor calls retried");
+        this.deadLetterWriteFailures = counter("drover.integration.dead.letter.write.failures",
+                "Failed writes to the dead-letter topic (each is tried again; the events are not sent again)");
         this.delivery = Timer.builder("drover.integration.delivery").description("From a batch's first attempt to its end")
                 .tag("integration", integration).register(registry);
     }
@@ -72,6 +75,10 @@ final class IntegrationMetrics {
 
     void retried() {
         retried.increment();
+    }
+
+    void deadLetterWriteFailed() {
+        deadLetterWriteFailures.increment();
     }
 
     /** Events this integration does not take, by reason (type, event_name, integrations_object, consent, filter). */

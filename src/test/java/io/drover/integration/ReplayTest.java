@@ -64,7 +64,8 @@ class ReplayTest {
     @Test
     void replayingAnUnknownIntegrationSaysSo() {
         Http.Response r = Http.send("POST", drover.adminUrl("/admin/integrations/nosuch/replay"), null);
-        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.json().get("code").asText()).isEqualTo("unknown_integration");
         assertThat(r.json().get("message").asText()).contains("drover.dlq.nosuch");
     }
 

@@ -104,7 +104,7 @@ class VendorRequestsTest {
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !letters(dlq, bad).isEmpty());
             JsonNode letter = letters(dlq, bad).get(0).value();
             assertThat(letter.get("reason").asText()).isEqualTo("invalid field at index 1");
-            assertThat(letter.at("/request/body/ids").toString()).contains(bad);
+            assertThat(dlq.requestOf(letter).at("/body/ids").toString()).contains(bad);
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> requestsWith(good).size() == 2);
             assertThat(ids(requestsWith(good).get(1))).containsExactly(good);
             Thread.sleep(500);

@@ -107,6 +107,16 @@ public final class TopicReader implements AutoCloseable {
         return all.stream().filter(filter).collect(Collectors.toList());
     }
 
+    /**
+     * The request record a dead letter names by its {@code requestId}, when this reader reads a dead-letter topic
+     * (written before the letters, so it is there once the letter is).
+     */
+    public JsonNode requestOf(JsonNode letter) {
+        String key = "request:" + letter.get("requestId").asText();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !where(e -> key.equals(e.key())).isEmpty());
+        return where(e -> key.equals(e.key())).get(0).value();
+    }
+
     public int size() {
         return all.size();
     }

@@ -113,7 +113,7 @@ class AmplitudeDeliveryTest {
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !letters(dlq, bad).isEmpty());
             JsonNode letter = letters(dlq, bad).get(0).value();
             assertThat(letter.get("reason").asText()).isEqualTo("Amplitude refused the event: invalid field time");
-            assertThat(letter.at("/request/body/events/1/insert_id").asText()).isEqualTo(bad);
+            assertThat(dlq.requestOf(letter).at("/body/events/1/insert_id").asText()).isEqualTo(bad);
             List<LoggedRequest> withGood = await(good, 2);
             JsonNode resent = MAPPER.readTree(withGood.get(1).getBodyAsString()).get("events");
             assertThat(resent).hasSize(1);

@@ -151,7 +151,7 @@ class GoogleAdsDeliveryTest {
             JsonNode letter = letters(dlq, badId).get(0).value();
             assertThat(letter.get("reason").asText())
                     .isEqualTo("conversionUploadError CLICK_NOT_FOUND: The click associated with the given identifier was not found.");
-            assertThat(letter.at("/request/body/conversions").toString()).contains(bad);
+            assertThat(dlq.requestOf(letter).at("/body/conversions").toString()).contains(bad);
             Thread.sleep(1_000);
             assertThat(letters(dlq, goodOrder.get("messageId").asText())).isEmpty();
         }

@@ -157,9 +157,10 @@ class MetaDeliveryTest {
             assertThat(letter.get("attempts").asInt()).isEqualTo(1);
             assertThat(letter.get("responseBody").asText()).isEqualTo(answer);
             assertThat(letter.get("reason").asText()).contains("100/2804003").contains("fbtrace_id A1b2C3");
-            assertThat(letter.at("/request/url").asText()).endsWith(PATH + "?access_token=xxxxxx");
-            assertThat(letter.at("/request/body/data/0/event_id").asText()).isEqualTo(id);
+            assertThat(dlq.requestOf(letter).at("/url").asText()).endsWith(PATH + "?access_token=xxxxxx");
+            assertThat(dlq.requestOf(letter).at("/body/data/0/event_id").asText()).isEqualTo(id);
             assertThat(letter.toString()).doesNotContain(TOKEN);
+            assertThat(dlq.requestOf(letter).toString()).doesNotContain(TOKEN);
         }
         assertThat(requestsWith(id)).hasSize(1);
         assertThat(TestDrover.LOGS.lines()).noneMatch(l -> l.contains(TOKEN));

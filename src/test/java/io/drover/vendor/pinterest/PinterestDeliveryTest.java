@@ -105,7 +105,7 @@ class PinterestDeliveryTest {
             JsonNode letter = letters(dlq, bad).get(0).value();
             assertThat(letter.get("reason").asText())
                     .isEqualTo("Pinterest: event failed: event_time is more than 7 days old");
-            assertThat(letter.at("/request/body/data/1/event_id").asText()).isEqualTo(bad);
+            assertThat(dlq.requestOf(letter).at("/body/data/1/event_id").asText()).isEqualTo(bad);
             // The batch went on: a later event is delivered, and the good one was neither sent again nor dead-lettered.
             module.send(fixture("page", after));
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !requestsWith(after).isEmpty());

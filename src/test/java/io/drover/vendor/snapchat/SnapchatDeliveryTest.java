@@ -105,8 +105,8 @@ class SnapchatDeliveryTest {
             assertThat(letter.get("status").asInt()).isEqualTo(400);
             assertThat(letter.get("retryable").asBoolean()).isFalse();
             assertThat(letter.get("responseBody").asText()).contains("Timestamp invalid or out of range");
-            assertThat(letter.at("/request/url").asText()).endsWith(PATH + "?access_token=xxxxxx");
-            assertThat(letter.at("/request/body/data/0/event_id").asText()).isEqualTo(refused);
+            assertThat(dlq.requestOf(letter).at("/url").asText()).endsWith(PATH + "?access_token=xxxxxx");
+            assertThat(dlq.requestOf(letter).at("/body/data/0/event_id").asText()).isEqualTo(refused);
             assertThat(letters(dlq, noUrl).get(0).value().get("reason").asText()).contains("event_source_url");
         }
         assertThat(requestsWith(refused)).hasSize(1);

@@ -114,6 +114,10 @@ final class IngestHandler implements Handler<RoutingContext> {
             readBody(request, limit, endpoint, call, contentType);
         } catch (IngestException e) {
             call.error(e);
+        } catch (RuntimeException e) {
+            // Answered (and so counted out of the requests in flight) whatever went wrong.
+            LOG.error("Unexpected error on {}", request.path(), e);
+            call.error(500, "internal_error", "unexpected error; the request was not stored");
         }
     }
 
@@ -152,6 +156,7 @@ final class IngestHandler implements Handler<RoutingContext> {
         try {
             int limit = endpoint.isBatch() ? limits.maxBatchBytes() : limits.maxMessageBytes();
             byte[] json = Gzip.looksGzipped(raw) ? Gzip.inflate(raw, limit) : raw;
+            UnicodeCheck.require(json);
             if (endpoint == Endpoint.CLIENT_METRICS) {
                 BodyParser.readTree(json);
                 metrics.clientMetrics();
@@ -354,7 +359,11 @@ final class IngestHandler implements Handler<RoutingContext> {
                 || mediaType.equals("application/x-www-form-urlencoded") || mediaType.endsWith("+json");
     }
 
+    /** The declared Content-Length, or -1: a chunked or HTTP/2 body may declare none, and is read with the same limit. */
     private static long parseLong(String s) {
+        if (s == null) {
+            return -1;
+        }
         try {
             return Long.parseLong(s.trim());
         } catch (NumberFormatException e) {

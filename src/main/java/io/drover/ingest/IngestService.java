@@ -74,6 +74,7 @@ public final class IngestService extends ServiceSupport {
                 new IngestMetrics(CamelContextHelper.findSingleByType(context, MeterRegistry.class)), identity,
                 this::admitting);
         router.route("/v1/*").handler(handler);
+        ErrorAnswers.mount(router);
         Thread restore = new Thread(this::restoreDedupe, "drover-dedupe-restore");
         restore.setDaemon(true);
         restore.start();

@@ -22,6 +22,8 @@ import io.drover.support.IsoTime;
  */
 final class MessageNormaliser {
 
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
     static final Set<String> TYPES = Set.of("track", "identify", "page", "screen", "group", "alias");
     private static final Set<String> OBJECT_FIELDS = Set.of("properties", "traits", "context", "integrations");
 
@@ -99,6 +101,7 @@ final class MessageNormaliser {
 
         merge(facts.envelope(), "context", m);
         merge(facts.envelope(), "integrations", m);
+        FiniteNumbers.require(m, where);
         enrichTimestamps(m, facts, where);
         enrichContext(m, facts);
         return new Normalised(m, userId != null ? userId : anonymousId, messageId, clientMessageId);
@@ -130,7 +133,8 @@ final class MessageNormaliser {
         if (sentAtText != null) {
             // Segment's clock-skew correction: the device clock may be wrong, the delay it measured is not.
             Instant sentAt = instant(sentAtText, where, "sentAt");
-            timestamp = receivedAt.minusMillis(sentAt.toEpochMilli() - original.toEpochMilli());
+            timestamp = inRange(receivedAt.minusMillis(sentAt.toEpochMilli() - original.toEpochMilli()), where,
+                    "timestamp corrected for the clock skew between sentAt and originalTimestamp");
         }
         m.put("timestamp", IsoTime.format(timestamp));
     }
@@ -216,15 +220,26 @@ final class MessageNormaliser {
 
     static Instant instant(String text, String where, String field) {
         Instant instant = IsoTime.parse(text);
-        if (instant != null) {
-            return instant;
+        if (instant == null) {
+            try {
+                // A bare date, as some backends send it: its start, in UTC.
+                instant = LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e) {
+                throw bad(where, "invalid_timestamp", "'" + field + "' must be an ISO-8601 date-time, got '" + clip(text) + "'");
+            }
         }
-        try {
-            // A bare date, as some backends send it: its start, in UTC.
-            return LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            throw bad(where, "invalid_timestamp", "'" + field + "' must be an ISO-8601 date-time, got '" + clip(text) + "'");
+        return inRange(instant, where, field);
+    }
+
+    /**
+     * Years 0001 to 9999, the range ISO-8601 writes without an expanded year, which every vendor parses: a device
+     * clock may be wrong by years (Segment keeps it, and so does Drover), never by millennia.
+     */
+    private static Instant inRange(Instant instant, String where, String field) {
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw bad(where, "invalid_timestamp", "'" + field + "' must be between the years 0001 and 9999");
         }
+        return instant;
     }
 
     /** A version-4 UUID from a fast generator: message ids need uniqueness, not unpredictability. */

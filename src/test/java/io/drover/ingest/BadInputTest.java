@@ -1,7 +1,12 @@
 package io.drover.ingest;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.stream.Stream;
@@ -10,8 +15,10 @@ import java.util.zip.GZIPOutputStream;
 import io.drover.testing.Http;
 import io.drover.testing.TestDrover;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static io.drover.testing.TestDrover.WEB_KEY;
@@ -35,9 +42,38 @@ class BadInputTest {
                         "Content-Type", "application/x-www-form-urlencoded"),
                 bad("form fields with header-like names", "/v1/track", "Content-Type%3A=x&CamelHttpUri=http://evil", 415,
                         "unsupported_media_type", "form data", "Content-Type", "application/x-www-form-urlencoded"),
-                bad("binary", "/v1/batch", new byte[] {0, 1, 2, 3, (byte) 0xfe}, 400, "invalid_json", "not valid JSON"),
+                bad("binary", "/v1/batch", new byte[] {0, 1, 2, 3, (byte) 0xfe}, 400, "invalid_unicode", "not valid UTF-8"),
                 bad("invalid UTF-8", "/v1/track", concat("{\"userId\":\"u\",\"event\":\"", new byte[] {(byte) 0xc3, (byte) 0x28},
-                        "\"}"), 400, "invalid_json", "UTF-8"),
+                        "\"}"), 400, "invalid_unicode", "UTF-8"),
+                bad("overlong UTF-8 (a '/' in two bytes)", "/v1/track", concat("{\"userId\":\"u\",\"event\":\"",
+                        new byte[] {(byte) 0xc0, (byte) 0xaf}, "\"}"), 400, "invalid_unicode", "UTF-8"),
+                bad("a surrogate encoded in UTF-8", "/v1/track", concat("{\"userId\":\"u\",\"event\":\"",
+                        new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, "\"}"), 400, "invalid_unicode", "UTF-8"),
+                bad("a code point past U+10FFFF", "/v1/track", concat("{\"userId\":\"u\",\"event\":\"",
+                        new byte[] {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, "\"}"), 400, "invalid_unicode", "UTF-8"),
+                bad("a lone high surrogate escape", "/v1/track", "{\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"x\":\"\\ud800\"}}",
+                        400, "invalid_unicode", "unpaired surrogate"),
+                bad("a lone low surrogate escape", "/v1/batch", "{\"batch\":[{\"type\":\"track\",\"userId\":\"\\udc00\",\"event\":\"E\"}]}",
+                        400, "invalid_unicode", "unpaired surrogate"),
+                bad("a high surrogate escape followed by a letter", "/v1/track",
+                        "{\"userId\":\"u\",\"event\":\"\\ud83dA\"}", 400, "invalid_unicode", "unpaired surrogate"),
+                bad("a number beyond a double", "/v1/track", "{\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"revenue\":1e309}}",
+                        400, "invalid_number", "'properties.revenue'"),
+                bad("a negative number beyond a double, in a batch", "/v1/batch", "{\"batch\":[{\"type\":\"track\",\"userId\":\"u\","
+                        + "\"event\":\"E\",\"properties\":{\"products\":[{\"price\":-2e308}]}}]}", 400, "invalid_number",
+                        "batch[0]: 'properties.products[0].price'"),
+                bad("a number beyond a double in the batch context", "/v1/batch", "{\"context\":{\"x\":1e400},\"batch\":"
+                        + "[{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\"}]}", 400, "invalid_number", "'context.x'"),
+                bad("a sentAt in the year 999,999,999", "/v1/track", "{\"userId\":\"u\",\"event\":\"E\","
+                        + "\"originalTimestamp\":\"2026-01-01T00:00:00Z\",\"sentAt\":\"+999999999-12-31T23:59:59Z\"}", 400,
+                        "invalid_timestamp", "'sentAt' must be between the years 0001 and 9999"),
+                bad("an originalTimestamp in the year -999,999,999", "/v1/track", "{\"userId\":\"u\",\"event\":\"E\","
+                        + "\"originalTimestamp\":\"-999999999-01-01T00:00:00Z\"}", 400, "invalid_timestamp", "'originalTimestamp'"),
+                bad("a timestamp in the year 10000", "/v1/track", "{\"userId\":\"u\",\"event\":\"E\","
+                        + "\"timestamp\":\"+10000-01-01T00:00:00Z\"}", 400, "invalid_timestamp", "'timestamp'"),
+                bad("a skew that corrects beyond the year 0001", "/v1/track", "{\"userId\":\"u\",\"event\":\"E\","
+                        + "\"originalTimestamp\":\"0001-01-01T00:00:00Z\",\"sentAt\":\"9999-12-31T00:00:00Z\"}", 400,
+                        "invalid_timestamp", "clock skew"),
                 bad("JSON nested 10,000 deep", "/v1/track", "{\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"a\":"
                         + "[".repeat(10_000) + "]".repeat(10_000) + "}}", 400, "invalid_json", "nested deeper"),
                 bad("a 10 MB body", "/v1/batch", "{\"batch\":[" + "1".repeat(10 * 1024 * 1024) + "]}", 413, "body_too_large",
@@ -112,6 +148,41 @@ class BadInputTest {
 
     static Stream<String> methods() {
         return Stream.of("GET", "PUT", "DELETE", "PATCH");
+    }
+
+    /** A chunked upload (or HTTP/2 without content-length) declares no length: read with the same limits, not a 500. */
+    @Test
+    void aBodyWithoutContentLengthIsReadWithTheSameLimits() throws Exception {
+        String id = IngestApiTest.uniqueId();
+        HttpResponse<String> ok = chunked("/v1/track", "{\"userId\":\"u\",\"event\":\"Chunked\",\"messageId\":\"" + id + "\"}");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(drover.topic.await(id).text("event")).isEqualTo("Chunked");
+
+        HttpResponse<String> big = chunked("/v1/track", "{\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"big\":\""
+                + "x".repeat(33 * 1024) + "\"}}");
+        assertThat(big.statusCode()).isEqualTo(413);
+        assertThat(big.body()).contains("\"code\":\"message_too_large\"");
+    }
+
+    private HttpResponse<String> chunked(String path, String body) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(drover.url(path)))
+                .header("Authorization", Http.basic(WEB_KEY)).header("Content-Type", "application/json")
+                // A publisher of unknown length: the client sends Transfer-Encoding: chunked.
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))).build();
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Answers produced below Drover's handler have the same JSON shape as its own. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"GET, /nothing", "POST, /v2/track", "GET, /drover.jsx", "DELETE, /"})
+    void pathsOutsideTheApiGetAJsonNotFound(String method, String path) {
+        Http.Response r = Http.send(method, drover.url(path), null);
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.header("content-type")).isEqualTo("application/json");
+        assertThat(r.json().get("code").asText()).isEqualTo("not_found");
+        assertThat(r.json().get("success").asBoolean()).isFalse();
     }
 
     /** After each bad request, a good one is still accepted and stored. */

@@ -291,11 +291,12 @@ class IngestApiTest {
     }
 
     @Test
-    void unicodeIsKeptIntactEvenALoneSurrogateEscape() {
+    void unicodeIsKeptIntactRawOrEscaped() {
         String id = uniqueId();
-        post("/v1/track", "{\"userId\":\"u\",\"event\":\"Café 🚀 \\ud800\",\"messageId\":\"" + id + "\"}");
-        // The record is valid JSON (the reader parses it) and holds the same text.
-        assertThat(drover.topic.await(id).text("event")).isEqualTo("Café 🚀 \ud800");
+        // A character outside the BMP as UTF-8 bytes and as an escaped surrogate pair (a lone one is refused:
+        // BadInputTest).
+        post("/v1/track", "{\"userId\":\"u\",\"event\":\"Café 🚀 \\ud83d\\ude80\",\"messageId\":\"" + id + "\"}");
+        assertThat(drover.topic.await(id).text("event")).isEqualTo("Café 🚀 🚀");
     }
 
     private void post(String path, String body) {

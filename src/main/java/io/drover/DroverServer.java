@@ -283,6 +283,7 @@ public final class DroverServer {
             }
             EventTopic.ensure(bootstrap, settings.string("drover.kafka.topic", "drover.events"),
                     settings.integer("drover.kafka.partitions", 6), replication);
+            EventTopic.ensure(bootstrap, settings.string("drover.kafka.invalid-topic", "drover.invalid"), 1, replication);
             context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(bootstrap);
             // One embedded broker means one instance: a stable member id lets it take its partitions back at once.
             DroverIntegrations.register(context, bootstrap, settings.string("drover.kafka.topic", "drover.events"),

@@ -25,8 +25,14 @@ public final class EventBuffer extends ServiceSupport {
     public static final String SOURCE_HEADER = "drover.source";
     public static final String ENDPOINT_URI = "direct:buffer";
 
-    /** One message, serialised, with its partitioning key (userId, else anonymousId: per-user order). */
-    public record Record(String key, byte[] value) {
+    /**
+     * One message, serialised, with its partitioning key (userId, else anonymousId: per-user order), and its topic
+     * when it is not the events topic (refused messages go to the failed-events topic in the same write).
+     */
+    public record Record(String key, byte[] value, String topic) {
+        public Record(String key, byte[] value) {
+            this(key, value, null);
+        }
     }
 
     /**
@@ -98,7 +104,12 @@ public final class EventBuffer extends ServiceSupport {
         List<Message> messages = new ArrayList<>(records.size());
         for (Record r : records) {
             Message m = new DefaultMessage(exchange);
-            m.setHeader(KafkaConstants.KEY, r.key());
+            if (r.key() != null) {
+                m.setHeader(KafkaConstants.KEY, r.key());
+            }
+            if (r.topic() != null) {
+                m.setHeader(KafkaConstants.OVERRIDE_TOPIC, r.topic());
+            }
             m.setBody(r.value());
             messages.add(m);
         }

@@ -7,9 +7,11 @@ import java.util.List;
  * A source of events (a website, an app, a backend) with its own write key and the browser origins allowed to send
  * with it. An empty origin list means a server-side source: requests that carry an {@code Origin} header are refused.
  * {@code cookieDomain} is the Domain of the anonymous-id cookie Drover sets for this source's browsers (null: the
- * host Drover answers on).
+ * host Drover answers on). {@code strictBatches}: a batch with one invalid message is refused whole (400), instead of
+ * storing the valid ones and naming the others.
  */
-public record Source(String name, String writeKey, List<String> allowedOrigins, String cookieDomain) {
+public record Source(String name, String writeKey, List<String> allowedOrigins, String cookieDomain,
+                     boolean strictBatches) {
 
     public Source {
         if (writeKey == null || writeKey.isBlank()) {
@@ -19,7 +21,7 @@ public record Source(String name, String writeKey, List<String> allowedOrigins, 
     }
 
     public Source(String name, String writeKey, List<String> allowedOrigins) {
-        this(name, writeKey, allowedOrigins, null);
+        this(name, writeKey, allowedOrigins, null, false);
     }
 
     public boolean allowsAnyOrigin() {

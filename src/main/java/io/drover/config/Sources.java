@@ -66,7 +66,8 @@ public final class Sources {
                     .isPresent();
             List<String> origins = originsSet ? settings.list(PREFIX + name + ".allowed-origins") : List.of("*");
             result.add(new Source(name, writeKey, origins,
-                    settings.get(PREFIX + name + ".cookie-domain").orElse(null)));
+                    settings.get(PREFIX + name + ".cookie-domain").orElse(null),
+                    settings.bool(PREFIX + name + ".strict-batches", false)));
         }
         if (!result.isEmpty()) {
             return new Sources(result, false);

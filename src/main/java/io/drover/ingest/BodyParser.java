@@ -18,10 +18,12 @@ final class BodyParser {
 
     private final int maxMessageBytes;
     private final int maxBatchMessages;
+    private final long maxStoredBytes;
 
-    BodyParser(int maxMessageBytes, int maxBatchMessages) {
-        this.maxMessageBytes = maxMessageBytes;
-        this.maxBatchMessages = maxBatchMessages;
+    BodyParser(IngestLimits limits) {
+        this.maxMessageBytes = limits.maxMessageBytes();
+        this.maxBatchMessages = limits.maxBatchMessages();
+        this.maxStoredBytes = limits.maxStoredBytes();
     }
 
     /** One message: the body is the message. */
@@ -41,6 +43,7 @@ final class BodyParser {
             }
             ObjectNode envelope = Json.MAPPER.createObjectNode();
             List<ParsedBody.Item> items = null;
+            long merged = 0;   // bytes of the batch's context and integrations, which every message gets a copy of
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
@@ -50,7 +53,11 @@ final class BodyParser {
                     }
                     items = readItems(p);
                 } else {
+                    long start = p.currentTokenLocation().getByteOffset();
                     envelope.set(field, p.readValueAsTree());
+                    if (field.equals("context") || field.equals("integrations")) {
+                        merged += p.currentLocation().getByteOffset() - start;
+                    }
                 }
             }
             if (p.nextToken() != null) {
@@ -59,7 +66,7 @@ final class BodyParser {
             if (items == null) {
                 throw IngestException.badRequest("invalid_batch", "the body has no 'batch' array");
             }
-            return new ParsedBody(envelope, items);
+            return new ParsedBody(envelope, withMergedSize(items, merged));
         } catch (IngestException e) {
             throw e;
         } catch (IOException e) {
@@ -76,19 +83,53 @@ final class BodyParser {
                 throw IngestException.badRequest("batch_too_large",
                         "a batch holds at most " + maxBatchMessages + " messages");
             }
-            if (token != JsonToken.START_OBJECT) {
-                throw IngestException.badRequest("invalid_message", "batch[" + index + "] must be a JSON object");
-            }
             long start = p.currentTokenLocation().getByteOffset();
-            ObjectNode message = p.readValueAsTree();
-            long bytes = p.currentLocation().getByteOffset() - start;
-            if (bytes > maxMessageBytes) {
-                throw new IngestException(413, "message_too_large",
-                        "batch[" + index + "] is " + bytes + " bytes; a message may be at most " + maxMessageBytes + " bytes");
+            JsonNode value = p.readValueAsTree();
+            int bytes = (int) (p.currentLocation().getByteOffset() - start);
+            if (token != JsonToken.START_OBJECT) {
+                items.add(new ParsedBody.Item(value, bytes, IngestException.badRequest("invalid_message",
+                        "batch[" + index + "] must be a JSON object")));
+            } else if (bytes > maxMessageBytes) {
+                // Not kept: the failed-events topic gets its index, size and reason.
+                items.add(new ParsedBody.Item(null, bytes, new IngestException(413, "message_too_large",
+                        "batch[" + index + "] is " + bytes + " bytes; a message may be at most " + maxMessageBytes + " bytes")));
+            } else {
+                items.add(new ParsedBody.Item((ObjectNode) value, bytes));
             }
-            items.add(new ParsedBody.Item(message, (int) bytes));
         }
         return items;
+    }
+
+    /**
+     * The limits hold for each message as stored, after the batch's context and integrations are merged into it, and
+     * they are checked before anything is copied: a message counts its own bytes plus the whole of those (an upper
+     * bound: its own keys win in the merge), and the request as stored may be at most {@code maxStoredBytes}. A
+     * 305 KB request with a large context once became 456 MB of copies.
+     */
+    private List<ParsedBody.Item> withMergedSize(List<ParsedBody.Item> items, long merged) {
+        if (merged == 0) {
+            return items;
+        }
+        long stored = 0;
+        List<ParsedBody.Item> checked = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            ParsedBody.Item item = items.get(i);
+            if (item.refused() == null && item.bytes() + merged > maxMessageBytes) {
+                item = new ParsedBody.Item(null, item.bytes(), new IngestException(413, "message_too_large",
+                        "batch[" + i + "] is " + item.bytes() + " bytes, and " + (item.bytes() + merged)
+                                + " with the batch's context and integrations; a message may be at most "
+                                + maxMessageBytes + " bytes as stored"));
+            }
+            if (item.refused() == null) {
+                stored += item.bytes() + merged;
+            }
+            checked.add(item);
+        }
+        if (stored > maxStoredBytes) {
+            throw new IngestException(413, "stored_too_large", "with the batch's context and integrations copied into"
+                    + " each message, this request would store " + stored + " bytes; at most " + maxStoredBytes);
+        }
+        return checked;
     }
 
     static JsonNode readTree(byte[] body) {

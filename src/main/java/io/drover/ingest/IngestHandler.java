@@ -12,6 +12,7 @@ import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.config.Source;
 import io.drover.buffer.BufferUnavailable;
 import io.drover.buffer.EventBuffer;
@@ -50,21 +51,23 @@ final class IngestHandler implements Handler<RoutingContext> {
     private final MessageNormaliser normaliser = new MessageNormaliser();
     private final IngestLimits limits;
     private final Drain drain;
+    private final FailedEvents failedEvents;
     /** False until ingestion may take events (the dedupe window is restored). */
     private final BooleanSupplier admitting;
     final IngestMetrics metrics;
 
     IngestHandler(Sources sources, EventBuffer buffer, DedupeWindow dedupe, ClientAddress clientAddress,
                   IngestLimits limits, Drain drain, IngestMetrics metrics, IdentityStore identity,
-                  BooleanSupplier admitting) {
+                  BooleanSupplier admitting, FailedEvents failedEvents) {
         this.admitting = admitting;
+        this.failedEvents = failedEvents;
         this.identity = identity;
         this.sources = sources;
         this.buffer = buffer;
         this.dedupe = dedupe;
         this.clientAddress = clientAddress;
         this.limits = limits;
-        this.parser = new BodyParser(limits.maxMessageBytes(), limits.maxBatchMessages());
+        this.parser = new BodyParser(limits);
         this.drain = drain;
         this.metrics = metrics;
     }
@@ -152,11 +155,10 @@ final class IngestHandler implements Handler<RoutingContext> {
         request.resume();
     }
 
+    /** The steps of one request: decode, admit, normalise, dedupe, write. Each refuses with an IngestException. */
     private void process(HttpServerRequest request, Endpoint endpoint, byte[] raw, Call call, String contentType) {
         try {
-            int limit = endpoint.isBatch() ? limits.maxBatchBytes() : limits.maxMessageBytes();
-            byte[] json = Gzip.looksGzipped(raw) ? Gzip.inflate(raw, limit) : raw;
-            UnicodeCheck.require(json);
+            byte[] json = decode(endpoint, raw);
             if (endpoint == Endpoint.CLIENT_METRICS) {
                 BodyParser.readTree(json);
                 metrics.clientMetrics();
@@ -164,20 +166,15 @@ final class IngestHandler implements Handler<RoutingContext> {
                 return;
             }
             ParsedBody body = parse(endpoint, json, contentType);
-            Source source = authenticate(request, body);
-            call.source = source;
-            if (call.origin != null && !source.allowsOrigin(call.origin)) {
-                throw new IngestException(403, "origin_not_allowed",
-                        "origin " + clip(call.origin) + " may not send to source '" + source.name() + "'");
+            Source source = admit(request, call, body);
+            Normalised normalised = normalise(request, endpoint, body);
+            if (!normalised.rejected().isEmpty() && source.strictBatches()) {
+                // A strict source: one invalid message refuses the request whole, and nothing is stored.
+                throw normalised.rejected().get(0).reason();
             }
-            MessageNormaliser.RequestFacts facts = new MessageNormaliser.RequestFacts(endpoint.type,
-                    endpoint.isBatch() ? body.envelope() : null, Instant.now(),
-                    clientAddress.resolve(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
-                            request.getHeader("X-Forwarded-For")),
-                    request.getHeader("User-Agent"));
-            List<MessageNormaliser.Normalised> messages = new ArrayList<>(body.items().size());
-            for (int i = 0; i < body.items().size(); i++) {
-                messages.add(normaliser.normalise(body.items().get(i).message(), endpoint.isBatch() ? i : -1, facts));
+            if (normalised.messages().isEmpty()) {
+                refuseAll(call, source, normalised);
+                return;
             }
             BufferUnavailable refused = buffer.refusal();
             if (refused != null) {
@@ -186,60 +183,147 @@ final class IngestHandler implements Handler<RoutingContext> {
                 return;
             }
             if (identity != null) {
-                for (MessageNormaliser.Normalised m : messages) {
+                for (MessageNormaliser.Normalised m : normalised.messages()) {
                     identity.see(m.message());
                 }
             }
-            call.anonymousId = lastAnonymousId(messages);
-            List<EventBuffer.Record> records = new ArrayList<>(messages.size());
-            Set<String> inRequest = new HashSet<>();
-            // Ids Drover generated cannot come back from a client: only the client's are remembered, once stored.
-            long[] toRemember = new long[messages.size()];
-            int remembered = 0;
-            for (MessageNormaliser.Normalised m : messages) {
-                if (m.clientMessageId()) {
-                    if (!inRequest.add(m.messageId())) {
-                        continue;
-                    }
-                    long key = dedupe.key(source.name(), m.messageId());
-                    if (dedupe.contains(key)) {
-                        continue;
-                    }
-                    toRemember[remembered++] = key;
-                }
-                records.add(new EventBuffer.Record(m.key(), serialise(m.message())));
-            }
-            int rememberedCount = remembered;
-            int duplicates = messages.size() - records.size();
-            if (duplicates > 0) {
-                metrics.events(source.name(), "duplicate", duplicates);
-            }
-            if (records.isEmpty()) {
-                call.success();
-                return;
-            }
-            buffer.write(source.name(), records, failure -> {
-                if (failure instanceof BufferUnavailable unavailable) {
-                    refuse(call, unavailable);
-                } else if (failure != null) {
-                    LOG.warn("Buffer write failed for source {} ({} messages): {}", source.name(), records.size(),
-                            failure.toString());
-                    call.response.putHeader("Retry-After", "5");
-                    call.error(503, "buffer_unavailable", "the event buffer cannot take events now; retry later");
-                } else {
-                    for (int i = 0; i < rememberedCount; i++) {
-                        dedupe.remember(toRemember[i]);
-                    }
-                    metrics.events(source.name(), "stored", records.size());
-                    call.success();
-                }
-            });
+            call.anonymousId = lastAnonymousId(normalised.messages());
+            write(call, source, normalised);
         } catch (IngestException e) {
             call.error(e);
         } catch (RuntimeException e) {
             LOG.error("Unexpected error on {}", request.path(), e);
             call.error(500, "internal_error", "unexpected error; the request was not stored");
         }
+    }
+
+    /** The JSON text of the body: inflated when gzipped, and valid Unicode. */
+    private byte[] decode(Endpoint endpoint, byte[] raw) {
+        int limit = endpoint.isBatch() ? limits.maxBatchBytes() : limits.maxMessageBytes();
+        byte[] json = Gzip.looksGzipped(raw) ? Gzip.inflate(raw, limit) : raw;
+        UnicodeCheck.require(json);
+        return json;
+    }
+
+    /** The source the request authenticates as, if it may send from its origin. */
+    private Source admit(HttpServerRequest request, Call call, ParsedBody body) {
+        Source source = authenticate(request, body);
+        call.source = source;
+        if (call.origin != null && !source.allowsOrigin(call.origin)) {
+            throw new IngestException(403, "origin_not_allowed",
+                    "origin " + clip(call.origin) + " may not send to source '" + source.name() + "'");
+        }
+        return source;
+    }
+
+    /** A request's messages, validated and enriched, and those refused with their reasons. */
+    private record Normalised(List<MessageNormaliser.Normalised> messages, List<FailedEvents.Rejected> rejected,
+                              String receivedAt) {
+    }
+
+    private Normalised normalise(HttpServerRequest request, Endpoint endpoint, ParsedBody body) {
+        MessageNormaliser.RequestFacts facts = new MessageNormaliser.RequestFacts(endpoint.type,
+                endpoint.isBatch() ? body.envelope() : null, Instant.now(),
+                clientAddress.resolve(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+                        request.getHeader("X-Forwarded-For")),
+                request.getHeader("User-Agent"));
+        List<MessageNormaliser.Normalised> messages = new ArrayList<>(body.items().size());
+        List<FailedEvents.Rejected> rejected = new ArrayList<>(0);
+        for (int i = 0; i < body.items().size(); i++) {
+            ParsedBody.Item item = body.items().get(i);
+            int index = endpoint.isBatch() ? i : -1;
+            if (item.refused() != null) {
+                rejected.add(new FailedEvents.Rejected(index, item.refused(), item.value(), item.bytes()));
+                continue;
+            }
+            try {
+                messages.add(normaliser.normalise(item.message(), index, facts));
+            } catch (IngestException e) {
+                rejected.add(new FailedEvents.Rejected(index, e, item.value(), item.bytes()));
+            }
+        }
+        return new Normalised(messages, rejected, facts.receivedAtText());
+    }
+
+    /**
+     * Every message was refused: the answer is the first one's error (400 or 413), with the list; they are kept in the
+     * failed-events topic when it can take them, and the answer does not wait on that (a bad request is answered as
+     * such even while Kafka is away).
+     */
+    private void refuseAll(Call call, Source source, Normalised normalised) {
+        List<FailedEvents.Rejected> rejected = normalised.rejected();
+        metrics.events(source.name(), "rejected", rejected.size());
+        if (buffer.refusal() == null) {
+            buffer.write(source.name(), failedEvents.records(source.name(), normalised.receivedAt(), rejected), failure -> {
+                if (failure != null) {
+                    LOG.warn("Could not keep {} refused messages of source {} in the failed-events topic: {}",
+                            rejected.size(), source.name(), failure.toString());
+                }
+            });
+        }
+        IngestException first = rejected.get(0).reason();
+        call.end(first.status(), call.errorBody(first.code(), first.getMessage(), rejected));
+    }
+
+    /**
+     * Drops messages already stored (the dedupe window) or repeated in the request, then writes the others, and the
+     * refused ones to the failed-events topic, in one write; the answer comes from Kafka's acknowledgement.
+     */
+    private void write(Call call, Source source, Normalised normalised) {
+        List<MessageNormaliser.Normalised> messages = normalised.messages();
+        List<EventBuffer.Record> records = new ArrayList<>(messages.size() + normalised.rejected().size());
+        Set<String> inRequest = new HashSet<>();
+        // Ids Drover generated cannot come back from a client: only the client's are remembered, once stored.
+        long[] toRemember = new long[messages.size()];
+        int remembered = 0;
+        for (MessageNormaliser.Normalised m : messages) {
+            if (m.clientMessageId()) {
+                if (!inRequest.add(m.messageId())) {
+                    continue;
+                }
+                long key = dedupe.key(source.name(), m.messageId());
+                if (dedupe.contains(key)) {
+                    continue;
+                }
+                toRemember[remembered++] = key;
+            }
+            records.add(new EventBuffer.Record(m.key(), serialise(m.message())));
+        }
+        int stored = records.size();
+        int rememberedCount = remembered;
+        int duplicates = messages.size() - stored;
+        if (duplicates > 0) {
+            metrics.events(source.name(), "duplicate", duplicates);
+        }
+        List<FailedEvents.Rejected> rejected = normalised.rejected();
+        records.addAll(failedEvents.records(source.name(), normalised.receivedAt(), rejected));
+        if (records.isEmpty()) {
+            call.success();
+            return;
+        }
+        buffer.write(source.name(), records, failure -> {
+            if (failure instanceof BufferUnavailable unavailable) {
+                refuse(call, unavailable);
+            } else if (failure != null) {
+                LOG.warn("Buffer write failed for source {} ({} messages): {}", source.name(), records.size(),
+                        failure.toString());
+                call.response.putHeader("Retry-After", "5");
+                call.error(503, "buffer_unavailable", "the event buffer cannot take events now; retry later");
+            } else {
+                for (int i = 0; i < rememberedCount; i++) {
+                    dedupe.remember(toRemember[i]);
+                }
+                metrics.events(source.name(), "stored", stored);
+                if (rejected.isEmpty()) {
+                    call.success();
+                } else {
+                    metrics.events(source.name(), "rejected", rejected.size());
+                    ObjectNode answer = Json.MAPPER.createObjectNode().put("success", true);
+                    answer.set("rejected", FailedEvents.describe(rejected));
+                    call.end(200, Buffer.buffer(answer.toString()));
+                }
+            }
+        });
     }
 
     /** 503 with the buffer's reason; logged once per cause by whoever refuses (a start, the disk floor, ...). */
@@ -296,8 +380,8 @@ final class IngestHandler implements Handler<RoutingContext> {
 
     private static String bodyWriteKey(ParsedBody body) {
         JsonNode key = body.envelope().get("writeKey");
-        if ((key == null || !key.isTextual()) && !body.items().isEmpty()) {
-            key = body.items().get(0).message().get("writeKey");
+        if ((key == null || !key.isTextual()) && !body.items().isEmpty() && body.items().get(0).value() != null) {
+            key = body.items().get(0).value().get("writeKey");
         }
         return key != null && key.isTextual() ? key.asText() : null;
     }
@@ -407,9 +491,15 @@ final class IngestHandler implements Handler<RoutingContext> {
         }
 
         void error(int status, String code, String message) {
-            String body = Json.MAPPER.createObjectNode().put("success", false).put("code", code).put("message", message)
-                    .toString();
-            end(status, Buffer.buffer(body));
+            end(status, errorBody(code, message, List.of()));
+        }
+
+        Buffer errorBody(String code, String message, List<FailedEvents.Rejected> rejected) {
+            ObjectNode body = Json.MAPPER.createObjectNode().put("success", false).put("code", code).put("message", message);
+            if (!rejected.isEmpty()) {
+                body.set("rejected", FailedEvents.describe(rejected));
+            }
+            return Buffer.buffer(body.toString());
         }
 
         /** The client went away before its body arrived: nothing to answer. */
@@ -417,7 +507,7 @@ final class IngestHandler implements Handler<RoutingContext> {
             finish();
         }
 
-        private synchronized void end(int status, Buffer body) {
+        synchronized void end(int status, Buffer body) {
             if (ended) {
                 return;
             }

@@ -36,6 +36,7 @@ public final class IngestService extends ServiceSupport {
     private final int port;
     private final String bootstrapServers;
     private final String topic;
+    private final FailedEvents failedEvents;
     private final Duration dedupeWindow;
     private final int dedupeMaxEntries;
     private volatile boolean restored;
@@ -46,6 +47,7 @@ public final class IngestService extends ServiceSupport {
         this.context = context;
         this.bootstrapServers = bootstrapServers;
         this.topic = settings.string("drover.kafka.topic", "drover.events");
+        this.failedEvents = new FailedEvents(settings.string("drover.kafka.invalid-topic", "drover.invalid"));
         this.identity = identity;
         this.port = settings.integer("drover.http.port", 8080);
         this.sources = sources;
@@ -53,7 +55,8 @@ public final class IngestService extends ServiceSupport {
         this.limits = new IngestLimits(
                 (int) settings.bytes("drover.ingest.max-message-bytes", 32 * 1024),
                 (int) settings.bytes("drover.ingest.max-batch-bytes", 500 * 1024),
-                settings.integer("drover.ingest.max-batch-messages", 2500));
+                settings.integer("drover.ingest.max-batch-messages", 2500),
+                settings.bytes("drover.ingest.max-stored-bytes-per-request", 4L * 1024 * 1024));
         this.dedupeWindow = settings.duration("drover.ingest.dedupe-window", Duration.ofHours(24));
         this.dedupeMaxEntries = settings.integer("drover.ingest.dedupe-max-entries", 1_000_000);
         this.dedupe = new DedupeWindow(dedupeWindow, dedupeMaxEntries);
@@ -72,7 +75,7 @@ public final class IngestService extends ServiceSupport {
         // Camel's metrics registry exists once the context is configured.
         handler = new IngestHandler(sources, buffer, dedupe, clientAddress, limits, drain,
                 new IngestMetrics(CamelContextHelper.findSingleByType(context, MeterRegistry.class)), identity,
-                this::admitting);
+                this::admitting, failedEvents);
         router.route("/v1/*").handler(handler);
         ErrorAnswers.mount(router);
         Thread restore = new Thread(this::restoreDedupe, "drover-dedupe-restore");

@@ -66,7 +66,7 @@ class AnonymousIdCookieTest {
 
     @Test
     void theCookieDomainIsTheSources() throws Exception {
-        Source site = new Source("site", "k", List.of("https://www.shop.example"), "shop.example");
+        Source site = new Source("site", "k", List.of("https://www.shop.example"), "shop.example", false);
         assertThat(AnonymousIdCookie.header(site, "https://www.shop.example", "id-1"))
                 .isEqualTo("ajs_anonymous_id=id-1; Max-Age=34560000; Path=/; Domain=shop.example; Secure; SameSite=Lax");
         assertThat(AnonymousIdCookie.header(site, "https://other.example", "id-1")).isNull();

@@ -80,9 +80,9 @@ class BadInputTest {
                         "at most 512000 bytes"),
                 bad("a message of 33 KB", "/v1/track", "{\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"big\":\""
                         + "x".repeat(33 * 1024) + "\"}}", 413, "message_too_large", "at most 32768 bytes"),
-                bad("a batch item of 33 KB", "/v1/batch", "{\"batch\":[{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\"},"
+                bad("a batch item of 33 KB", "/v1/batch", "{\"batch\":["
                         + "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"big\":\"" + "x".repeat(33 * 1024)
-                        + "\"}}]}", 413, "message_too_large", "batch[1]"),
+                        + "\"}}]}", 413, "message_too_large", "batch[0]"),
                 bad("a batch of 2,501", "/v1/batch", "{\"batch\":[" + String.join(",",
                         java.util.Collections.nCopies(2501, "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\"}")) + "]}",
                         400, "batch_too_large", "at most 2500 messages"),

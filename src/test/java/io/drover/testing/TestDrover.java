@@ -20,6 +20,8 @@ public final class TestDrover {
     public static final String WEB_KEY = "wk_web_0123456789";
     public static final String BACKEND_KEY = "wk_backend_0123456789";
     public static final String OPEN_KEY = "wk_open_0123456789";
+    /** A source whose batches are refused whole when one message is invalid. */
+    public static final String STRICT_KEY = "wk_strict_0123456789";
     public static final String WEB_ORIGIN = "https://shop.example";
     public static final String TOPIC = "drover.events";
     public static final String WEBHOOK_SECRET = "whsec_test_0123456789";
@@ -77,6 +79,8 @@ public final class TestDrover {
         settings.put("drover.sources.backend.write-key", BACKEND_KEY);
         settings.put("drover.sources.backend.allowed-origins", "");
         settings.put("drover.sources.open.write-key", OPEN_KEY);
+        settings.put("drover.sources.strict.write-key", STRICT_KEY);
+        settings.put("drover.sources.strict.strict-batches", "true");
         settings.put("drover.http.trusted-proxies", "127.0.0.1,10.0.0.0/8");
         settings.put("drover.kafka.partitions", "3");
         WireMockServer vendor = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());

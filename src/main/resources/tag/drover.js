@@ -336,16 +336,24 @@
       queue.persist();   // the heartbeat that tells other pages this queue is alive
       // text/plain with the write key in the body: a CORS "simple" request, no pre-flight. credentials: the answer
       // sets the anonymous-id cookie. keepalive: the request outlives the page if it is small enough.
+      var mode = queue.credentials || 'include';
       window.fetch(queue.url, {method: 'POST', body: body, headers: {'Content-Type': 'text/plain'},
-        credentials: 'include', keepalive: body.length < BEACON_MAX})
+        credentials: mode, keepalive: body.length < BEACON_MAX})
         .then(function (r) {
           if (r.ok) return true;
           if (r.status >= 500 || r.status === 408 || r.status === 429) return false;
           warn('Drover refused a batch of ' + batch.length + ' (' + r.status + '); it is dropped');
           return true;   // a 4xx does not get better by sending it again
-        }, function () { return false; })
+        }, function () {
+          // A source that allows any origin ('*') grants no credentials, and the browser then refuses the answer:
+          // try once more at once without them (the batch's messageIds make a stored copy harmless).
+          if (mode === 'include') { queue.credentials = 'omit'; return null; }
+          queue.credentials = null;   // offline, or Drover away: next time with credentials again
+          return false;
+        })
         .then(function (done) {
           queue.sending = [];
+          if (done === null) { queue.schedule(0); return; }
           if (done) { queue.failures = 0; queue.drop(batch); } else { queue.failures++; }
           if (queue.items.length) queue.schedule(queue.failures ? queue.backoff() : 0);
         });

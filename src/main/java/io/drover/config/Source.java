@@ -28,8 +28,26 @@ public record Source(String name, String writeKey, List<String> allowedOrigins, 
         return allowedOrigins.contains("*");
     }
 
+    /** Whether a browser page of this origin may send with this source's key (any, when it allows {@code *}). */
     public boolean allowsOrigin(String origin) {
-        return allowsAnyOrigin() || allowedOrigins.contains(origin);
+        return allowsAnyOrigin() || allowsWithCredentials(origin);
+    }
+
+    /**
+     * Whether this origin is one the source names, exactly or by a pattern such as {@code https://*.example.com}: only
+     * such an origin is answered with {@code Access-Control-Allow-Credentials: true} (and so gets the anonymous-id
+     * cookie). An origin allowed only by {@code *} is not: credentials are never granted to any origin at all.
+     */
+    public boolean allowsWithCredentials(String origin) {
+        if (origin == null) {
+            return false;
+        }
+        for (String allowed : allowedOrigins) {
+            if (allowed.equalsIgnoreCase(origin) || OriginPattern.matches(allowed, origin)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     byte[] writeKeyBytes() {

@@ -142,6 +142,16 @@ public final class Sources {
         return false;
     }
 
+    /** Whether some source names this origin (exactly or by pattern), for a pre-flight's credentials. */
+    public boolean anySourceAllowsWithCredentials(String origin) {
+        for (Source source : sources) {
+            if (source.allowsWithCredentials(origin)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public Set<String> names() {
         Set<String> names = new LinkedHashSet<>();
         sources.forEach(s -> names.add(s.name()));

@@ -27,10 +27,11 @@ final class AnonymousIdCookie {
 
     /**
      * The {@code Set-Cookie} value for this anonymous id, or null when none is due: only browsers sending from an
-     * origin the source allows get one (a server-side source allows none), and only for a plausible id.
+     * origin the source names get one (not one allowed only by {@code *}, which gets no credentials; a server-side
+     * source allows none), and only for a plausible id.
      */
     static String header(Source source, String origin, String anonymousId) {
-        if (origin == null || !source.allowsOrigin(origin) || anonymousId == null || anonymousId.isEmpty()
+        if (origin == null || !source.allowsWithCredentials(origin) || anonymousId == null || anonymousId.isEmpty()
                 || anonymousId.length() > MAX_ID_LENGTH) {
             return null;
         }

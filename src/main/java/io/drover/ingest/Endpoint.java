@@ -32,8 +32,17 @@ enum Endpoint {
         return this == BATCH;
     }
 
-    /** Finds the endpoint of a path, with or without a trailing slash (analytics-java posts to /v1/import/). */
+    /** RudderStack's beacon transport posts its batches here ({@code /beacon/v1/batch?writeKey=...}). */
+    static final String BEACON_PREFIX = "/beacon";
+
+    /**
+     * Finds the endpoint of a path, with or without a trailing slash (analytics-java posts to /v1/import/), and with
+     * or without the beacon prefix.
+     */
     static Endpoint of(String path) {
+        if (path.startsWith(BEACON_PREFIX + "/v1/")) {
+            path = path.substring(BEACON_PREFIX.length());
+        }
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }

@@ -38,8 +38,7 @@ final class IngestHandler implements Handler<RoutingContext> {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
     private static final Buffer SUCCESS = Buffer.buffer("{\"success\":true}");
-    /** X-Retry-Count: analytics-next marks its retries with it; without it here the browser blocks every retry. */
-    private static final String ALLOWED_HEADERS = "authorization, content-type, content-encoding, x-retry-count";
+    private final RateLimitedLog preflightLog = new RateLimitedLog(LOG, java.time.Duration.ofMinutes(1));
 
     private final Sources sources;
     private final EventBuffer buffer;
@@ -83,7 +82,7 @@ final class IngestHandler implements Handler<RoutingContext> {
             return;
         }
         if (request.method() == HttpMethod.OPTIONS) {
-            preflight(call);
+            preflight(call, request);
             return;
         }
         if (request.method() != HttpMethod.POST) {
@@ -182,12 +181,13 @@ final class IngestHandler implements Handler<RoutingContext> {
                 refuse(call, refused);
                 return;
             }
+            // Before the identity store fills in ids: the cookie never reveals an id the request did not carry.
+            call.anonymousId = lastAnonymousId(normalised.messages());
             if (identity != null) {
                 for (MessageNormaliser.Normalised m : normalised.messages()) {
                     identity.see(m.message());
                 }
             }
-            call.anonymousId = lastAnonymousId(normalised.messages());
             write(call, source, normalised);
         } catch (IngestException e) {
             call.error(e);
@@ -368,8 +368,12 @@ final class IngestHandler implements Handler<RoutingContext> {
             writeKey = bodyWriteKey(body);
         }
         if (writeKey == null) {
-            throw new IngestException(401, "unauthorized",
-                    "missing write key: send it as HTTP Basic user name or as 'writeKey' in the body");
+            // RudderStack's beacon transport: sendBeacon cannot set headers, so the key is in the query.
+            writeKey = request.getParam("writeKey");
+        }
+        if (writeKey == null) {
+            throw new IngestException(401, "unauthorized", "missing write key: send it as HTTP Basic user name, as"
+                    + " 'writeKey' in the body or in the query");
         }
         Source source = sources.byWriteKey(writeKey);
         if (source == null) {
@@ -400,19 +404,41 @@ final class IngestHandler implements Handler<RoutingContext> {
         }
     }
 
-    private void preflight(Call call) {
+    /**
+     * A CORS pre-flight: an origin some source allows may send the request headers it asks for, when they are
+     * well-formed header names and not too many (SDKs add their own: RudderStack's v3 sends AnonymousId, SentAt and
+     * Rsa-Retry-* on every request, and a fixed list made the browser block all of them, silently). A refused
+     * pre-flight is answered 403 with the reason, counted, and logged (at most once a minute per reason).
+     */
+    private void preflight(Call call, HttpServerRequest request) {
         if (call.origin == null || !sources.anySourceAllowsOrigin(call.origin)) {
-            call.error(403, "origin_not_allowed", "origin " + clip(String.valueOf(call.origin)) + " is not allowed");
+            refusePreflight(call, "origin", "origin " + clip(String.valueOf(call.origin)) + " is not allowed");
             return;
         }
-        call.response.putHeader("Access-Control-Allow-Origin", call.origin)
-                .putHeader("Access-Control-Allow-Credentials", "true")
-                .putHeader("Access-Control-Allow-Methods", "POST, OPTIONS")
-                .putHeader("Access-Control-Allow-Headers", ALLOWED_HEADERS)
+        String asked = request.getHeader("Access-Control-Request-Headers");
+        String headers = PreflightHeaders.allowed(asked);
+        if (headers == null) {
+            refusePreflight(call, "headers", "the requested headers are not well-formed header names, or more than "
+                    + PreflightHeaders.MAX_HEADERS + ": " + clip(asked));
+            return;
+        }
+        call.response.putHeader("Access-Control-Allow-Origin", call.origin);
+        if (sources.anySourceAllowsWithCredentials(call.origin)) {
+            call.response.putHeader("Access-Control-Allow-Credentials", "true");
+        }
+        call.response.putHeader("Access-Control-Allow-Methods", "POST, OPTIONS")
+                .putHeader("Access-Control-Allow-Headers", headers)
                 .putHeader("Access-Control-Max-Age", "86400")
-                .putHeader("Vary", "Origin")
+                .putHeader("Vary", "Origin, Access-Control-Request-Headers")
                 .setStatusCode(204)
                 .end();
+        metrics.request(call.endpoint, 204);
+    }
+
+    private void refusePreflight(Call call, String reason, String message) {
+        metrics.preflightRefused(reason);
+        preflightLog.warn(reason, "CORS pre-flight refused: {}", message);
+        call.error(403, reason.equals("origin") ? "origin_not_allowed" : "headers_not_allowed", message);
     }
 
     private static byte[] serialise(JsonNode message) {
@@ -514,9 +540,11 @@ final class IngestHandler implements Handler<RoutingContext> {
             boolean allowed = origin != null
                     && (source != null ? source.allowsOrigin(origin) : sources.anySourceAllowsOrigin(origin));
             if (allowed) {
-                response.putHeader("Access-Control-Allow-Origin", origin)
-                        .putHeader("Access-Control-Allow-Credentials", "true")
-                        .putHeader("Vary", "Origin");
+                response.putHeader("Access-Control-Allow-Origin", origin).putHeader("Vary", "Origin");
+                // Never with a wildcard: only an origin the source names may send credentials (and get the cookie).
+                if (source != null ? source.allowsWithCredentials(origin) : sources.anySourceAllowsWithCredentials(origin)) {
+                    response.putHeader("Access-Control-Allow-Credentials", "true");
+                }
             }
             String cookie = status == 200 && source != null ? AnonymousIdCookie.header(source, origin, anonymousId) : null;
             if (cookie != null) {

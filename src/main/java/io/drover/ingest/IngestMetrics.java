@@ -28,6 +28,12 @@ final class IngestMetrics {
                 .tag("source", source).tag("outcome", outcome).register(registry).increment(count);
     }
 
+    /** A CORS pre-flight refused, by reason (origin, headers). */
+    void preflightRefused(String reason) {
+        Counter.builder("drover.ingest.preflight.refused").description("CORS pre-flights refused")
+                .tag("reason", reason).register(registry).increment();
+    }
+
     void clientMetrics() {
         clientMetrics.increment();
     }

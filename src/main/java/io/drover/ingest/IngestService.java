@@ -77,6 +77,7 @@ public final class IngestService extends ServiceSupport {
                 new IngestMetrics(CamelContextHelper.findSingleByType(context, MeterRegistry.class)), identity,
                 this::admitting, failedEvents);
         router.route("/v1/*").handler(handler);
+        router.route(Endpoint.BEACON_PREFIX + "/v1/*").handler(handler);
         ErrorAnswers.mount(router);
         Thread restore = new Thread(this::restoreDedupe, "drover-dedupe-restore");
         restore.setDaemon(true);

@@ -13,7 +13,6 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
 import static io.drover.testing.TestDrover.BACKEND_KEY;
-import static io.drover.testing.TestDrover.OPEN_KEY;
 import static io.drover.testing.TestDrover.WEB_KEY;
 import static io.drover.testing.TestDrover.WEB_ORIGIN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,7 +41,7 @@ class AnonymousIdCookieTest {
     @Test
     void theIdIsPercentEncodedAsAnalyticsJsWritesIt() {
         Http.Response r = Http.post(drover.url("/v1/track"), "{\"event\":\"E\",\"anonymousId\":\"a b;c\"}",
-                "Authorization", Http.basic(OPEN_KEY), "Origin", "https://anywhere.example");
+                "Authorization", Http.basic(WEB_KEY), "Origin", WEB_ORIGIN);
         assertThat(r.header("set-cookie")).startsWith("ajs_anonymous_id=a%20b%3Bc;");
     }
 

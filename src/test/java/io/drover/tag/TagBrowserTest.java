@@ -247,6 +247,22 @@ class TagBrowserTest {
         }
     }
 
+    @Test
+    void onAPageAllowedOnlyByAWildcardTheTagSendsWithoutCredentials() {
+        // http://localhost:<port> is not named by the 'open' source (it names http://127.0.0.1:*), only allowed by
+        // '*': Drover grants it no credentials, so the browser refuses its answer to a credentialed fetch; the tag
+        // then sends without credentials, and nothing is lost.
+        pages.add("/wild", ShopPages.shop(drover.url(""), OPEN_KEY, drover.url(""), FAST));
+        browser.get(pages.url("/wild").replace("http://127.0.0.1:", "http://localhost:"));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d ->
+                Boolean.TRUE.equals(browser.executeScript("return !!(window.drover && window.drover.VERSION)")));
+        String anonymousId = (String) browser.executeScript("return drover.user().anonymousId()");
+        browser.findElement(By.id("buy")).click();
+        List<JsonNode> events = events(anonymousId, 2);
+        assertThat(events).extracting(e -> e.get("type").asText()).containsExactly("page", "track");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> queuedInLocalStorage() == 0);
+    }
+
     /** Opens a shop page with the tag, waits for the tag to load, and returns the visitor's anonymous id. */
     private String openShop(String path, String query, String apiHost, String options) {
         pages.add(path, ShopPages.shop(drover.url(""), OPEN_KEY, apiHost, options));

@@ -75,10 +75,13 @@ public final class TestDrover {
         settings.put("drover.admin.port", String.valueOf(FreePorts.next()));
         settings.put("drover.data-dir", dataDir.toString());
         settings.put("drover.sources.web.write-key", WEB_KEY);
-        settings.put("drover.sources.web.allowed-origins", WEB_ORIGIN + ",https://www.shop.example");
+        settings.put("drover.sources.web.allowed-origins", WEB_ORIGIN + ",https://www.shop.example,https://*.shop.example");
         settings.put("drover.sources.backend.write-key", BACKEND_KEY);
         settings.put("drover.sources.backend.allowed-origins", "");
         settings.put("drover.sources.open.write-key", OPEN_KEY);
+        // Any origin may send; the shop pages of the browser tests (127.0.0.1, any port) are named, so they get
+        // credentials and the anonymous-id cookie, which an origin allowed only by '*' never gets.
+        settings.put("drover.sources.open.allowed-origins", "*,http://127.0.0.1:*");
         settings.put("drover.sources.strict.write-key", STRICT_KEY);
         settings.put("drover.sources.strict.strict-batches", "true");
         settings.put("drover.http.trusted-proxies", "127.0.0.1,10.0.0.0/8");

@@ -15,6 +15,7 @@ import io.drover.buffer.EventTopic;
 import io.drover.buffer.GateHealthCheck;
 import io.drover.config.Ports;
 import io.drover.console.AdminApi;
+import io.drover.console.AdminBinding;
 import io.drover.config.Settings;
 import io.drover.config.Sources;
 import io.drover.health.Readiness;
@@ -156,7 +157,8 @@ public final class DroverServer {
                 // Watching starts after the first load: from then on, files come and go while Drover runs.
                 modules.context().addService(new ModuleWatcher(modules, modules.dir()), true, true);
                 if (settings.bool("camel.management.enabled", false)) {
-                    new AdminApi(modules, settings.string("drover.admin.token", null), bootstrapServers)
+                    new AdminApi(modules, settings.string("drover.admin.token", null), bootstrapServers,
+                            settings.bool("drover.admin.metrics-need-token", false))
                             .mount(modules.context(), settings.integer("drover.admin.port", 8081));
                 }
             } catch (Exception e) {
@@ -196,7 +198,9 @@ public final class DroverServer {
                 Ports.requireFree(settings.string("drover.http.host", "0.0.0.0"),
                         settings.integer("drover.http.port", 8080), "drover.http.port");
                 if (settings.bool("camel.management.enabled", false)) {
-                    Ports.requireFree(settings.string("drover.admin.host", "0.0.0.0"),
+                    AdminBinding.check(settings.string("drover.admin.host", "127.0.0.1"),
+                            settings.string("drover.admin.token", null));
+                    Ports.requireFree(settings.string("drover.admin.host", "127.0.0.1"),
                             settings.integer("drover.admin.port", 8081), "drover.admin.port");
                 }
                 bootstrapServers = startBuffer(context, settings, dataDir);

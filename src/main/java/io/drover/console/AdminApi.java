@@ -43,10 +43,18 @@ public final class AdminApi {
     private final String token;
     private final String bootstrapServers;
 
+    private final boolean metricsNeedToken;
+
     public AdminApi(IntegrationModules modules, String token, String bootstrapServers) {
+        this(modules, token, bootstrapServers, false);
+    }
+
+    /** @param metricsNeedToken with a token set, {@code /observe/metrics} needs it too (health never does) */
+    public AdminApi(IntegrationModules modules, String token, String bootstrapServers, boolean metricsNeedToken) {
         this.modules = modules;
         this.token = token == null || token.isBlank() ? null : token;
         this.bootstrapServers = bootstrapServers;
+        this.metricsNeedToken = metricsNeedToken;
     }
 
     public void mount(CamelContext context, int adminPort) {
@@ -60,6 +68,16 @@ public final class AdminApi {
 
     /** Adds the admin routes to a Vert.x router (Camel's admin server's, or another one). */
     public void mount(Router router) {
+        if (token != null && metricsNeedToken) {
+            // Before Camel's own handler of the path; health stays open to orchestrators' probes.
+            router.route("/observe/metrics").order(-1).handler(ctx -> {
+                if (allowed(ctx)) {
+                    ctx.next();
+                } else {
+                    unauthorized(ctx);
+                }
+            });
+        }
         router.get("/admin/integrations").handler(this::integrations);
         router.get("/admin/integrations/:name/dead-letters").handler(this::deadLetters);
         router.post("/admin/integrations/:name/replay").handler(this::replay);
@@ -142,6 +160,12 @@ public final class AdminApi {
             unauthorized(ctx);
             return;
         }
+        if (crossSite(ctx)) {
+            ctx.response().setStatusCode(403).putHeader("Content-Type", "application/json")
+                    .end("{\"success\":false,\"code\":\"cross_site\",\"message\":\"a state-changing admin call from"
+                            + " a page of another origin is refused\"}");
+            return;
+        }
         String name = ctx.pathParam("name");
         DeadLetterFilter filter;
         try {
@@ -204,6 +228,23 @@ public final class AdminApi {
         ObjectNode errors = body.putObject("errors");
         modules.errors().forEach((file, reason) -> errors.put(file.getFileName().toString(), reason));
         ctx.response().putHeader("Content-Type", "application/json").end(body.toString());
+    }
+
+    /**
+     * A browser page of another site posting here (a form needs no pre-flight, and without a token loopback is
+     * trusted): browsers send Origin (and Sec-Fetch-Site) with every POST; scripts and the CLI send neither.
+     */
+    static boolean crossSite(RoutingContext ctx) {
+        String fetchSite = ctx.request().getHeader("Sec-Fetch-Site");
+        if (fetchSite != null && !fetchSite.equals("same-origin") && !fetchSite.equals("none")) {
+            return true;
+        }
+        String origin = ctx.request().getHeader("Origin");
+        if (origin == null) {
+            return false;
+        }
+        String host = ctx.request().getHeader("Host");
+        return host == null || !(origin.equals("http://" + host) || origin.equals("https://" + host));
     }
 
     private boolean allowed(RoutingContext ctx) {

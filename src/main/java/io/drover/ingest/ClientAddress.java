@@ -1,9 +1,9 @@
 package io.drover.ingest;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+
+import io.drover.support.Cidr;
 
 /**
  * Finds the client's IP address: the connection's peer, or, when that peer is a trusted proxy, the right-most address
@@ -17,7 +17,7 @@ final class ClientAddress {
     ClientAddress(List<String> trustedProxies) {
         List<Cidr> list = new ArrayList<>();
         for (String entry : trustedProxies) {
-            list.add(Cidr.parse(entry));
+            list.add(Cidr.parse(entry, "drover.http.trusted-proxies"));
         }
         this.trusted = List.copyOf(list);
     }
@@ -55,55 +55,5 @@ final class ClientAddress {
             }
         }
         return false;
-    }
-
-    /** An address block such as {@code 10.0.0.0/8}, {@code ::1} or {@code 127.0.0.1}. */
-    record Cidr(byte[] network, int prefix) {
-
-        static Cidr parse(String text) {
-            String[] parts = text.trim().split("/", 2);
-            byte[] network = literal(parts[0]);
-            if (network == null) {
-                throw new IllegalArgumentException("drover.http.trusted-proxies: '" + text + "' is not an IP address or CIDR block");
-            }
-            int prefix = parts.length == 2 ? Integer.parseInt(parts[1]) : network.length * 8;
-            return new Cidr(network, prefix);
-        }
-
-        boolean contains(byte[] address) {
-            if (address.length != network.length) {
-                return false;
-            }
-            int full = prefix / 8;
-            for (int i = 0; i < full; i++) {
-                if (address[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = prefix % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xff << (8 - rest)) & 0xff;
-            return (address[full] & mask) == (network[full] & mask);
-        }
-
-        /** Parses an IP literal without ever doing a DNS look-up; null when it is not one. */
-        static byte[] literal(String text) {
-            String s = text.trim();
-            if (s.startsWith("[") && s.endsWith("]")) {
-                s = s.substring(1, s.length() - 1);
-            }
-            boolean v4 = s.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-            boolean v6 = s.indexOf(':') >= 0 && s.matches("[0-9a-fA-F:.%a-zA-Z]+");
-            if (!v4 && !v6) {
-                return null;
-            }
-            try {
-                return InetAddress.getByName(s).getAddress();
-            } catch (UnknownHostException e) {
-                return null;
-            }
-        }
     }
 }

@@ -14,7 +14,8 @@ import org.apache.camel.Message;
  * The steps around every vendor call, registered as the processors {@code droverRequests}, {@code droverPrepare},
  * {@code droverCheck} and {@code droverSent} for the route templates:
  * {@link #requests} turns what the module's request bean made into a list of {@link VendorRequest}s; for each,
- * {@link #prepare} refuses private targets, strips inbound HTTP headers and sets URL, method, headers and body;
+ * {@link #prepare} refuses URLs the {@link TargetGuard} refuses, strips inbound HTTP headers and sets URL, method,
+ * headers and body;
  * {@link #check} reads the answer with the request's {@link ResponseReader} and records what was delivered.
  */
 public class Delivery {
@@ -24,10 +25,10 @@ public class Delivery {
     public static final String ENDPOINT = "drover.endpoint";
     public static final String METHOD = "drover.method";
 
-    private final boolean allowPrivateTargets;
+    private final TargetGuard guard;
 
-    public Delivery(boolean allowPrivateTargets) {
-        this.allowPrivateTargets = allowPrivateTargets;
+    public Delivery(TargetGuard guard) {
+        this.guard = guard;
     }
 
     /**
@@ -82,7 +83,7 @@ public class Delivery {
         exchange.setProperty(REQUEST, r);
         Batch batch = Batch.of(exchange);
         batch.beforeRequest();
-        VendorCall.checkTarget(r.url(), allowPrivateTargets);
+        VendorCall.checkTarget(r.url(), guard);
         Message m = exchange.getMessage();
         // Headers of the request that brought the event must never shape the vendor call (Invalid url: /v1/track/v1/track).
         m.removeHeaders("CamelHttp*");

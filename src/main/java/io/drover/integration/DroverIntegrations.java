@@ -26,8 +26,10 @@ public final class DroverIntegrations {
     }
 
     /**
-     * Registers the {@code drover-events} component and the delivery steps ({@code droverRequests},
-     * {@code droverPrepare}, {@code droverCheck}, {@code droverSent}), points the {@code kafka}
+     * Registers the {@code drover-events} component, the delivery steps ({@code droverRequests},
+     * {@code droverPrepare}, {@code droverCheck}, {@code droverSent}) and camel-http's {@code http} and {@code https}
+     * components with Drover's {@link TargetGuard} (private targets refused unless {@code allowPrivateTargets}; this
+     * holds for every HTTP call of the context), points the {@code kafka}
      * component at the cluster when it has no brokers yet (it writes the dead letters), and loads the shared routes
      * (the {@code drover-integration} template and the {@code dead-letter} route) from Drover's jar.
      */
@@ -53,11 +55,36 @@ public final class DroverIntegrations {
         context.addComponent("drover-events", events);
         // Steps of the template as plain processors: Camel's bean step keys its method cache on the arguments, and
         // hashed every event tree of a batch on every call (a tenth of the delivery's CPU in the profile).
-        Delivery delivery = new Delivery(allowPrivateTargets);
+        TargetGuard guard = new TargetGuard(allowPrivateTargets);
+        context.getRegistry().bind(TargetGuard.BEAN, guard);
+        registerHttp(context, guard);
+        Delivery delivery = new Delivery(guard);
         context.getRegistry().bind("droverRequests", (Processor) delivery::requests);
         context.getRegistry().bind("droverPrepare", (Processor) delivery::prepare);
         context.getRegistry().bind("droverCheck", (Processor) delivery::check);
         context.getRegistry().bind("droverSent", (Processor) delivery::sent);
+    }
+
+    /**
+     * camel-http's {@code http} and {@code https} components as Drover's {@link GuardedHttpComponent} (one instance for
+     * both schemes), before anything created them: every HTTP call of the context then connects only to addresses the
+     * guard allows.
+     */
+    private static void registerHttp(CamelContext context, TargetGuard guard) {
+        GuardedHttpComponent http = new GuardedHttpComponent(guard);
+        for (String scheme : new String[] {"http", "https"}) {
+            org.apache.camel.Component existing = context.hasComponent(scheme);
+            if (existing instanceof GuardedHttpComponent) {
+                return;   // registered already (a second install)
+            }
+            if (existing != null) {
+                throw new IllegalStateException("The CamelContext already has an '" + scheme + "' component: Drover's"
+                        + " vendor calls need its own, which refuses private targets. Install Drover's integrations"
+                        + " before anything uses camel-http.");
+            }
+        }
+        context.addComponent("http", http);
+        context.addComponent("https", http);
     }
 
     /** Loads a YAML file of routes, templates or modules ({@code classpath:} or {@code file:}) into the context. */

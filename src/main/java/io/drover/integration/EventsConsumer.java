@@ -315,6 +315,9 @@ public class EventsConsumer extends DefaultConsumer {
             if (t instanceof DeliveryException d) {
                 return d.retryable();
             }
+            if (t instanceof TargetGuard.Refused) {
+                return false;   // the name now resolves only to refused addresses (DNS rebinding): dead letters
+            }
             if (t instanceof IOException) {
                 return true;
             }

@@ -1,7 +1,5 @@
 package io.drover.integration;
 
-import java.net.InetAddress;
-import java.net.URI;
 import java.net.UnknownHostException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,36 +18,23 @@ public final class VendorCall {
     }
 
     /**
-     * Refuses loopback, private, link-local and unspecified addresses unless allowed: a module's URL (a webhook's
-     * especially) must not reach into the network Drover runs in.
+     * Refuses a request URL whose host {@link TargetGuard} refuses (private, loopback, link-local, every IANA
+     * special-purpose block, ambiguous numeric forms) unless private targets are allowed: a module's URL (a webhook's
+     * especially) must not reach into the network Drover runs in. Not retried; an unknown host is.
      */
-    public static void checkTarget(String url, boolean allowPrivate) {
-        if (allowPrivate) {
-            return;
-        }
-        String host = URI.create(url).getHost();
-        if (host == null) {
-            throw new DeliveryException("the endpoint " + redact(url) + " has no host", 0, null, false, -1);
-        }
+    public static void checkTarget(String url, TargetGuard guard) {
         try {
-            for (InetAddress address : InetAddress.getAllByName(host)) {
-                if (isPrivate(address)) {
-                    throw new DeliveryException("the endpoint host " + host + " is a private, loopback or link-local"
-                            + " address (" + address.getHostAddress() + "); set drover.delivery.allow-private-targets=true"
-                            + " to allow it", 0, null, false, -1);
-                }
-            }
+            guard.check("the request URL", url);
+        } catch (TargetGuard.Refused e) {
+            throw new DeliveryException(e.getMessage(), 0, null, false, -1);
         } catch (UnknownHostException e) {
-            throw new DeliveryException("unknown host " + host, 0, null, true, -1);
+            throw new DeliveryException("unknown host " + e.getMessage(), 0, null, true, -1);
         }
     }
 
-    static boolean isPrivate(InetAddress a) {
-        byte[] b = a.getAddress();
-        boolean uniqueLocalV6 = b.length == 16 && (b[0] & 0xfe) == 0xfc;
-        boolean carrierGradeNat = b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;
-        return a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
-                || a.isMulticastAddress() || uniqueLocalV6 || carrierGradeNat;
+    /** {@link #checkTarget(String, TargetGuard)} with a guard of its own. */
+    public static void checkTarget(String url, boolean allowPrivate) {
+        checkTarget(url, new TargetGuard(allowPrivate));
     }
 
     /** Keeps what was sent, for the dead-letter record; secrets in the query string are masked. */

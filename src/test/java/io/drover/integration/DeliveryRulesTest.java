@@ -67,11 +67,25 @@ class DeliveryRulesTest {
     @ParameterizedTest
     @ValueSource(strings = {"http://127.0.0.1/hook", "http://localhost:8080/", "http://10.1.2.3/", "http://192.168.0.10/",
             "http://172.16.5.5/", "http://169.254.169.254/latest/meta-data", "http://[::1]/", "http://[fd00::1]/",
-            "http://0.0.0.0/", "http://100.64.0.1/"})
+            "http://0.0.0.0/", "http://100.64.0.1/",
+            // IPv4 in IPv6 (compatible, NAT64, 6to4, Teredo) and reserved IPv4 blocks: missed before TargetGuard
+            "http://[::127.0.0.1]/", "http://[::a9fe:a9fe]/latest/meta-data", "http://[64:ff9b::7f00:1]/",
+            "http://[64:ff9b:1::a00:1]/", "http://[2002:7f00:1::1]/", "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",
+            "http://198.18.0.1/", "http://192.0.2.1/", "http://240.0.0.1/", "http://192.0.0.8/"})
     void privateTargetsAreRefused(String url) {
         assertThatThrownBy(() -> VendorCall.checkTarget(url, false)).isInstanceOf(DeliveryException.class)
                 .hasMessageContaining("drover.delivery.allow-private-targets");
         VendorCall.checkTarget(url, true);
+    }
+
+    /** Forms curl and browsers read as 127.0.0.1 (Java reads the octal one as 177.0.0.1, two others not at all). */
+    @ParameterizedTest
+    @ValueSource(strings = {"http://2130706433/", "http://0177.0.0.1/", "http://0x7f.0.0.1/", "http://127.1/"})
+    void ambiguousNumericHostsAreRefusedEvenWithPrivateTargetsAllowed(String url) {
+        for (boolean allowPrivate : new boolean[] {false, true}) {
+            assertThatThrownBy(() -> VendorCall.checkTarget(url, allowPrivate)).isInstanceOf(DeliveryException.class)
+                    .hasMessageContaining("not a dotted quad");
+        }
     }
 
     @Test

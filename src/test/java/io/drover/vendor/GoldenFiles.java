@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.integration.Batch;
 import io.drover.integration.Delivery;
+import io.drover.integration.TargetGuard;
 import io.drover.integration.VendorRequest;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -73,7 +74,7 @@ public final class GoldenFiles {
         requestBean.process(exchange);
         // The events a bean is given are shared by every integration of the instance (ParsedEvents): read-only.
         assertThat(events).as("the request bean must not change the events it is given").isEqualTo(before);
-        new Delivery(true).requests(exchange, endpoint, method);
+        new Delivery(new TargetGuard(true)).requests(exchange, endpoint, method);
         @SuppressWarnings("unchecked")
         List<VendorRequest> requests = exchange.getIn().getBody(List.class);
         ArrayNode out = MAPPER.createArrayNode();

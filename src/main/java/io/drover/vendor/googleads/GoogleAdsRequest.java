@@ -20,8 +20,14 @@ import io.drover.integration.VendorRequest;
 import io.drover.support.IsoTime;
 import io.drover.vendor.Chunks;
 import io.drover.vendor.Hashing;
+import io.drover.integration.TargetGuard;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Google Ads click conversions: {@code POST /{version}/customers/{customerId}:uploadClickConversions} with
@@ -31,8 +37,13 @@ import org.apache.camel.Processor;
  * currency and order id. A purchase that came from no Google ad click is not an error: it is left out and counted
  * ({@code drover_integration_filtered_total{reason="no_click_id"}}). With {@code userIdentifiers} on, the hashed
  * email and phone are added (enhanced conversions for leads), and a conversion with them but no click id is sent too.
+ * <p>
+ * Its token URL is checked by Drover's {@link TargetGuard} when the module starts (a refused one stops the module,
+ * which says why), before each token request and at the connection.
  */
-public class GoogleAdsRequest implements Processor {
+public class GoogleAdsRequest extends ServiceSupport implements Processor, CamelContextAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GoogleAdsRequest.class);
 
     /** "Conversion Upload Service requests: 2,000 conversions per request". */
     static final int MAX_CONVERSIONS = 2_000;
@@ -55,6 +66,7 @@ public class GoogleAdsRequest implements Processor {
     private String apiVersion = "v26";
     private String baseUrl = "https://googleads.googleapis.com";
     private boolean userIdentifiers;
+    private CamelContext camelContext;
     private volatile Map<String, String> headers;
     private volatile String url;
 
@@ -116,6 +128,32 @@ public class GoogleAdsRequest implements Processor {
         this.userIdentifiers = userIdentifiers;
     }
 
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    /** Started with its route, before the route reads any event: a refused token URL stops the module. */
+    @Override
+    protected void doStart() throws Exception {
+        if (!accessToken.isEmpty()) {
+            return;
+        }
+        try {
+            TargetGuard.of(camelContext).check("the token URL (" + GoogleOAuth.SETTING + ")", tokenUrl);
+        } catch (TargetGuard.Refused e) {
+            throw e;
+        } catch (java.net.UnknownHostException e) {
+            LOG.warn("Google Ads: the token URL's host {} does not resolve now; checked again at each token request",
+                    e.getMessage());
+        }
+    }
+
     String url() {
         String u = url;
         if (u == null) {
@@ -156,7 +194,7 @@ public class GoogleAdsRequest implements Processor {
         }
         GoogleOAuth o = oauth;
         if (o == null) {
-            oauth = o = new GoogleOAuth(tokenUrl, clientId, clientSecret, refreshToken);
+            oauth = o = new GoogleOAuth(tokenUrl, clientId, clientSecret, refreshToken, TargetGuard.of(camelContext));
         }
         return o.token();
     }

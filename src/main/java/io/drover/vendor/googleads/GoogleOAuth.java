@@ -1,17 +1,21 @@
 package io.drover.vendor.googleads;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drover.integration.DeliveryException;
+import io.drover.integration.GuardedHttpComponent;
+import io.drover.integration.TargetGuard;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * Google Ads API access tokens from a refresh token, as Google's own client libraries get them: {@code POST
@@ -23,6 +27,9 @@ import io.drover.integration.DeliveryException;
  * ({@code invalid_grant}: the refresh token was revoked or expired; {@code invalid_client}) is not, so the batch is
  * dead-lettered with Google's answer and can be replayed once the credentials are fixed. The request (it carries the
  * secrets) is never logged or kept.
+ * <p>
+ * The token URL is a setting, so it goes through Drover's {@link TargetGuard} like every vendor URL: checked before
+ * each request and resolved by the guard when the connection is made (no redirects followed).
  */
 final class GoogleOAuth {
 
@@ -32,15 +39,22 @@ final class GoogleOAuth {
     /** A token refused sooner than this after it was issued is a credentials problem, not an expired token. */
     private static final long FRESH_MILLIS = 5 * 60_000;
 
+    /** Where the token URL comes from, as its refusal names it. */
+    static final String SETTING = "google-ads.token-url";
+    private static final ContentType FORM = ContentType.create("application/x-www-form-urlencoded");
+
     private final String tokenUrl;
     private final String form;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final TargetGuard guard;
+    private final CloseableHttpClient http;
     private String token;
     private long issuedAt;
     private long renewAt;
 
-    GoogleOAuth(String tokenUrl, String clientId, String clientSecret, String refreshToken) {
+    GoogleOAuth(String tokenUrl, String clientId, String clientSecret, String refreshToken, TargetGuard guard) {
         this.tokenUrl = tokenUrl;
+        this.guard = guard;
+        this.http = GuardedHttpComponent.client(guard, Timeout.ofSeconds(10));
         this.form = "grant_type=refresh_token&client_id=" + encode(clientId) + "&client_secret=" + encode(clientSecret)
                 + "&refresh_token=" + encode(refreshToken);
     }
@@ -67,20 +81,30 @@ final class GoogleOAuth {
         return true;
     }
 
+    private record Answer(int status, String body) {
+    }
+
     private void refresh(long now) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(tokenUrl)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        HttpResponse<String> response;
+        Answer response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            try {
+                guard.check("the token URL (" + SETTING + ")", tokenUrl);
+            } catch (TargetGuard.Refused e) {
+                throw e;
+            } catch (UnknownHostException e) {
+                // Not resolvable now: the connection below resolves it again (through the guard) and says so.
+            }
+            HttpPost post = new HttpPost(tokenUrl);
+            post.setEntity(new ByteArrayEntity(form.getBytes(StandardCharsets.US_ASCII), FORM));
+            response = http.execute(post, r -> new Answer(r.getCode(),
+                    r.getEntity() == null ? "" : EntityUtils.toString(r.getEntity(), StandardCharsets.UTF_8)));
+        } catch (TargetGuard.Refused e) {
+            // At the check, or at the connection (the name resolved elsewhere since): not retried.
+            throw new DeliveryException("Google's token endpoint: " + e.getMessage(), 0, null, false, 0);
         } catch (IOException e) {
-            throw new DeliveryException("Google's token endpoint could not be reached: " + e.getMessage(), 0, null, true, 0);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeliveryException("interrupted while getting a Google access token", 0, null, true, 0);
+            throw new DeliveryException("Google's token endpoint could not be reached: " + e, 0, null, true, 0);
         }
-        int status = response.statusCode();
+        int status = response.status();
         JsonNode answer;
         try {
             answer = MAPPER.readTree(response.body().isEmpty() ? "{}" : response.body());

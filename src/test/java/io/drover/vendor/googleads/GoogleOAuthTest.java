@@ -3,6 +3,10 @@ package io.drover.vendor.googleads;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.drover.integration.DeliveryException;
+import io.drover.integration.TargetGuard;
+import io.drover.integration.TestGuards;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +18,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Access tokens from a refresh token, against a stand-in of Google's token endpoint. */
@@ -32,7 +37,58 @@ class GoogleOAuthTest {
     }
 
     private GoogleOAuth oauth() {
-        return new GoogleOAuth("http://127.0.0.1:" + google.port() + "/token", "client-1", "secret&1", "1//refresh");
+        // The stand-in is on 127.0.0.1: private targets allowed, as the delivery tests' Drover has them.
+        return new GoogleOAuth("http://127.0.0.1:" + google.port() + "/token", "client-1", "secret&1", "1//refresh",
+                new TargetGuard(true));
+    }
+
+    @Test
+    void aPrivateTokenUrlIsRefusedWhenPrivateTargetsAreNot() {
+        google.stubFor(post(urlEqualTo("/token")).willReturn(okJson("{\"access_token\":\"ya29.never\",\"expires_in\":3599}")));
+        GoogleOAuth oauth = new GoogleOAuth("http://127.0.0.1:" + google.port() + "/token", "client-1", "secret&1",
+                "1//refresh", new TargetGuard(false));
+
+        DeliveryException e = catchThrowableOfType(DeliveryException.class, oauth::token);
+
+        assertThat(e.retryable()).isFalse();
+        assertThat(e.getMessage()).contains("the token URL (google-ads.token-url) http://127.0.0.1:" + google.port()
+                + "/token is refused").contains("127.0.0.0/8 loopback").contains(TargetGuard.SETTING);
+        assertThat(google.getAllServeEvents()).isEmpty();
+    }
+
+    /**
+     * A name that does not resolve at the check before the request and resolves to 127.0.0.1 when the request
+     * connects (DNS rebinding): the guard's resolver refuses the connection.
+     */
+    @Test
+    void theTokenRequestConnectsThroughTheGuardsResolver() {
+        GoogleOAuth oauth = new GoogleOAuth("http://rebind.drover.test:" + google.port() + "/token", "client-1",
+                "secret&1", "1//refresh", TestGuards.rebindingToLoopback("rebind.drover.test", false));
+        DeliveryException e = catchThrowableOfType(DeliveryException.class, oauth::token);
+        assertThat(e.retryable()).isFalse();
+        assertThat(e.getMessage()).contains("the connection to rebind.drover.test is refused");
+        assertThat(google.getAllServeEvents()).isEmpty();
+    }
+
+    /** The module's bean is started with its route, before the route reads anything: the route does not start. */
+    @Test
+    void aRouteWhoseGoogleAdsBeanHasAPrivateTokenUrlDoesNotStart() throws Exception {
+        GoogleAdsRequest bean = new GoogleAdsRequest();
+        bean.setTokenUrl("http://127.0.0.1:" + google.port() + "/token");
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.getRegistry().bind(TargetGuard.BEAN, new TargetGuard(false));
+            bean.setCamelContext(context);
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:ads").routeId("ads").process(bean);
+                }
+            });
+            assertThatThrownBy(context::start).rootCause()
+                    .hasMessageContaining("the token URL (google-ads.token-url) http://127.0.0.1:" + google.port()
+                            + "/token is refused");
+        }
+        assertThat(google.getAllServeEvents()).isEmpty();
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.drover.console.AdminBinding;
 import io.drover.config.Settings;
 import io.drover.config.Sources;
 import io.drover.health.Readiness;
+import io.drover.support.Redactor;
 import io.drover.ingest.HttpServers;
 import io.drover.identity.IdentityStore;
 import io.drover.identity.IdentityTopic;
@@ -192,6 +193,7 @@ public final class DroverServer {
             long startedAt = System.currentTimeMillis();
             CamelContext context = main.getCamelContext();
             Settings settings = new Settings(context);
+            learnSecrets(context);
             try {
                 Path dataDir = Path.of(settings.string("drover.data-dir", "./data")).toAbsolutePath().normalize();
                 Files.createDirectories(dataDir);
@@ -296,6 +298,16 @@ public final class DroverServer {
             context.getComponent("drover-events", EventsComponent.class).setSharedParseSlots(
                     settings.integer("drover.integrations.shared-parse-slots", EventsComponent.DEFAULT_SHARED_PARSE_SLOTS));
             return bootstrap;
+        }
+
+        /** The values of every secret-named setting, wherever it is set, so that the Redactor masks them everywhere. */
+        private static void learnSecrets(CamelContext context) {
+            Redactor.learnFromSystem();
+            Map<String, String> properties = new java.util.HashMap<>();
+            // application.properties, the overrides (tests, the command line) and every other source Camel reads.
+            context.getPropertiesComponent().loadProperties().forEach((k, v) -> properties.put(String.valueOf(k),
+                    String.valueOf(v)));
+            Redactor.learn(properties);
         }
 
         /** drover-broker (liveness and readiness) and drover-disk (readiness): the embedded broker's own checks. */

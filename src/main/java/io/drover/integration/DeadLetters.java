@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.support.Redactor;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Message;
@@ -133,10 +134,13 @@ public final class DeadLetters {
             Throwable failure = e.failure();
             ObjectNode letter = MAPPER.createObjectNode();
             letter.put("integration", integration);
-            letter.put("reason", failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage());
+            // Every text a letter carries passes the Redactor: an exception's message may quote a URL with its token,
+            // and a vendor may echo the request.
+            letter.put("reason", Redactor.redact(failure.getMessage() == null ? failure.getClass().getSimpleName()
+                    : failure.getMessage()));
             if (failure instanceof DeliveryException d) {
                 letter.put("status", d.status());
-                letter.put("responseBody", d.responseBody());
+                letter.put("responseBody", Redactor.redact(d.responseBody()));
                 letter.put("retryable", d.retryable());
             }
             letter.put("attempts", attempts);

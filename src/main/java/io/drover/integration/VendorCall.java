@@ -37,8 +37,9 @@ public final class VendorCall {
         checkTarget(url, new TargetGuard(allowPrivate));
     }
 
-    /** Keeps what was sent, for the dead-letter record; secrets in the query string are masked. */
+    /** Keeps what was sent, for the dead-letter record; secrets are masked, in the URL and in the body. */
     static ObjectNode describeRequest(String method, String url, String body) {
+        body = redact(body);
         ObjectNode request = MAPPER.createObjectNode().put("method", method).put("url", redact(url));
         try {
             request.set("body", MAPPER.readTree(body));
@@ -75,7 +76,8 @@ public final class VendorCall {
         }
     }
 
+    /** Secrets masked (the one place that does it: {@link io.drover.support.Redactor}). */
     static String redact(String url) {
-        return url.replaceAll("(?i)([?&][^=&]*(secret|token|key|password|signature)[^=&]*=)[^&]*", "$1xxxxxx");
+        return io.drover.support.Redactor.redact(url);
     }
 }

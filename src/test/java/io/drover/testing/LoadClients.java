@@ -130,7 +130,8 @@ public final class LoadClients {
             HttpResponse<String> answer;
             try {
                 answer = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-            } catch (java.net.ConnectException e) {
+            } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+                // Not connected (the port is not open yet, or the machine too busy to accept in time): never sent.
                 if (stopping.get()) {
                     return false;
                 }

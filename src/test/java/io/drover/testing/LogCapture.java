@@ -5,20 +5,29 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import org.slf4j.LoggerFactory;
 
-/** Keeps every log line (formatted, with its throwable's messages) written in this JVM. */
+/**
+ * Keeps every log line written in this JVM as the console shows it: its message and its throwable, through the
+ * same converters (logback.xml's, which mask secrets), on one line.
+ */
 public final class LogCapture extends AppenderBase<ILoggingEvent> {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private PatternLayout layout;
 
     static LogCapture install() {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         LogCapture capture = new LogCapture();
         capture.setContext(context);
         capture.setName("test-capture");
+        capture.layout = new PatternLayout();
+        capture.layout.setContext(context);
+        capture.layout.setPattern("%msg | %ex");
+        capture.layout.start();
         capture.start();
         context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(capture);
         return capture;
@@ -26,11 +35,7 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> {
 
     @Override
     protected void append(ILoggingEvent event) {
-        StringBuilder line = new StringBuilder(event.getFormattedMessage());
-        for (var t = event.getThrowableProxy(); t != null; t = t.getCause()) {
-            line.append(" | ").append(t.getMessage());
-        }
-        lines.add(line.toString());
+        lines.add(layout.doLayout(event).replace('\n', ' '));
     }
 
     public List<String> lines() {

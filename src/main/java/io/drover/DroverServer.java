@@ -19,6 +19,7 @@ import io.drover.console.AdminBinding;
 import io.drover.config.Settings;
 import io.drover.config.Sources;
 import io.drover.health.Readiness;
+import io.drover.health.Vitals;
 import io.drover.support.Redactor;
 import io.drover.ingest.HttpServers;
 import io.drover.identity.IdentityStore;
@@ -140,6 +141,7 @@ public final class DroverServer {
         private Settings settings;
         private IntegrationModules modules;
         private final Readiness readiness = new Readiness();
+        private final Vitals vitals = new Vitals().watchFatalErrors();
 
         /** Vendor modules load once Camel runs (the route template exists then), each on its own. */
         @Override
@@ -182,6 +184,9 @@ public final class DroverServer {
                         () -> "waiting for " + modules.bootRoutesNotReading() + " to get their partitions");
                 readiness.setCamelContext(context);
                 HealthCheckRegistry.get(context).register(readiness);
+                vitals.require("an integration's reader", () -> modules.readersAlive());
+                vitals.setCamelContext(context);
+                HealthCheckRegistry.get(context).register(vitals);
             } catch (Exception e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
@@ -232,6 +237,8 @@ public final class DroverServer {
                             settings.duration("drover.identity.ttl", java.time.Duration.ofDays(90)));
                     context.addService(identityTopic, true, false);
                     identity = identityTopic.store();
+                    vitals.require("the identity topic's reader", () -> !identityTopic.isStarted()
+                            || identityTopic.readerAlive());
                 }
                 ingest = new IngestService(context, settings, sources, buffer, identity, bootstrapServers);
                 this.settings = settings;

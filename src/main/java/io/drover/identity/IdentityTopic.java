@@ -112,6 +112,11 @@ public final class IdentityTopic extends ServiceSupport {
         LOG.info("Identity store ready: {} entries from {}", store.size(), topic);
     }
 
+    /** Whether the reader still follows the topic (it stops only with the service, or on an error it logs). */
+    public boolean readerAlive() {
+        return reader != null && reader.isAlive();
+    }
+
     @Override
     protected void doStop() throws Exception {
         running = false;

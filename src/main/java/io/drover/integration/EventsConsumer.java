@@ -570,6 +570,11 @@ public class EventsConsumer extends DefaultConsumer {
         }
     }
 
+    /** Whether its reader thread runs (false once it stopped on an error while the route still runs). */
+    public boolean readerAlive() {
+        return thread != null && thread.isAlive();
+    }
+
     /** Whether this consumer has had its partitions once (and so knows where it reads from). */
     public boolean isReading() {
         return reading;

@@ -158,6 +158,16 @@ public final class IntegrationModules {
         changes.merge(file, 1L, Long::sum);
     }
 
+    /** Whether every running integration's reader thread is alive (one that died of an error stops its delivery). */
+    public boolean readersAlive() {
+        for (Route route : context.getRoutes()) {
+            if (route.getConsumer() instanceof EventsConsumer c && c.isStarted() && !c.readerAlive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** How many loads and unloads of this file have completed: a signal to wait on for a change to apply. */
     public synchronized long changes(Path file) {
         return changes.getOrDefault(file, 0L);

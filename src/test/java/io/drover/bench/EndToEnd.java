@@ -162,10 +162,13 @@ public final class EndToEnd {
         timer.shutdown();
         double window = seconds;
         inFlight.acquire(64);
-        // Drain: wait (bounded) until every integration has every event sent in the window.
-        long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < drainUntil && minWindowDelivered() < windowSent.get()) {
-            Thread.sleep(100);
+        // Drain: wait (bounded) until every integration has every event sent in the window; the RESULT line says
+        // whether they all arrived (delivered_all).
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> minWindowDelivered() >= windowSent.get());
+        } catch (org.awaitility.core.ConditionTimeoutException notAll) {
+            // reported below
         }
         vendor.stop(0);
 

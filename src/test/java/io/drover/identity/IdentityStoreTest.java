@@ -113,6 +113,8 @@ class IdentityStoreTest {
         IdentityStore shortLived = new IdentityStore(10, Duration.ofMillis(300), (k, v) -> { });
         shortLived.learn(event("{\"type\":\"identify\",\"anonymousId\":\"anon-6\",\"userId\":\"user-6\"}"));
         assertThat(shortLived.get("a:anon-6")).isNotNull();
+        // A test of time itself, kept as a sleep: the entry must go 300 ms unread to expire, so there is nothing to
+        // poll (a read counts as an access and keeps it), and the store takes no clock or ticker to advance instead.
         Thread.sleep(500);
         ObjectNode later = event("{\"type\":\"page\",\"anonymousId\":\"anon-6\"}");
         shortLived.enrich(later);

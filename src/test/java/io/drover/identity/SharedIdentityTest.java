@@ -4,9 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drover.DroverServer;
@@ -68,18 +69,24 @@ class SharedIdentityTest {
                 {"anonymousId":"%s","userId":"%s","traits":{"plan":"pro"},
                  "context":{"providers":{"meta":{"fbc":"fb.1.1732780800000.click"}}}}""".formatted(anonymousId, userId));
 
+        // Instance B learns from drover.identity what A knows of both ids.
+        IdentityStore known = a.server.context().hasService(IdentityTopic.class).store();
+        IdentityStore learned = b.context().hasService(IdentityTopic.class).store();
+        for (String key : List.of(IdentityStore.userKey(userId), IdentityStore.anonymousKey(anonymousId))) {
+            Identity expected = known.get(key);
+            assertThat(expected).as("what instance A knows of %s", key).isNotNull();
+            Awaitility.await("instance B learns " + key).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> learned.get(key), l -> l != null && Objects.equals(l.userId(), expected.userId())
+                            && Objects.equals(l.anonymousId(), expected.anonymousId())
+                            && l.providers().equals(expected.providers()));
+        }
+
         // The order system, through instance B, knows only the user id.
-        AtomicReference<JsonNode> stored = new AtomicReference<>();
-        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            String messageId = "order-" + UUID.randomUUID();
-            post("http://127.0.0.1:" + bPort + "/v1/track", BACKEND_KEY, """
-                    {"userId":"%s","event":"Order Completed","messageId":"%s","properties":{"revenue":10}}"""
-                    .formatted(userId, messageId));
-            JsonNode event = a.topic.await(messageId).value();
-            stored.set(event);
-            return event.has("anonymousId");
-        });
-        JsonNode event = stored.get();
+        String messageId = "order-" + UUID.randomUUID();
+        post("http://127.0.0.1:" + bPort + "/v1/track", BACKEND_KEY, """
+                {"userId":"%s","event":"Order Completed","messageId":"%s","properties":{"revenue":10}}"""
+                .formatted(userId, messageId));
+        JsonNode event = a.topic.await(messageId).value();
         assertThat(event.get("anonymousId").asText()).isEqualTo(anonymousId);
         assertThat(event.at("/context/providers/meta/fbp").asText()).isEqualTo("fb.1.1732780800000.42");
         assertThat(event.at("/context/providers/meta/fbc").asText()).isEqualTo("fb.1.1732780800000.click");

@@ -1,22 +1,16 @@
 package io.drover.integration;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.drover.testing.FreePorts;
+import io.drover.testing.DroverProcess;
 import io.drover.testing.Http;
-import io.drover.testing.JavaProcess;
-import io.drover.testing.Probes;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,30 +28,17 @@ class DeliveryCrashTest {
 
     private static final String KEY = "wk_crash_0123456789";
     private final WireMockServer vendor = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
-    private final Map<String, String> env = new HashMap<>();
-    private Process drover;
-    private Path dir;
+    private DroverProcess drover;
 
     @Test
     void everyAcceptedEventIsDeliveredAfterACrash() throws Exception {
         vendor.start();
         vendor.stubFor(post(urlEqualTo("/hook")).willReturn(aResponse().withStatus(200)));
-        dir = Files.createTempDirectory("drover-crash-");
-        Path integrations = Files.createDirectories(dir.resolve("integrations"));
-        Files.copy(Path.of("integrations/webhook.yaml"), integrations.resolve("webhook.yaml"));
-        int http = FreePorts.next();
-        env.putAll(Map.of("DROVER_HTTP_PORT", String.valueOf(http), "DROVER_ADMIN_PORT", String.valueOf(FreePorts.next()),
-                "DROVER_DATA_DIR", dir.toString(), "DROVER_INTEGRATIONS_DIR", integrations.toString(),
-                "DROVER_KAFKA_EMBEDDED_PORT", String.valueOf(FreePorts.next()),
-                "DROVER_KAFKA_EMBEDDED_CONTROLLER_PORT", String.valueOf(FreePorts.next()),
-                "DROVER_SOURCES_APP_WRITE_KEY", KEY, "DROVER_DELIVERY_ALLOW_PRIVATE_TARGETS", "true",
-                "WEBHOOK_URL", "http://127.0.0.1:" + vendor.port() + "/hook", "WEBHOOK_SECRET", "crash-secret"));
-        env.put("WEBHOOK_BATCH_SIZE", "20");
-        String url = "http://127.0.0.1:" + http;
+        drover = DroverProcess.withWebhook(Files.createTempDirectory("drover-crash-"), KEY,
+                "http://127.0.0.1:" + vendor.port() + "/hook", 20);
 
-        drover = start("run-1.log");
-        // The webhook's consumer joins at the end of the topic: wait until a probe arrives.
-        Probes.untilOneArrives(Duration.ofSeconds(60), () -> postBatch(url, List.of("probe-" + UUID.randomUUID())).get(0), p -> received(p) > 0);
+        // Ready: the webhook module present at start reads every event acknowledged from now on.
+        drover.start("run-1.log").awaitReady(Duration.ofSeconds(90));
 
         // The vendor fails: deliveries go into retries; then Drover is killed mid-retry.
         vendor.stubFor(post(urlEqualTo("/hook")).willReturn(aResponse().withStatus(503)));
@@ -67,13 +48,15 @@ class DeliveryCrashTest {
             for (int j = 0; j < 15; j++) {
                 ids.add("crash-" + i + "-" + j + "-" + UUID.randomUUID());
             }
-            accepted.addAll(postBatch(url, ids));
+            accepted.addAll(postBatch(ids));
         }
-        Thread.sleep(1500);
-        drover.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        // Mid-retry: a batch was refused and tried again (the integration holds it until the vendor takes it).
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> vendor.getAllServeEvents().stream()
+                .filter(e -> e.getResponse().getStatus() == 503).count() >= 2);
+        drover.kill();
 
         vendor.stubFor(post(urlEqualTo("/hook")).willReturn(aResponse().withStatus(200)));
-        drover = start("run-2.log");
+        drover.start("run-2.log").awaitReady(Duration.ofSeconds(90));
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 assertThat(accepted.stream().filter(id -> received(id) == 0).toList()).as("accepted events never delivered")
                         .isEmpty());
@@ -83,35 +66,21 @@ class DeliveryCrashTest {
 
     @AfterEach
     void stop() throws InterruptedException {
-        JavaProcess.stop(drover);
+        if (drover != null) {
+            drover.stop();
+        }
         vendor.stop();
     }
 
-    private Process start(String log) throws Exception {
-        Process p = JavaProcess.start("io.drover.Drover", List.of("-Xmx384m"), List.of(), env, dir.resolve(log));
-        String url = "http://127.0.0.1:" + env.get("DROVER_HTTP_PORT");
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("Drover exited; see " + dir.resolve(log));
-            }
-            try {
-                return Http.post(url + "/v1/m", "{}").status() == 200;
-            } catch (AssertionError notYet) {
-                return false;
-            }
-        });
-        return p;
-    }
-
     /** Posts a batch with these messageIds; returns them once acknowledged. */
-    private static List<String> postBatch(String url, List<String> ids) {
+    private List<String> postBatch(List<String> ids) {
         StringBuilder b = new StringBuilder("{\"batch\":[");
         for (int i = 0; i < ids.size(); i++) {
             b.append(i == 0 ? "" : ",").append("{\"type\":\"track\",\"userId\":\"crash-user-").append(i % 5)
                     .append("\",\"event\":\"E\",\"messageId\":\"").append(ids.get(i)).append("\"}");
         }
-        Http.Response r = Http.post(url + "/v1/batch", b.append("]}").toString(), "Authorization", Http.basic(KEY));
-        assertThat(r.status()).isEqualTo(200);
+        Http.Response r = drover.post("/v1/batch", b.append("]}").toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
         return ids;
     }
 

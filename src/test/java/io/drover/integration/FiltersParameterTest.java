@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.UUID;
 
 import io.drover.testing.Http;
-import io.drover.testing.Probes;
+import io.drover.testing.Modules;
 import io.drover.testing.TestDrover;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -28,20 +28,19 @@ class FiltersParameterTest {
 
     @AfterEach
     void remove() throws Exception {
-        Files.deleteIfExists(module);
+        Modules.removed(drover, module);
     }
 
     @Test
     void onlyEventsThatPassTheModulesFiltersReachTheVendor() throws Exception {
         drover.vendor.stubFor(post(urlEqualTo("/paid")).willReturn(ok()));
-        Files.writeString(module, module("""
+        Modules.running(drover, module, () -> Files.writeString(module, module("""
                           - name: no test orders
                             deny: {path: properties.test, equals: true}
                           - allow:
                               - {path: properties.revenue, gt: 0}
                               - {path: properties.currency, in: [USD, EUR]}
-                """));
-        Probes.untilOneArrives(() -> send("{\"revenue\": 1, \"currency\": \"USD\"}"), p -> delivered(p));
+                """)));
         String paid = send("{\"revenue\": 20, \"currency\": \"EUR\"}");
         String test = send("{\"revenue\": 20, \"currency\": \"EUR\", \"test\": true}");
         String free = send("{\"revenue\": 0, \"currency\": \"EUR\"}");
@@ -57,11 +56,10 @@ class FiltersParameterTest {
 
     @Test
     void aBrokenFilterStopsOnlyThatModuleAndSaysWhere() throws Exception {
-        Files.writeString(module, module("""
+        Modules.applied(drover, module, () -> Files.writeString(module, module("""
                           - deny: {path: properties.test, equalz: true}
-                """));
-        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() ->
-                Http.send("GET", drover.adminUrl("/admin/integrations"), null).body().contains("equalz"));
+                """)));
+        assertThat(drover.server.integrations().errors().get(module)).contains("equalz");
         String admin = Http.send("GET", drover.adminUrl("/admin/integrations"), null).body();
         assertThat(admin).contains("paid.yaml").contains("filters[0]");
         assertThat(drover.server.context().getRoute("paid")).isNull();

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.drover.testing.Http;
-import io.drover.testing.Probes;
+import io.drover.testing.Modules;
 import io.drover.testing.TestDrover;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -33,13 +33,12 @@ class IsolationTest {
 
     @AfterEach
     void remove() throws Exception {
-        Files.deleteIfExists(stuck);
+        Modules.removed(drover, stuck);
     }
 
     @Test
     void aFailingVendorHoldsBackOnlyItsOwnIntegration() throws Exception {
-        drover.vendor.stubFor(post(urlEqualTo("/stuck")).atPriority(1).willReturn(aResponse().withStatus(200)));
-        Files.writeString(stuck, """
+        Modules.running(drover, stuck, () -> Files.writeString(stuck, """
                 - templatedRoute:
                     routeTemplateRef: drover-integration
                     routeId: stuck
@@ -59,13 +58,15 @@ class IsolationTest {
                         type: "#class:io.drover.vendor.WebhookRequest"
                         properties:
                           secret: s
-                """.formatted(drover.vendor.port()));
-        // Running once it delivers; then the vendor goes down.
-        Probes.untilOneArrives(() -> send(), p ->
-                    !drover.vendor.findAll(postRequestedFor(urlEqualTo("/stuck")).withRequestBody(containing(p))).isEmpty());
+                """.formatted(drover.vendor.port())));
+        // Loaded: it reads every event from now on. The vendor goes down, and "stuck" is seen failing on its first event.
         drover.vendor.stubFor(post(urlEqualTo("/stuck")).atPriority(1).willReturn(aResponse().withStatus(503)));
-
         List<String> sent = new ArrayList<>();
+        String first = send();
+        sent.add(first);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !drover.vendor.findAll(
+                postRequestedFor(urlEqualTo("/stuck")).withRequestBody(containing(first))).isEmpty());
+
         for (int i = 0; i < 8; i++) {
             String id = send();
             sent.add(id);
@@ -75,6 +76,10 @@ class IsolationTest {
             long ms = (System.nanoTime() - start) / 1_000_000;
             assertThat(ms).as("webhook delivery of event %d while 'stuck' is down", i).isLessThan(3000);
         }
+
+        // Meanwhile "stuck" kept trying its first event.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> drover.vendor.findAll(
+                postRequestedFor(urlEqualTo("/stuck")).withRequestBody(containing(first))).size() >= 2);
 
         // Recovery: every event the stuck vendor missed arrives.
         drover.vendor.stubFor(post(urlEqualTo("/stuck")).atPriority(1).willReturn(aResponse().withStatus(200)));

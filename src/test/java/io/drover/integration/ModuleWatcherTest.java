@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.UUID;
 
 import io.drover.testing.Http;
+import io.drover.testing.Modules;
 import io.drover.testing.TestDrover;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -33,8 +34,8 @@ class ModuleWatcherTest {
 
     @AfterEach
     void removeFiles() throws IOException {
-        Files.deleteIfExists(echo);
-        Files.deleteIfExists(broken);
+        Modules.removed(drover, echo);
+        Modules.removed(drover, broken);
     }
 
     @Test
@@ -68,25 +69,18 @@ class ModuleWatcherTest {
         assertThat(deliveredTo("/echo2", after)).isFalse();
     }
 
-    /** Makes a change to the directory and waits until the watcher has applied it. */
-    private void applied(FileChange change) throws IOException {
-        long changes = drover.server.integrations().changes(echo);
-        change.run();
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> drover.server.integrations().changes(echo) > changes);
-    }
-
-    @FunctionalInterface
-    private interface FileChange {
-        void run() throws IOException;
+    /** Makes a change to echo.yaml and waits until the watcher has applied it. */
+    private void applied(Modules.Change change) throws IOException {
+        Modules.applied(drover, echo, change);
     }
 
     @Test
     void aBrokenFileIsReportedWithItsReasonAndTheOthersAreUnaffected() throws Exception {
-        Files.writeString(broken, "- templatedRoute:\n    routeTemplateRef: drover-integration\n    routeId: broken\n"
+        Modules.applied(drover, broken, () -> Files.writeString(broken, "- templatedRoute:\n"
+                + "    routeTemplateRef: drover-integration\n    routeId: broken\n"
                 + "    parameters:\n      - name: name\n        value: broken\n      - name: endpoint\n"
                 + "        value: \"{{broken.url}}\"\n    beans:\n      - name: request\n"
-                + "        type: \"#class:io.drover.vendor.WebhookRequest\"\n");
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> admin().contains("broken.yaml"));
+                + "        type: \"#class:io.drover.vendor.WebhookRequest\"\n"));
         assertThat(admin()).contains("missing setting broken.url (environment variable BROKEN_URL)");
         // The shipped webhook still delivers.
         awaitWebhook(send());

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Http;
-import io.drover.testing.Probes;
+import io.drover.testing.Modules;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -45,7 +45,7 @@ class VendorRequestsTest {
     @BeforeAll
     static void install() throws Exception {
         drover.vendor.stubFor(post(urlEqualTo("/pairs")).atPriority(10).willReturn(ok()));
-        Files.writeString(module, """
+        Modules.running(drover, module, () -> Files.writeString(module, """
                 - templatedRoute:
                     routeTemplateRef: drover-integration
                     routeId: pairs
@@ -63,19 +63,12 @@ class VendorRequestsTest {
                     beans:
                       - name: request
                         type: "#class:io.drover.integration.PairsRequest"
-                """.formatted(drover.vendor.port()));
-        Probes.untilOneArrives(() -> {
-            String probe = "probe-" + UUID.randomUUID();
-            sendAs("probe", probe);
-            return probe;
-        }, p -> !requestsWith(p).isEmpty());
-        // No probe still in flight may share a batch with a test's events: one linger and a call's time.
-        Thread.sleep(1_500);
+                """.formatted(drover.vendor.port())));
     }
 
     @AfterAll
     static void remove() throws Exception {
-        Files.deleteIfExists(module);
+        Modules.removed(drover, module);
     }
 
     @Test
@@ -107,7 +100,9 @@ class VendorRequestsTest {
             assertThat(dlq.requestOf(letter).at("/body/ids").toString()).contains(bad);
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> requestsWith(good).size() == 2);
             assertThat(ids(requestsWith(good).get(1))).containsExactly(good);
-            Thread.sleep(500);
+            // The batch is done, its dead letters written.
+            Modules.handled(drover, "pairs", good);
+            dlq.awaitCaughtUp();
             assertThat(letters(dlq, good)).isEmpty();
         }
     }
@@ -124,6 +119,7 @@ class VendorRequestsTest {
             String after = id("after");
             send(after);
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !requestsWith(after).isEmpty());
+            dlq.awaitCaughtUp();
             assertThat(requestsWith(good)).hasSize(1);
             assertThat(letters(dlq, good)).isEmpty();
         }

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Http;
-import io.drover.testing.Probes;
+import io.drover.testing.Modules;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -63,7 +63,7 @@ class WebhookDeliveryTest {
         Path module = drover.integrationsDir().resolve("hook-batch.yaml");
         drover.vendor.stubFor(post(urlEqualTo("/hook-batch")).willReturn(aResponse().withStatus(200)));
         try {
-            Files.writeString(module, """
+            Modules.running(drover, module, () -> Files.writeString(module, """
                     - templatedRoute:
                         routeTemplateRef: drover-integration
                         routeId: hook-batch
@@ -81,10 +81,7 @@ class WebhookDeliveryTest {
                             type: "#class:io.drover.vendor.WebhookRequest"
                             properties:
                               secret: "%s"
-                    """.formatted(drover.vendor.port(), TestDrover.WEBHOOK_SECRET));
-            // Running once one of the probes arrives (a new module starts at the end of the topic).
-            Probes.untilOneArrives(() -> send(), p -> !drover.vendor.findAll(
-                        postRequestedFor(urlEqualTo("/hook-batch")).withRequestBody(containing(p))).isEmpty());
+                    """.formatted(drover.vendor.port(), TestDrover.WEBHOOK_SECRET)));
 
             String user = "batch-" + UUID.randomUUID();
             List<String> ids = List.of(user + "-1", user + "-2", user + "-3");
@@ -97,8 +94,8 @@ class WebhookDeliveryTest {
             assertThat(Http.post(drover.url("/v1/batch"), batch.append("]}").toString(), "Authorization",
                     Http.basic(WEB_KEY)).status()).isEqualTo(200);
 
-            // Other events of the topic (probes, other tests) may share the batch: this user's three are looked for,
-            // in order, in whatever requests carried them.
+            // Other events of the topic may share the batch: this user's three are looked for, in order, in whatever
+            // requests carried them.
             List<JsonNode> mine = new ArrayList<>();
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
                 mine.clear();
@@ -124,7 +121,7 @@ class WebhookDeliveryTest {
                 assertThat(mine.get(i)).isEqualTo(drover.topic.await(ids.get(i)).value());
             }
         } finally {
-            Files.deleteIfExists(module);
+            Modules.removed(drover, module);
         }
     }
 

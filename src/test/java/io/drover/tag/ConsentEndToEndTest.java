@@ -6,7 +6,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -17,7 +16,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Chromium;
 import io.drover.testing.Http;
-import io.drover.testing.Probes;
+import io.drover.testing.Modules;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -37,7 +36,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.drover.testing.TestDrover.OPEN_KEY;
-import static io.drover.testing.TestDrover.WEB_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -72,15 +70,9 @@ class ConsentEndToEndTest {
         System.setProperty("meta.pixel-id", PIXEL);
         System.setProperty("meta.access-token", TOKEN);
         module = drover.integrationsDir().resolve("meta.yaml");
-        Files.copy(Path.of("integrations/meta.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
-
-        // The module runs once an event sent now reaches the stand-in (consent-less: nothing refuses it).
-        Probes.untilOneArrives(() -> {
-            String probe = "consent-probe-" + UUID.randomUUID();
-            assertThat(Http.post(drover.url("/v1/track"), "{\"userId\":\"consent-probe\",\"event\":\"Probe\","
-                    + "\"messageId\":\"" + probe + "\"}", "Authorization", Http.basic(WEB_KEY)).status()).isEqualTo(200);
-            return probe;
-        }, p -> !requestsContaining(p).isEmpty());
+        // Loaded, it reads every event acknowledged from then on.
+        Modules.running(drover, module,
+                () -> Files.copy(Path.of("integrations/meta.yaml"), module, StandardCopyOption.REPLACE_EXISTING));
 
         pages = new ShopPages();
         browser = Chromium.start();
@@ -95,9 +87,7 @@ class ConsentEndToEndTest {
             pages.close();
         }
         if (module != null) {
-            Files.deleteIfExists(module);
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !Http.send("GET",
-                    drover.adminUrl("/admin/integrations"), null).body().contains("meta.yaml"));
+            Modules.removed(drover, module);
         }
         System.clearProperty("meta.base-url");
         System.clearProperty("meta.pixel-id");

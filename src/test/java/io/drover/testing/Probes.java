@@ -7,9 +7,10 @@ import java.util.List;
 import org.awaitility.Awaitility;
 
 /**
- * Waiting until a module just dropped in delivers: its consumer joins at the end of the topic, so events sent before
- * it runs never reach it. A probe is sent every half second until one of them arrives (any: an early one may arrive
- * after a later one was sent).
+ * Sends a probe every half second until one of them arrives (any: an early one may arrive after a later one was sent).
+ *
+ * <p>Not needed to find out whether a module reads: its consumer starts at the first event acknowledged since it was
+ * loaded, so wait on the load ({@link Modules}) or on readiness instead. Only DiskFullTest still uses it.
  */
 public final class Probes {
 

@@ -6,8 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,6 +43,10 @@ public final class TopicReader implements AutoCloseable {
 
     private final Map<String, List<Event>> byMessageId = new ConcurrentHashMap<>();
     private final List<Event> all = new CopyOnWriteArrayList<>();
+    /** Per partition, the offset of the next record to read, as of the last poll (every record before it is held). */
+    private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
+    /** Asks the reader's thread (the consumer is not thread-safe) for the end offsets of the topic as of now. */
+    private final java.util.Queue<CompletableFuture<Map<TopicPartition, Long>>> endRequests = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -68,6 +75,16 @@ public final class TopicReader implements AutoCloseable {
                 while (running) {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                         add(r);
+                    }
+                    for (TopicPartition tp : partitions) {
+                        positions.put(tp, consumer.position(tp));
+                    }
+                    for (CompletableFuture<Map<TopicPartition, Long>> request; (request = endRequests.poll()) != null; ) {
+                        try {
+                            request.complete(consumer.endOffsets(partitions, Duration.ofSeconds(10)));
+                        } catch (RuntimeException e) {
+                            request.completeExceptionally(e);
+                        }
                     }
                 }
             }
@@ -115,6 +132,24 @@ public final class TopicReader implements AutoCloseable {
         String key = "request:" + letter.get("requestId").asText();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !where(e -> key.equals(e.key())).isEmpty());
         return where(e -> key.equals(e.key())).get(0).value();
+    }
+
+    /**
+     * Waits until this reader holds every record the topic held when it was called: what is not found afterwards
+     * was not in the topic then (rather than not read yet).
+     */
+    public void awaitCaughtUp() {
+        CompletableFuture<Map<TopicPartition, Long>> request = new CompletableFuture<>();
+        endRequests.add(request);
+        Map<TopicPartition, Long> ends;
+        try {
+            ends = request.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("No end offsets from the reader of the topic", e);
+        }
+        Awaitility.await("the reader reaches the end offsets " + ends).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> ends.entrySet().stream().allMatch(e -> positions.getOrDefault(e.getKey(), -1L) >= e.getValue()));
     }
 
     public int size() {

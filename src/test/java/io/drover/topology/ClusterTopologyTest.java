@@ -20,6 +20,7 @@ import io.drover.testing.FreePorts;
 import io.drover.testing.Http;
 import io.drover.testing.JavaProcess;
 import io.drover.testing.TopicReader;
+import org.awaitility.Awaitility;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -134,23 +135,20 @@ class ClusterTopologyTest {
     }
 
     /** Waits (bounded) until the instance is ready: its API mounted and its Kafka producer connected. */
-    private void awaitHttp(Instance d) throws InterruptedException {
-        long deadline = System.nanoTime() + STARTUP.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!d.process().isAlive()) {
-                throw new AssertionError(d.name() + " exited with " + d.process().exitValue() + " while starting; see "
-                        + d.log());
-            }
-            try {
-                if (Http.send("GET", d.adminUrl("/observe/health/ready"), null).status() == 200) {
-                    return;
-                }
-            } catch (AssertionError notYetListening) {
-                // Http turns connection errors into AssertionError: the port is not open yet.
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError(d.name() + " did not answer HTTP within " + STARTUP + "; see " + d.log());
+    private void awaitHttp(Instance d) {
+        Awaitility.await(d.name() + " ready; see " + d.log()).atMost(STARTUP).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    if (!d.process().isAlive()) {
+                        throw new AssertionError(d.name() + " exited with " + d.process().exitValue()
+                                + " while starting; see " + d.log());
+                    }
+                    try {
+                        return Http.send("GET", d.adminUrl("/observe/health/ready"), null).status() == 200;
+                    } catch (AssertionError notYetListening) {
+                        // Http turns connection errors into AssertionError: the port is not open yet.
+                        return false;
+                    }
+                });
     }
 
     @Test
@@ -232,10 +230,7 @@ class ClusterTopologyTest {
         }
         assertThat(records).as("records in %s", TOPIC).isEqualTo(acknowledged.size());
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (topic.size() < records && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        topic.awaitCaughtUp();
         assertThat(topic.size()).isEqualTo(records);
         for (String id : acknowledged.keySet()) {
             assertThat(topic.find(id)).as("records of messageId %s", id).hasSize(1);
@@ -250,8 +245,10 @@ class ClusterTopologyTest {
         Map<Integer, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean(true);
         List<Thread> clients = new ArrayList<>();
+        java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(drovers.size());
         for (Instance d : drovers) {
             Thread t = new Thread(() -> {
+                boolean first = true;
                 long until = System.nanoTime() + STOP.toNanos();
                 while (stopping.get() && System.nanoTime() < until) {
                     int status;
@@ -262,12 +259,17 @@ class ClusterTopologyTest {
                         status = -1;
                     }
                     statuses.merge(status, 1, Integer::sum);
+                    if (first && status == 200) {
+                        first = false;
+                        answered.countDown();
+                    }
                 }
             });
             t.start();
             clients.add(t);
         }
-        Thread.sleep(300);
+        // Each client is sending, and each instance taking its events, before the SIGTERM.
+        assertThat(answered.await(10, TimeUnit.SECONDS)).as("each instance answered its client").isTrue();
         // SIGTERM to both at once, as `docker compose stop` does; each drains and exits on its own.
         long start = System.nanoTime();
         for (Instance d : drovers) {

@@ -14,6 +14,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Http;
+import io.drover.testing.Modules;
 import io.drover.testing.TestDrover;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -54,23 +55,29 @@ class CatalogueTest {
             for (Path module : modules) {
                 Path target = drover.integrationsDir().resolve(module.getFileName());
                 if (!Files.exists(target)) { // the shared Drover already runs the webhook
-                    Files.copy(module, target);
                     copied.add(target);
                 }
             }
         }
+        // All at once; then each is loaded (or refused, with its reason).
+        Modules.applied(drover, copied, () -> {
+            for (Path target : copied) {
+                Files.copy(Path.of("integrations").resolve(target.getFileName()), target);
+            }
+        });
     }
 
     @AfterAll
     static void removeThem() throws Exception {
-        for (Path p : copied) {
-            Files.deleteIfExists(p);
-        }
         // Gone from the running Drover before the next test class drops its own copy of one of them in.
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-            String admin = Http.send("GET", drover.adminUrl("/admin/integrations"), null).body();
-            return copied.stream().noneMatch(p -> admin.contains("\"" + p.getFileName() + "\""));
+        List<Path> present = copied.stream().filter(Files::exists).toList();
+        Modules.applied(drover, present, () -> {
+            for (Path p : present) {
+                Files.delete(p);
+            }
         });
+        String admin = Http.send("GET", drover.adminUrl("/admin/integrations"), null).body();
+        assertThat(copied).noneMatch(p -> admin.contains("\"" + p.getFileName() + "\""));
         for (String key : List.of("meta.pixel-id", "meta.access-token", "meta.base-url", "ga4.measurement-id",
                 "ga4.api-secret", "ga4.base-url")) {
             System.clearProperty(key);
@@ -84,11 +91,6 @@ class CatalogueTest {
                 .contains("meta.yaml", "ga4.yaml", "tiktok.yaml", "amplitude.yaml", "mixpanel.yaml", "braze.yaml",
                         "kafka-sink.yaml");
         // Every module without its secrets is reported, by file, with the missing setting.
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-            JsonNode e = errors();
-            return copied.stream().map(p -> p.getFileName().toString())
-                    .filter(f -> !f.equals("meta.yaml") && !f.equals("ga4.yaml")).allMatch(e::has);
-        });
         JsonNode errors = errors();
         for (Path module : copied) {
             String file = module.getFileName().toString();
@@ -98,11 +100,15 @@ class CatalogueTest {
                 assertThat(errors.path(file).asText()).as(file).startsWith("missing setting ");
             }
         }
-        // Events flow to Meta and GA4 (new consumers start at the end: send until both have something).
-        Awaitility.await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            send();
-            return !calls("/events").isEmpty() && !calls("/mp/collect").isEmpty();
-        });
+        // Events flow to Meta and GA4: loaded, they read every event from then on (once each has read what its
+        // consumer group left unread, if it ran before in this suite).
+        for (String running : List.of("meta", "ga4")) {
+            Modules.assertRunning(drover, drover.integrationsDir().resolve(running + ".yaml"));
+            Modules.caughtUp(drover, running);
+        }
+        send();
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> !calls("/events").isEmpty() && !calls("/mp/collect").isEmpty());
         for (LoggedRequest call : vendors.getAllServeEvents().stream().map(e -> e.getRequest()).toList()) {
             assertThat(call.getUrl()).as("only Meta and GA4 are called")
                     .matches("/v[0-9.]+/1234567890/events\\?access_token=.*|/mp/collect\\?measurement_id=G-CATALOGUE&api_secret=.*");

@@ -4,22 +4,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.testing.Http;
-import io.drover.testing.Probes;
+import io.drover.testing.Modules;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
-import org.awaitility.Awaitility;
 
 import static io.drover.testing.TestDrover.WEB_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A shipped module ({@code integrations/<name>.yaml}, copied as is) on the shared Drover, for a vendor's delivery
  * test: its settings as JVM system properties, one required secret held back at first to see the module refuse to
- * start and name it, then set; a probe until its consumer delivers; events sent through the ingestion API; its
- * dead-letter topic. {@link #close()} removes the file and the settings.
+ * start and name it, then set; installed once the watcher has loaded it (its consumer reads every event
+ * acknowledged from then on); events sent through the ingestion API; its dead-letter topic. {@link #close()} removes
+ * the file and the settings.
  */
 public final class ModuleUnderTest implements AutoCloseable {
 
@@ -49,10 +47,9 @@ public final class ModuleUnderTest implements AutoCloseable {
 
     /**
      * Installs the module with {@code settings}; {@code secret} (one of their keys) is set only after the module was
-     * seen not to start without it. {@code delivered} tells whether the vendor received an event id yet.
+     * seen not to start without it.
      */
-    public static ModuleUnderTest install(String name, Map<String, String> settings, String secret,
-                                          Predicate<String> delivered) throws IOException {
+    public static ModuleUnderTest install(String name, Map<String, String> settings, String secret) throws IOException {
         ModuleUnderTest m = new ModuleUnderTest(name, settings);
         settings.forEach((k, v) -> {
             if (!k.equals(secret)) {
@@ -60,16 +57,13 @@ public final class ModuleUnderTest implements AutoCloseable {
             }
         });
         System.clearProperty(secret);
-        Files.copy(Path.of("integrations", name + ".yaml"), m.file);
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> m.admin().contains(name + ".yaml"));
-        m.missingSettingReport = m.drover.server.integrations().errors().entrySet().stream()
-                .filter(e -> e.getKey().getFileName().toString().equals(name + ".yaml"))
-                .map(Map.Entry::getValue).findFirst().orElse("");
+        Modules.applied(m.drover, m.file, () -> Files.copy(Path.of("integrations", name + ".yaml"), m.file));
+        m.missingSettingReport = m.drover.server.integrations().errors().getOrDefault(m.file, "");
         m.startedWithoutSecret = m.running();
         System.setProperty(secret, settings.get(secret));
-        // Any write makes the watcher load the file again, now with every setting.
-        Files.writeString(m.file, Files.readString(m.file));
-        m.probe(delivered);
+        // Any write makes the watcher load the file again, now with every setting; once loaded, it reads every
+        // event acknowledged from then on.
+        Modules.running(m.drover, m.file, () -> Files.writeString(m.file, Files.readString(m.file)));
         return m;
     }
 
@@ -83,24 +77,15 @@ public final class ModuleUnderTest implements AutoCloseable {
     }
 
     private boolean running() {
-        return drover.server.integrations().modules().keySet().stream()
-                .anyMatch(p -> p.getFileName().toString().equals(name + ".yaml"));
+        return drover.server.integrations().modules().containsKey(file);
     }
 
-    /** Sends page calls until one reaches the vendor (a new consumer joins at the end of the topic). */
-    private void probe(Predicate<String> delivered) throws IOException {
-        Probes.untilOneArrives(Duration.ofSeconds(40), () -> {
-            ObjectNode probe = fixture("page");
-            probe.put("userId", "probe-" + name).put("messageId", "probe-" + UUID.randomUUID());
-            send(probe);
-            return probe.get("messageId").asText();
-        }, delivered::test);
-        try {
-            // No probe still in flight may share a batch with a test's events: one linger and a call's time.
-            Thread.sleep(2_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /**
+     * Waits until the integration is done with this event (delivered, left out or dead-lettered, its retries over):
+     * what was not sent or dead-lettered by then never will be.
+     */
+    public void awaitHandled(String messageId) {
+        Modules.handled(drover, name, messageId);
     }
 
     /** A shared fixture without its sentAt, so that Drover keeps its timestamp as the golden files have it. */
@@ -150,14 +135,9 @@ public final class ModuleUnderTest implements AutoCloseable {
         return prefix + "-" + UUID.randomUUID().toString().toLowerCase(Locale.ROOT);
     }
 
-    private String admin() {
-        return Http.send("GET", drover.adminUrl("/admin/integrations"), null).body();
-    }
-
     @Override
     public void close() throws IOException {
-        Files.deleteIfExists(file);
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !running());
+        Modules.removed(drover, file);
         settings.keySet().forEach(System::clearProperty);
     }
 }

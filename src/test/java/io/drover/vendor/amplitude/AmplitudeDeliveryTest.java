@@ -13,7 +13,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Http;
-import io.drover.testing.Probes;
+import io.drover.testing.Modules;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -54,23 +54,17 @@ class AmplitudeDeliveryTest {
                 .willReturn(okJson("{\"code\":200,\"events_ingested\":1}")));
         System.setProperty("amplitude.base-url", "http://127.0.0.1:" + amplitude.port());
         // Without its API key the module does not start, and says which setting is missing.
-        Files.copy(Path.of("integrations/amplitude.yaml"), module);
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> admin().contains(MISSING));
+        Modules.applied(drover, module, () -> Files.copy(Path.of("integrations/amplitude.yaml"), module));
+        assertThat(drover.server.integrations().errors().get(module)).isEqualTo(MISSING);
         adminWithoutKey = admin();
         System.setProperty("amplitude.api-key", API_KEY);
-        Files.writeString(module, Files.readString(Path.of("integrations/amplitude.yaml")) + "\n");
-        Probes.untilOneArrives(() -> {
-            String probe = "probe-" + UUID.randomUUID();
-            send("{\"type\":\"track\",\"userId\":\"amp-probe\",\"event\":\"Probe\",\"messageId\":\"" + probe + "\"}");
-            return probe;
-        }, p -> !requestsWith(p).isEmpty());
-        // No probe still in flight may share a request with a test's events: one linger and a call's time.
-        Thread.sleep(2_000);
+        Modules.running(drover, module,
+                () -> Files.writeString(module, Files.readString(Path.of("integrations/amplitude.yaml")) + "\n"));
     }
 
     @AfterAll
     static void remove() throws Exception {
-        Files.deleteIfExists(module);
+        Modules.removed(drover, module);
         System.clearProperty("amplitude.api-key");
         System.clearProperty("amplitude.base-url");
         amplitude.stop();
@@ -118,7 +112,9 @@ class AmplitudeDeliveryTest {
             JsonNode resent = MAPPER.readTree(withGood.get(1).getBodyAsString()).get("events");
             assertThat(resent).hasSize(1);
             assertThat(resent.get(0).get("insert_id").asText()).isEqualTo(good);
-            Thread.sleep(500);
+            // The batch is done, its dead letters written.
+            Modules.handled(drover, "amplitude", good);
+            dlq.awaitCaughtUp();
             assertThat(letters(dlq, good)).isEmpty();
         }
     }

@@ -15,7 +15,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Http;
-import io.drover.testing.Probes;
+import io.drover.testing.Modules;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -54,26 +54,23 @@ class BrazeDeliveryTest {
         System.clearProperty("braze.api-key");
 
         // Without its key the module does not start, says which setting is missing, and nothing is sent.
-        Files.copy(Path.of("integrations/braze.yaml"), module);
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
-                admin().contains("missing setting braze.api-key (environment variable BRAZE_API_KEY)"));
-        send(track("braze-off", "Off", "off-" + UUID.randomUUID()));
+        Modules.applied(drover, module, () -> Files.copy(Path.of("integrations/braze.yaml"), module));
+        assertThat(drover.server.integrations().errors().get(module))
+                .isEqualTo("missing setting braze.api-key (environment variable BRAZE_API_KEY)");
+        String off = "off-" + UUID.randomUUID();
+        send(track("braze-off", "Off", off));
 
         System.setProperty("braze.api-key", KEY);
-        Files.writeString(module, Files.readString(Path.of("integrations/braze.yaml")) + "\n# key set\n");
-        Probes.untilOneArrives(() -> {
-            String probe = "Probe " + UUID.randomUUID();
-            send(track("braze-probe", probe, "probe-" + UUID.randomUUID()));
-            return probe;
-        }, p -> !requestsWith(p).isEmpty());
-        // No probe still in flight may share a request with a test's events: one linger and a call's time.
-        Thread.sleep(1_500);
+        Modules.running(drover, module,
+                () -> Files.writeString(module, Files.readString(Path.of("integrations/braze.yaml")) + "\n# key set\n"));
+        // Done with by the module's consumer group (acknowledged before the module ran, it is not its own).
+        Modules.handled(drover, "braze", off);
         assertThat(requestsWith("\"Off\"")).as("nothing was sent while the key was missing").isEmpty();
     }
 
     @AfterAll
     static void remove() throws Exception {
-        Files.deleteIfExists(module);
+        Modules.removed(drover, module);
         System.clearProperty("braze.base-url");
         System.clearProperty("braze.api-key");
         braze.stop();
@@ -124,7 +121,8 @@ class BrazeDeliveryTest {
             assertThat(dlq.requestOf(letter).at("/url").asText()).endsWith("/users/track");
             assertThat(dlq.requestOf(letter).at("/body/events/0/name").asText()).isEqualTo(bad);
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !requestsWith("\"Good\"").isEmpty());
-            Thread.sleep(1_000);
+            Modules.handled(drover, "braze", goodEvent.get("messageId").asText());
+            dlq.awaitCaughtUp();
             assertThat(letters(dlq, goodEvent.get("messageId").asText())).isEmpty();
         }
     }
@@ -202,9 +200,5 @@ class BrazeDeliveryTest {
 
     private static List<LoggedRequest> requestsWith(String text) {
         return braze.findAll(postRequestedFor(urlEqualTo("/users/track")).withRequestBody(containing(text)));
-    }
-
-    private static String admin() {
-        return Http.send("GET", drover.adminUrl("/admin/integrations"), null).body();
     }
 }

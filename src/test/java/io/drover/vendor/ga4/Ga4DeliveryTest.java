@@ -16,7 +16,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Http;
-import io.drover.testing.Probes;
+import io.drover.testing.Modules;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -61,37 +61,31 @@ class Ga4DeliveryTest {
         System.setProperty("ga4.base-url", "http://127.0.0.1:" + ga4.port());
 
         // Without its API secret the module does not start, and says which setting is missing.
-        Files.copy(Path.of("integrations/ga4.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> admin().contains("ga4.yaml"));
-        assertThat(admin()).contains("missing setting ga4.api-secret (environment variable GA4_API_SECRET)");
+        Modules.applied(drover, module,
+                () -> Files.copy(Path.of("integrations/ga4.yaml"), module, StandardCopyOption.REPLACE_EXISTING));
+        assertThat(admin()).contains("ga4.yaml")
+                .contains("missing setting ga4.api-secret (environment variable GA4_API_SECRET)");
         assertThat(drover.server.integrations().modules().keySet()).noneMatch(p -> p.endsWith("ga4.yaml"));
 
         // With it, the same file starts (written again so that the watcher reloads it).
         System.setProperty("ga4.api-secret", SECRET);
-        Files.copy(Path.of("integrations/ga4.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
-        awaitRunning("/mp/collect");
+        reload();
         assertThat(admin()).doesNotContain("missing setting ga4");
     }
 
-    /** Sends probes until one reaches the path: the (re)loaded module's consumer is running. */
-    private static void awaitRunning(String path) throws InterruptedException {
-        Probes.untilOneArrives(() -> {
-            String client = "probe-" + UUID.randomUUID();
-            send(track(client, "Probe Sent", "{}"));
-            return client;
-        }, p ->
-                    !ga4.findAll(postRequestedFor(urlPathEqualTo(path)).withRequestBody(containing(p))).isEmpty());
-        Thread.sleep(1_500); // no probe in flight shares a batch with a test's events
+    /** Copies the shipped module over again and waits until it runs with the settings as they are now. */
+    private static void reload() throws Exception {
+        Modules.running(drover, module,
+                () -> Files.copy(Path.of("integrations/ga4.yaml"), module, StandardCopyOption.REPLACE_EXISTING));
     }
 
     @AfterAll
     static void remove() throws Exception {
         assertThat(TestDrover.LOGS.lines()).as("the API secret never reaches the logs").noneMatch(l -> l.contains(SECRET));
-        Files.deleteIfExists(module);
+        Modules.removed(drover, module);
         for (String s : SETTINGS) {
             System.clearProperty(s);
         }
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !admin().contains("ga4.yaml"));
         ga4.stop();
     }
 
@@ -190,9 +184,10 @@ class Ga4DeliveryTest {
                 .whenScenarioStateIs("throttled").willReturn(aResponse().withStatus(503)).willSetStateTo("recovered"));
         ga4.stubFor(post(urlPathEqualTo("/mp/collect")).withRequestBody(containing(client)).inScenario(scenario)
                 .whenScenarioStateIs("recovered").willReturn(noContent()));
-        send(track(client, "Video Played", "{}"));
+        ObjectNode event = track(client, "Video Played", "{}");
+        send(event);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> requestsFor(client).size() >= 3);
-        Thread.sleep(1_000);
+        Modules.handled(drover, "ga4", event.get("messageId").asText());
         assertThat(requestsFor(client)).hasSize(3);
         assertThat(ga4.getAllScenarios().getScenarios().stream().filter(s -> s.getName().equals(scenario))
                 .findFirst().orElseThrow().getState()).isEqualTo("recovered");
@@ -223,8 +218,7 @@ class Ga4DeliveryTest {
         ga4.stubFor(post(urlPathEqualTo("/debug/mp/collect")).atPriority(10).willReturn(okJson("{\"validationMessages\":[]}")));
         System.setProperty("ga4.debug", "true");
         try {
-            Files.copy(Path.of("integrations/ga4.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
-            awaitRunning("/debug/mp/collect");
+            reload();
             String client = "debug-" + UUID.randomUUID();
             // Both in one request, the second is named; alone (if the batch was cut between them), the first.
             ga4.stubFor(post(urlPathEqualTo("/debug/mp/collect")).atPriority(1).withRequestBody(containing(client))
@@ -239,7 +233,8 @@ class Ga4DeliveryTest {
                 Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !letters(dlq, badId).isEmpty());
                 assertThat(letters(dlq, badId).get(0).value().get("reason").asText())
                         .matches("GA4 validation VALUE_INVALID at events: Event at index: \\[[01]\\] has invalid params\\.");
-                Thread.sleep(1_000);
+                Modules.handled(drover, "ga4", good.get("messageId").asText());
+                dlq.awaitCaughtUp();
                 assertThat(letters(dlq, good.get("messageId").asText())).isEmpty();
             }
             LoggedRequest r = ga4.findAll(postRequestedFor(urlPathEqualTo("/debug/mp/collect"))
@@ -248,8 +243,7 @@ class Ga4DeliveryTest {
             assertThat(requestsFor(client)).as("nothing went to the production endpoint").isEmpty();
         } finally {
             System.clearProperty("ga4.debug");
-            Files.copy(Path.of("integrations/ga4.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
-            awaitRunning("/mp/collect");
+            reload();
         }
     }
 

@@ -15,7 +15,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Http;
-import io.drover.testing.Probes;
+import io.drover.testing.Modules;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -75,19 +75,15 @@ class GoogleAdsDeliveryTest {
         System.setProperty("google-ads.token-url", "http://127.0.0.1:" + ads.port() + "/token");
 
         // Without the refresh token the module does not start, and says which setting is missing.
-        Files.copy(Path.of("integrations/google-ads.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> admin().contains("google-ads.yaml"));
-        assertThat(admin()).contains("missing setting google-ads.refresh-token (environment variable GOOGLE_ADS_REFRESH_TOKEN)");
+        Modules.applied(drover, module,
+                () -> Files.copy(Path.of("integrations/google-ads.yaml"), module, StandardCopyOption.REPLACE_EXISTING));
+        assertThat(admin()).contains("google-ads.yaml")
+                .contains("missing setting google-ads.refresh-token (environment variable GOOGLE_ADS_REFRESH_TOKEN)");
         assertThat(drover.server.integrations().modules().keySet()).noneMatch(p -> p.endsWith("google-ads.yaml"));
 
         System.setProperty("google-ads.refresh-token", REFRESH_TOKEN);
-        Files.copy(Path.of("integrations/google-ads.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
-        Probes.untilOneArrives(() -> {
-            String gclid = "probe-" + UUID.randomUUID();
-            send(order("probe-user", gclid, "probe-order"));
-            return gclid;
-        }, p -> !requestsWith(p).isEmpty());
-        Thread.sleep(1_500); // no probe in flight shares a batch with a test's events
+        Modules.running(drover, module,
+                () -> Files.copy(Path.of("integrations/google-ads.yaml"), module, StandardCopyOption.REPLACE_EXISTING));
     }
 
     @AfterAll
@@ -95,11 +91,10 @@ class GoogleAdsDeliveryTest {
         assertThat(TestDrover.LOGS.lines()).as("the tokens never reach the logs")
                 .noneMatch(l -> l.contains(TOKEN) || l.contains("dev-token-delivery") || l.contains(CLIENT_SECRET)
                         || l.contains("delivery-refresh-token"));
-        Files.deleteIfExists(module);
+        Modules.removed(drover, module);
         for (String s : SETTINGS) {
             System.clearProperty(s);
         }
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !admin().contains("google-ads.yaml"));
         ads.stop();
     }
 
@@ -124,14 +119,17 @@ class GoogleAdsDeliveryTest {
 
     @Test
     void theAccessTokenIsMadeFromTheRefreshTokenOnceAndKeptUntilItExpires() throws Exception {
-        int before = ads.findAll(postRequestedFor(urlEqualTo("/token"))).size();
-        assertThat(before).as("the probes got a token").isGreaterThanOrEqualTo(1);
-        for (int i = 0; i < 2; i++) {
+        int before = -1;
+        for (int i = 0; i < 3; i++) {
             String gclid = "kept-" + i + "-" + UUID.randomUUID();
             send(order("buyer-6", gclid, "order-" + gclid));
             assertThat(awaitRequests(gclid, 1).get(0).getHeader("Authorization")).isEqualTo("Bearer " + TOKEN);
+            if (i == 0) {
+                before = ads.findAll(postRequestedFor(urlEqualTo("/token"))).size();
+                assertThat(before).as("the first upload got a token").isGreaterThanOrEqualTo(1);
+            }
         }
-        // Valid for an hour: the two batches used the token the probes got.
+        // Valid for an hour: the two later batches used the token the first one got.
         assertThat(ads.findAll(postRequestedFor(urlEqualTo("/token")))).hasSize(before);
     }
 
@@ -152,7 +150,8 @@ class GoogleAdsDeliveryTest {
             assertThat(letter.get("reason").asText())
                     .isEqualTo("conversionUploadError CLICK_NOT_FOUND: The click associated with the given identifier was not found.");
             assertThat(dlq.requestOf(letter).at("/body/conversions").toString()).contains(bad);
-            Thread.sleep(1_000);
+            Modules.handled(drover, "google-ads", goodOrder.get("messageId").asText());
+            dlq.awaitCaughtUp();
             assertThat(letters(dlq, goodOrder.get("messageId").asText())).isEmpty();
         }
         assertThat(requestsWith(bad)).hasSize(1);
@@ -170,8 +169,10 @@ class GoogleAdsDeliveryTest {
         String metrics = Http.send("GET", drover.adminUrl("/observe/metrics"), null).body();
         assertThat(metrics).containsPattern(
                 "drover_integration_filtered_total\\{integration=\"google-ads\",reason=\"no_click_id\"\\} [1-9]");
+        // Its batch is done (dead letters are written after the batch's request): none was written for it.
+        Modules.handled(drover, "google-ads", withoutClick.get("messageId").asText());
         try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.google-ads")) {
-            Thread.sleep(1_000);
+            dlq.awaitCaughtUp();
             assertThat(letters(dlq, withoutClick.get("messageId").asText())).isEmpty();
         }
     }
@@ -187,9 +188,10 @@ class GoogleAdsDeliveryTest {
                 .willSetStateTo("ok"));
         ads.stubFor(post(urlEqualTo(PATH)).atPriority(1).withRequestBody(containing(gclid)).inScenario(scenario)
                 .whenScenarioStateIs("ok").willReturn(okJson("{\"results\":[{}]}")));
-        send(order("buyer-4", gclid, "order-" + gclid));
+        ObjectNode event = order("buyer-4", gclid, "order-" + gclid);
+        send(event);
         awaitRequests(gclid, 2);
-        Thread.sleep(1_000);
+        Modules.handled(drover, "google-ads", event.get("messageId").asText());
         assertThat(requestsWith(gclid)).hasSize(2);
     }
 

@@ -3,7 +3,6 @@ package io.drover.vendor.kafkasink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -14,7 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.buffer.EventTopic;
 import io.drover.testing.FreePorts;
 import io.drover.testing.Http;
-import io.drover.testing.Probes;
+import io.drover.testing.Modules;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -45,24 +44,19 @@ class KafkaSinkDeliveryTest {
         System.setProperty("kafka-sink.brokers", drover.server.bootstrapServers());
         System.clearProperty("kafka-sink.topic");
         // Without its topic the module does not start and says which setting is missing.
-        Files.copy(Path.of("integrations/kafka-sink.yaml"), module);
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
-                Http.send("GET", drover.adminUrl("/admin/integrations"), null).body()
-                        .contains("missing setting kafka-sink.topic (environment variable KAFKA_SINK_TOPIC)"));
+        Modules.applied(drover, module, () -> Files.copy(Path.of("integrations/kafka-sink.yaml"), module));
+        assertThat(drover.server.integrations().errors().get(module))
+                .isEqualTo("missing setting kafka-sink.topic (environment variable KAFKA_SINK_TOPIC)");
         System.setProperty("kafka-sink.topic", TOPIC);
-        Files.writeString(module, Files.readString(Path.of("integrations/kafka-sink.yaml")) + "\n# topic set\n");
+        Modules.running(drover, module,
+                () -> Files.writeString(module, Files.readString(Path.of("integrations/kafka-sink.yaml")) + "\n# topic set\n"));
         sink = new TopicReader(drover.server.bootstrapServers(), TOPIC);
-        Probes.untilOneArrives(() -> {
-            String probe = "probe-" + UUID.randomUUID();
-            send(track("sink-probe", null, probe));
-            return probe;
-        }, p -> !sink.find(p).isEmpty());
     }
 
     @AfterAll
     static void remove() throws Exception {
-        Files.deleteIfExists(module);
-        Files.deleteIfExists(downModule);
+        Modules.removed(drover, module);
+        Modules.removed(drover, downModule);
         System.clearProperty("kafka-sink.brokers");
         System.clearProperty("kafka-sink.topic");
         sink.close();
@@ -84,7 +78,9 @@ class KafkaSinkDeliveryTest {
             assertThat(record.key()).isEqualTo(e.has("userId") ? e.get("userId").asText() : anonymous);
             assertThat(record.headers()).as("no Camel or ingestion headers").isEmpty();
         }
-        Thread.sleep(500);
+        // Done with (no retry left to write one again), and the reader holds all the sink topic had by then.
+        events.forEach(e -> Modules.handled(drover, "kafka-sink", e.get("messageId").asText()));
+        sink.awaitCaughtUp();
         for (ObjectNode e : events) {
             assertThat(sink.find(e.get("messageId").asText())).as("delivered once").hasSize(1);
         }
@@ -99,7 +95,7 @@ class KafkaSinkDeliveryTest {
 
     @Test
     void aClusterThatCannotBeReachedFailsTheAttemptWhichIsRetriedThenDeadLettered() throws Exception {
-        Files.writeString(downModule, """
+        Modules.running(drover, downModule, () -> Files.writeString(downModule, """
                 - templatedRoute:
                     routeTemplateRef: drover-kafka-sink
                     routeId: kafka-sink-down
@@ -120,22 +116,19 @@ class KafkaSinkDeliveryTest {
                         value: "3"
                       - name: retryWindow
                         value: 1s
-                """.formatted(FreePorts.next()));
-        // The new consumer starts at the end of the topic: events are sent until one of them comes back dead.
-        List<String> sent = new ArrayList<>();
+                """.formatted(FreePorts.next())));
+        // Loaded: it reads every event acknowledged from now on, and cannot deliver this one.
+        String id = "down-" + UUID.randomUUID();
+        send(track("down-user", null, id));
         try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.kafka-sink-down")) {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-                String id = "down-" + UUID.randomUUID();
-                send(track("down-user", null, id));
-                sent.add(id);
-                return !dlq.where(x -> sent.contains(x.value().at("/event/messageId").asText())).isEmpty();
-            });
-            JsonNode letter = dlq.where(x -> sent.contains(x.value().at("/event/messageId").asText())).get(0).value();
+            Awaitility.await().atMost(Duration.ofSeconds(60))
+                    .until(() -> !dlq.where(x -> id.equals(x.value().at("/event/messageId").asText())).isEmpty());
+            JsonNode letter = dlq.where(x -> id.equals(x.value().at("/event/messageId").asText())).get(0).value();
             assertThat(letter.get("retryable").asBoolean()).as("a Kafka timeout is worth retrying").isTrue();
             assertThat(letter.get("attempts").asInt()).isGreaterThanOrEqualTo(3);
             assertThat(letter.get("reason").asText()).contains("did not take the records").contains("Timeout");
         } finally {
-            Files.deleteIfExists(downModule);
+            Modules.removed(drover, downModule);
         }
     }
 

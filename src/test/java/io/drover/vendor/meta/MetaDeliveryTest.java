@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Http;
-import io.drover.testing.Probes;
+import io.drover.testing.Modules;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import io.drover.vendor.GoldenFiles;
@@ -60,28 +60,22 @@ class MetaDeliveryTest {
         System.setProperty("meta.pixel-id", PIXEL);
 
         // Without its access token the module does not start, and says which setting is missing.
-        Files.copy(Path.of("integrations/meta.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> admin().contains(
-                "missing setting meta.access-token (environment variable META_ACCESS_TOKEN)"));
+        Modules.applied(drover, module,
+                () -> Files.copy(Path.of("integrations/meta.yaml"), module, StandardCopyOption.REPLACE_EXISTING));
+        assertThat(drover.server.integrations().errors().get(module)).isEqualTo(
+                "missing setting meta.access-token (environment variable META_ACCESS_TOKEN)");
         assertThat(drover.server.integrations().modules().keySet()).doesNotContain(module);
-        Files.delete(module);
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !admin().contains("meta.yaml"));
+        Modules.removed(drover, module);
+        assertThat(admin()).doesNotContain("meta.yaml");
 
         System.setProperty("meta.access-token", TOKEN);
-        Files.copy(Path.of("integrations/meta.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
-        Probes.untilOneArrives(() -> {
-            String probe = "meta-probe-" + UUID.randomUUID();
-            send("meta-probe", track(probe, "Probe"));
-            return probe;
-        }, p -> !requestsWith(p).isEmpty());
-        // No probe still in flight may share a batch with a test's events: one linger and a call's time.
-        Thread.sleep(1_500);
+        Modules.running(drover, module,
+                () -> Files.copy(Path.of("integrations/meta.yaml"), module, StandardCopyOption.REPLACE_EXISTING));
     }
 
     @AfterAll
     static void remove() throws Exception {
-        Files.deleteIfExists(module);
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !admin().contains("meta.yaml"));
+        Modules.removed(drover, module);
         System.clearProperty("meta.base-url");
         System.clearProperty("meta.pixel-id");
         System.clearProperty("meta.access-token");
@@ -179,10 +173,12 @@ class MetaDeliveryTest {
                 .whenScenarioStateIs("open").willReturn(okJson("{\"events_received\":1,\"fbtrace_id\":\"Y\"}")));
         send(user, track(id, "Product Added"));
         awaitRequests(id, 2);
+        Modules.handled(drover, "meta", id);
         try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.meta")) {
-            Thread.sleep(1_000);
+            dlq.awaitCaughtUp();
             assertThat(letters(dlq, id)).isEmpty();
         }
+        assertThat(requestsWith(id)).hasSize(2);
         assertThat(TestDrover.LOGS.lines()).noneMatch(l -> l.contains(TOKEN));
     }
 
@@ -193,8 +189,9 @@ class MetaDeliveryTest {
                 .willReturn(okJson("{\"events_received\":0,\"messages\":[],\"fbtrace_id\":\"Z\"}")));
         send(user, track(id, "Product Viewed"));
         awaitRequests(id, 1);
+        Modules.handled(drover, "meta", id);
         try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.meta")) {
-            Thread.sleep(1_500);
+            dlq.awaitCaughtUp();
             assertThat(letters(dlq, id)).isEmpty();
         }
         assertThat(requestsWith(id)).hasSize(1);

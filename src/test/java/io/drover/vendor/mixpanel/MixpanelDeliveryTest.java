@@ -15,7 +15,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Http;
-import io.drover.testing.Probes;
+import io.drover.testing.Modules;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import org.awaitility.Awaitility;
@@ -65,23 +65,17 @@ class MixpanelDeliveryTest {
         System.setProperty("mixpanel.service-account-username", "drover-sa.test");
         System.setProperty("mixpanel.service-account-secret", "sa-test-secret");
         // Without its project token the module does not start, and says which setting is missing.
-        Files.copy(Path.of("integrations/mixpanel.yaml"), module);
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> admin().contains(MISSING));
+        Modules.applied(drover, module, () -> Files.copy(Path.of("integrations/mixpanel.yaml"), module));
+        assertThat(drover.server.integrations().errors().get(module)).isEqualTo(MISSING);
         adminWithoutToken = admin();
         System.setProperty("mixpanel.project-token", TOKEN);
-        Files.writeString(module, Files.readString(Path.of("integrations/mixpanel.yaml")) + "\n");
-        Probes.untilOneArrives(() -> {
-            String probe = UUID.randomUUID().toString(); // a valid $insert_id as it is
-            send("{\"type\":\"track\",\"userId\":\"mp-probe\",\"event\":\"Probe\",\"messageId\":\"" + probe + "\"}");
-            return probe;
-        }, p -> !requestsWith(IMPORT, p).isEmpty());
-        // No probe still in flight may share a request with a test's events: one linger and a call's time.
-        Thread.sleep(2_000);
+        Modules.running(drover, module,
+                () -> Files.writeString(module, Files.readString(Path.of("integrations/mixpanel.yaml")) + "\n"));
     }
 
     @AfterAll
     static void remove() throws Exception {
-        Files.deleteIfExists(module);
+        Modules.removed(drover, module);
         for (String s : List.of("base-url", "project-id", "project-token", "service-account-username",
                 "service-account-secret")) {
             System.clearProperty("mixpanel." + s);
@@ -140,6 +134,7 @@ class MixpanelDeliveryTest {
             String after = id("after");
             send(trackEvent(user, "anon-" + run, after));
             await(IMPORT, MixpanelEvents.insertId(after), 1);
+            dlq.awaitCaughtUp();
             assertThat(requestsWith(IMPORT, MixpanelEvents.insertId(good))).hasSize(1);
             assertThat(letters(dlq, good)).isEmpty();
         }

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.drover.testing.Http;
-import io.drover.testing.Probes;
+import io.drover.testing.Modules;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
 import io.drover.vendor.GoldenFiles;
@@ -59,28 +59,22 @@ class TikTokDeliveryTest {
         System.setProperty("tiktok.access-token", TOKEN);
 
         // Without its pixel code the module does not start, and says which setting is missing.
-        Files.copy(Path.of("integrations/tiktok.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> admin().contains(
-                "missing setting tiktok.pixel-code (environment variable TIKTOK_PIXEL_CODE)"));
+        Modules.applied(drover, module,
+                () -> Files.copy(Path.of("integrations/tiktok.yaml"), module, StandardCopyOption.REPLACE_EXISTING));
+        assertThat(drover.server.integrations().errors().get(module)).isEqualTo(
+                "missing setting tiktok.pixel-code (environment variable TIKTOK_PIXEL_CODE)");
         assertThat(drover.server.integrations().modules().keySet()).doesNotContain(module);
-        Files.delete(module);
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !admin().contains("tiktok.yaml"));
+        Modules.removed(drover, module);
+        assertThat(admin()).doesNotContain("tiktok.yaml");
 
         System.setProperty("tiktok.pixel-code", PIXEL);
-        Files.copy(Path.of("integrations/tiktok.yaml"), module, StandardCopyOption.REPLACE_EXISTING);
-        Probes.untilOneArrives(() -> {
-            String probe = "tiktok-probe-" + UUID.randomUUID();
-            send("tiktok-probe", track(probe, "Probe"));
-            return probe;
-        }, p -> !requestsWith(p).isEmpty());
-        // No probe still in flight may share a batch with a test's events: one linger and a call's time.
-        Thread.sleep(1_500);
+        Modules.running(drover, module,
+                () -> Files.copy(Path.of("integrations/tiktok.yaml"), module, StandardCopyOption.REPLACE_EXISTING));
     }
 
     @AfterAll
     static void remove() throws Exception {
-        Files.deleteIfExists(module);
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !admin().contains("tiktok.yaml"));
+        Modules.removed(drover, module);
         System.clearProperty("tiktok.base-url");
         System.clearProperty("tiktok.pixel-code");
         System.clearProperty("tiktok.access-token");
@@ -153,10 +147,12 @@ class TikTokDeliveryTest {
                 .whenScenarioStateIs("open").willReturn(okJson(OK)));
         send(user, track(id, "Product Added"));
         awaitRequests(id, 2);
+        Modules.handled(drover, "tiktok", id);
         try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.tiktok")) {
-            Thread.sleep(1_000);
+            dlq.awaitCaughtUp();
             assertThat(letters(dlq, id)).isEmpty();
         }
+        assertThat(requestsWith(id)).hasSize(2);
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -34,6 +35,11 @@ public final class Chromium {
     }
 
     public static ChromeDriver start() {
+        return start(options -> { });
+    }
+
+    /** As {@link #start()}, with more options or capabilities (a test's own switches, its logging). */
+    public static ChromeDriver start(Consumer<ChromeOptions> more) {
         assumeInstalled();
         try {
             ChromeOptions options = new ChromeOptions();
@@ -42,6 +48,7 @@ public final class Chromium {
             options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                     "--no-first-run", "--disable-background-networking", "--window-size=1280,800",
                     "--user-data-dir=" + Files.createTempDirectory("chromium-"));
+            more.accept(options);
             ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
                     .usingAnyFreePort().build();
             ChromeDriver driver = new ChromeDriver(service, options);

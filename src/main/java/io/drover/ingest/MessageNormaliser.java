@@ -40,10 +40,37 @@ final class MessageNormaliser {
     record Normalised(ObjectNode message, String key, String messageId, boolean clientMessageId) {
     }
 
+    /**
+     * Validates, then enriches, one message: each rule is a step below, in the order they apply (validation first,
+     * so that nothing is copied into a message that is refused). A new rule goes where it belongs in this list.
+     */
     Normalised normalise(ObjectNode m, int index, RequestFacts facts) {
         String where = index < 0 ? "" : "batch[" + index + "]: ";
         m.remove("writeKey");
+        String type = requireType(m, facts, where);
+        requireObjectFields(m, where);
+        String userId = id(m, "userId", where);
+        String anonymousId = id(m, "anonymousId", where);
+        if (userId == null && anonymousId == null) {
+            throw bad(where, "missing_id", "either 'userId' or 'anonymousId' is required");
+        }
+        requireByType(m, type, where);
+        String messageId = id(m, "messageId", where);
+        boolean clientMessageId = messageId != null;
+        if (messageId == null) {
+            messageId = randomUuid();
+            m.put("messageId", messageId);
+        }
+        merge(facts.envelope(), "context", m);
+        merge(facts.envelope(), "integrations", m);
+        FiniteNumbers.require(m, where);
+        enrichTimestamps(m, facts, where);
+        enrichContext(m, facts);
+        return new Normalised(m, userId != null ? userId : anonymousId, messageId, clientMessageId);
+    }
 
+    /** The path's type, else the message's own, one of Segment's six. */
+    private static String requireType(ObjectNode m, RequestFacts facts, String where) {
         String type = facts.forcedType() != null ? facts.forcedType() : text(m, "type", where);
         if (type == null) {
             throw bad(where, "missing_type", "'type' is required (one of track, identify, page, screen, group, alias)");
@@ -52,7 +79,11 @@ final class MessageNormaliser {
             throw bad(where, "invalid_type", "unknown type '" + clip(type) + "' (expected track, identify, page, screen, group or alias)");
         }
         m.put("type", type);
+        return type;
+    }
 
+    /** properties, traits, context and integrations are objects when present (null counts as absent). */
+    private static void requireObjectFields(ObjectNode m, String where) {
         for (String field : OBJECT_FIELDS) {
             JsonNode v = m.get(field);
             if (v != null && !v.isNull() && !v.isObject()) {
@@ -62,12 +93,10 @@ final class MessageNormaliser {
                 m.remove(field);
             }
         }
+    }
 
-        String userId = id(m, "userId", where);
-        String anonymousId = id(m, "anonymousId", where);
-        if (userId == null && anonymousId == null) {
-            throw bad(where, "missing_id", "either 'userId' or 'anonymousId' is required");
-        }
+    /** What each type requires (track: an event; alias: previousId; group: groupId); name and event are text. */
+    private static void requireByType(ObjectNode m, String type, String where) {
         switch (type) {
             case "track" -> {
                 String event = text(m, "event", where);
@@ -91,20 +120,6 @@ final class MessageNormaliser {
         }
         text(m, "name", where);
         text(m, "event", where);
-
-        String messageId = id(m, "messageId", where);
-        boolean clientMessageId = messageId != null;
-        if (messageId == null) {
-            messageId = randomUuid();
-            m.put("messageId", messageId);
-        }
-
-        merge(facts.envelope(), "context", m);
-        merge(facts.envelope(), "integrations", m);
-        FiniteNumbers.require(m, where);
-        enrichTimestamps(m, facts, where);
-        enrichContext(m, facts);
-        return new Normalised(m, userId != null ? userId : anonymousId, messageId, clientMessageId);
     }
 
     private void enrichTimestamps(ObjectNode m, RequestFacts facts, String where) {

@@ -37,6 +37,8 @@ public final class LoadClients {
     public final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
     /** Requests sent that got no answer: stored or not, nobody knows. */
     public final List<Request> unanswered = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Why each unanswered request got no answer. */
+    public final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     /** 503 answers without a Retry-After header or without a JSON error code. */
     public final AtomicInteger badRefusals = new AtomicInteger();
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -139,6 +141,7 @@ public final class LoadClients {
                 continue;
             } catch (IOException e) {
                 unanswered.add(r);
+                failures.add(e.toString());
                 return false;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

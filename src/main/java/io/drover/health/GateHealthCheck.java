@@ -1,8 +1,9 @@
-package io.drover.buffer;
+package io.drover.health;
 
 import java.util.Map;
 import java.util.function.Supplier;
 
+import io.drover.buffer.BufferGate;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 

@@ -36,16 +36,17 @@ class BufferUnavailableTest {
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("drover-unavailable-");
         kafka = ExternalKafka.start(dir.resolve("kafka"));
-        drover = new DroverServer(Map.of(
-                "drover.http.port", String.valueOf(FreePorts.next()),
-                "drover.admin.port", String.valueOf(ADMIN_PORT),
-                "drover.data-dir", dir.toString(),
-                "drover.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                "drover.sources.shop.write-key", KEY,
-                "drover.sources.shop.allowed-origins", "https://only.example",
+        drover = new DroverServer(Map.ofEntries(
+                Map.entry("drover.http.host", "127.0.0.1"),
+                Map.entry("drover.http.port", String.valueOf(FreePorts.next())),
+                Map.entry("drover.admin.port", String.valueOf(ADMIN_PORT)),
+                Map.entry("drover.data-dir", dir.toString()),
+                Map.entry("drover.kafka.bootstrap-servers", kafka.bootstrapServers()),
+                Map.entry("drover.sources.shop.write-key", KEY),
+                Map.entry("drover.sources.shop.allowed-origins", "https://only.example"),
                 // Give up on an unreachable broker within seconds (the defaults are 10 s and 20 s).
-                "camel.component.kafka.request-timeout-ms", "1500",
-                "camel.component.kafka.delivery-timeout-ms", "2500")).start();
+                Map.entry("camel.component.kafka.request-timeout-ms", "1500"),
+                Map.entry("camel.component.kafka.delivery-timeout-ms", "2500"))).start();
     }
 
     @AfterAll

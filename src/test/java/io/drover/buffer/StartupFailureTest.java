@@ -30,6 +30,7 @@ class StartupFailureTest {
                     "DROVER_KAFKA_EMBEDDED_PORT", String.valueOf(FreePorts.next()),
                     "DROVER_KAFKA_EMBEDDED_CONTROLLER_PORT", String.valueOf(FreePorts.next()),
                     "DROVER_DATA_DIR", dir.toString()));
+            env.put("DROVER_HTTP_HOST", "127.0.0.1");
             env.put(taken, String.valueOf(busy.getLocalPort()));
             Path log = dir.resolve("drover.log");
             Process p = JavaProcess.start("io.drover.Drover", List.of("-Xmx256m"), List.of(), env, log);

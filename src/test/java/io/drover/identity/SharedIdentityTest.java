@@ -39,6 +39,7 @@ class SharedIdentityTest {
         bPort = FreePorts.next();
         Map<String, String> settings = new HashMap<>();
         settings.put("drover.http.port", String.valueOf(bPort));
+        settings.put("drover.http.host", "127.0.0.1");
         settings.put("drover.admin.port", String.valueOf(FreePorts.next()));
         settings.put("drover.data-dir", dir.toString());
         settings.put("drover.integrations-dir", Files.createDirectories(dir.resolve("integrations")).toString());

@@ -49,6 +49,7 @@ class RefusedTargetsTest {
         Files.writeString(integrations.resolve("hook-compatible.yaml"), hook("hook-compatible", "[::127.0.0.1]"));
         drover = new DroverServer(Map.ofEntries(
                 Map.entry("drover.http.port", String.valueOf(FreePorts.next())),
+                Map.entry("drover.http.host", "127.0.0.1"),
                 Map.entry("drover.admin.port", String.valueOf(ADMIN_PORT)),
                 Map.entry("drover.kafka.embedded.port", String.valueOf(FreePorts.next())),
                 Map.entry("drover.kafka.embedded.controller-port", String.valueOf(FreePorts.next())),

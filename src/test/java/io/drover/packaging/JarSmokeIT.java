@@ -47,6 +47,7 @@ class JarSmokeIT {
                 "DROVER_SOURCES_SMOKE_WRITE_KEY", "wk_smoke_0123456789",
                 "DROVER_DELIVERY_ALLOW_PRIVATE_TARGETS", "true",
                 "WEBHOOK_URL", "http://127.0.0.1:" + vendor.port() + "/hook", "WEBHOOK_SECRET", "smoke-secret"));
+        builder.environment().put("DROVER_HTTP_HOST", "127.0.0.1");   // tests listen on loopback only
         Process drover = builder.start();
         try {
             Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {

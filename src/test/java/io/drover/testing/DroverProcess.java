@@ -45,6 +45,7 @@ public final class DroverProcess implements AutoCloseable {
         this.writeKey = writeKey;
         this.logDir = logDir;
         env.put("DROVER_HTTP_PORT", String.valueOf(httpPort));
+        env.put("DROVER_HTTP_HOST", "127.0.0.1");   // tests listen on loopback only
         env.put("DROVER_ADMIN_PORT", String.valueOf(adminPort));
         env.put("DROVER_DATA_DIR", dataDir.toString());
         env.put("DROVER_KAFKA_EMBEDDED_PORT", String.valueOf(kafkaPort));

@@ -72,6 +72,8 @@ public final class TestDrover {
             settings.put("drover.kafka.embedded.controller-port", String.valueOf(FreePorts.next()));
         }
         settings.put("drover.http.port", String.valueOf(FreePorts.next()));
+        // Tests listen on loopback only.
+        settings.put("drover.http.host", "127.0.0.1");
         settings.put("drover.admin.port", String.valueOf(FreePorts.next()));
         settings.put("drover.data-dir", dataDir.toString());
         settings.put("drover.sources.web.write-key", WEB_KEY);

@@ -21,7 +21,7 @@ import io.drover.health.GateHealthCheck;
 import io.drover.health.Readiness;
 import io.drover.health.Vitals;
 import io.drover.support.Redactor;
-import io.drover.ingest.HttpServers;
+import io.drover.ingest.IngestServer;
 import io.drover.identity.IdentityStore;
 import io.drover.identity.IdentityTopic;
 import io.drover.ingest.IngestService;
@@ -109,11 +109,16 @@ public final class DroverServer {
     }
 
     public int httpPort() {
-        return HttpServers.actualPort(context(), lifecycle.settings.integer("drover.http.port", 8080));
+        return lifecycle.server.port();
     }
 
     public String bootstrapServers() {
         return lifecycle.bootstrapServers;
+    }
+
+    /** The ingestion port's HTTP server. */
+    public IngestServer ingestServer() {
+        return lifecycle.server;
     }
 
     public IngestService ingestion() {
@@ -137,6 +142,7 @@ public final class DroverServer {
         private String bootstrapServers;
         private Sources sources;
         private IngestService ingest;
+        private IngestServer server;
         private Optional<Short> replication = Optional.empty();
         private Settings settings;
         private IntegrationModules modules;
@@ -175,9 +181,11 @@ public final class DroverServer {
             CamelContext context = main.getCamelContext();
             registerHealthChecks(context);
             try {
+                // Mounted on the ingestion port's router, then the port opens: services start in the order added.
                 context.addService(ingest, true, true);
-                context.addService(new TagService(context, settings), true, true);
-                context.addService(new FirstRunBanner(context, sources, settings), true, true);
+                context.addService(new TagService(server), true, true);
+                context.addService(server, true, true);
+                context.addService(new FirstRunBanner(server, sources), true, true);
                 modules = new IntegrationModules(context,
                         Path.of(settings.string("drover.integrations-dir", "./integrations")).toAbsolutePath().normalize());
                 readiness.requireAtStart("integrations", () -> modules.bootRoutesNotReading().isEmpty(),
@@ -240,7 +248,8 @@ public final class DroverServer {
                     vitals.require("the identity topic's reader", () -> !identityTopic.isStarted()
                             || identityTopic.readerAlive());
                 }
-                ingest = new IngestService(context, settings, sources, buffer, identity, bootstrapServers);
+                server = new IngestServer(context, settings);
+                ingest = new IngestService(context, settings, sources, buffer, identity, bootstrapServers, server);
                 this.settings = settings;
                 context.addLifecycleStrategy(new LifecycleStrategySupport() {
                     @Override
@@ -340,19 +349,17 @@ public final class DroverServer {
 
     /** Shows the first-run default source's key on the console, once Camel runs. */
     private static final class FirstRunBanner extends org.apache.camel.support.service.ServiceSupport {
-        private final CamelContext context;
+        private final IngestServer server;
         private final Sources sources;
-        private final Settings settings;
 
-        FirstRunBanner(CamelContext context, Sources sources, Settings settings) {
-            this.context = context;
+        FirstRunBanner(IngestServer server, Sources sources) {
+            this.server = server;
             this.sources = sources;
-            this.settings = settings;
         }
 
         @Override
         protected void doStart() {
-            int port = HttpServers.actualPort(context, settings.integer("drover.http.port", 8080));
+            int port = server.port();
             if (sources.isGeneratedDefault()) {
                 // The generated key of the first-run default source is shown once on the console, never logged.
                 String key = sources.all().get(0).writeKey();

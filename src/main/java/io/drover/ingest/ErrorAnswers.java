@@ -26,8 +26,10 @@ final class ErrorAnswers {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(Json.MAPPER.createObjectNode().put("success", false).put("code", code).put("message", message)
-                        .toString());
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body(code, message));
+    }
+
+    static String body(String code, String message) {
+        return Json.MAPPER.createObjectNode().put("success", false).put("code", code).put("message", message).toString();
     }
 }

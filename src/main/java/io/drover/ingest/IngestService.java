@@ -8,14 +8,14 @@ import io.drover.config.Settings;
 import io.drover.config.Sources;
 import org.apache.camel.CamelContext;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import io.vertx.ext.web.Router;
 import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Mounts the ingestion API on Camel's platform-http (Vert.x) server and takes it down gracefully: on shutdown, new
+ * Mounts the ingestion API on the ingestion port's server ({@link IngestServer}) and takes it down gracefully: on shutdown, new
  * requests get 503 with {@code Retry-After} while those in flight are answered.
  */
 public final class IngestService extends ServiceSupport {
@@ -33,7 +33,7 @@ public final class IngestService extends ServiceSupport {
 
     private final CamelContext context;
     private final IdentityStore identity;
-    private final int port;
+    private final IngestServer server;
     private final String bootstrapServers;
     private final String topic;
     private final FailedEvents failedEvents;
@@ -43,13 +43,13 @@ public final class IngestService extends ServiceSupport {
     private volatile boolean modulesLoaded;
 
     public IngestService(CamelContext context, Settings settings, Sources sources, EventBuffer buffer,
-                         IdentityStore identity, String bootstrapServers) {
+                         IdentityStore identity, String bootstrapServers, IngestServer server) {
         this.context = context;
         this.bootstrapServers = bootstrapServers;
         this.topic = settings.string("drover.kafka.topic", "drover.events");
         this.failedEvents = new FailedEvents(settings.string("drover.kafka.invalid-topic", "drover.invalid"));
         this.identity = identity;
-        this.port = settings.integer("drover.http.port", 8080);
+        this.server = server;
         this.sources = sources;
         this.buffer = buffer;
         this.limits = new IngestLimits(
@@ -65,20 +65,19 @@ public final class IngestService extends ServiceSupport {
     }
 
     /**
-     * Mounts the API once Camel's HTTP server runs (a Camel service started after it), answering 503 until the dedupe
+     * Mounts the API before the port opens (a Camel service started before the server), answering 503 until the dedupe
      * window is restored from the topic (a thread of its own does it meanwhile: a client's retry of a request stored
      * before a crash is then recognised) and the modules present at start are loaded.
      */
     @Override
     protected void doStart() {
-        VertxPlatformHttpRouter router = HttpServers.router(context, port);
+        Router router = server.router();
         // Camel's metrics registry exists once the context is configured.
         handler = new IngestHandler(sources, buffer, dedupe, clientAddress, limits, drain,
                 new IngestMetrics(CamelContextHelper.findSingleByType(context, MeterRegistry.class)), identity,
                 this::admitting, failedEvents);
         router.route("/v1/*").handler(handler);
         router.route(Endpoint.BEACON_PREFIX + "/v1/*").handler(handler);
-        ErrorAnswers.mount(router);
         Thread restore = new Thread(this::restoreDedupe, "drover-dedupe-restore");
         restore.setDaemon(true);
         restore.start();
@@ -111,7 +110,7 @@ public final class IngestService extends ServiceSupport {
 
     private synchronized void announce() {
         if (admitting()) {
-            LOG.info("Drover is taking events on port {}", HttpServers.actualPort(context, port));
+            LOG.info("Drover is taking events on port {}", server.port());
         }
     }
 
@@ -130,12 +129,16 @@ public final class IngestService extends ServiceSupport {
         }
         // The route stays mounted until the HTTP server itself closes (its router goes with it): late requests get
         // 503 with Retry-After, which clients and load balancers retry, never the router's 404, which they do not.
-        // (Camel stops services in reverse order, so this service stops before the server does.)
     }
 
     @Override
     protected void doStop() {
         // Nothing: see drain().
+    }
+
+    /** Requests being read or written now. */
+    public int inFlight() {
+        return drain.inFlight();
     }
 
     public long clientMetricsReceived() {

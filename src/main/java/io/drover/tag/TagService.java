@@ -1,8 +1,6 @@
 package io.drover.tag;
 
-import io.drover.config.Settings;
-import io.drover.ingest.HttpServers;
-import org.apache.camel.CamelContext;
+import io.drover.ingest.IngestServer;
 import org.apache.camel.support.service.ServiceSupport;
 
 /** Serves the first-party tag, {@code /drover.js}, on the ingestion API's server (the same host the tag sends to). */
@@ -10,18 +8,16 @@ public final class TagService extends ServiceSupport {
 
     public static final String PATH = "/drover.js";
 
-    private final CamelContext context;
-    private final int port;
+    private final IngestServer server;
 
-    public TagService(CamelContext context, Settings settings) {
-        this.context = context;
-        this.port = settings.integer("drover.http.port", 8080);
+    public TagService(IngestServer server) {
+        this.server = server;
     }
 
-    /** Mounts the handler once Camel's HTTP server runs (a Camel service started after it). */
+    /** Mounts the handler before the ingestion port opens. */
     @Override
     protected void doStart() {
-        HttpServers.router(context, port).route(PATH).handler(new TagHandler(TagScript.load()));
+        server.router().route(PATH).handler(new TagHandler(TagScript.load()));
     }
 
     @Override

@@ -134,6 +134,8 @@ final class MessageNormaliser {
                 m.put("sentAt", sentAtText);
             }
         }
+        // Checked even when there is nothing to correct: it is stored, and a vendor mapping may read it.
+        Instant sentAt = sentAtText == null ? null : instant(sentAtText, where, "sentAt");
         String originalText = text(m, "originalTimestamp", where);
         if (originalText == null) {
             originalText = text(m, "timestamp", where);
@@ -145,9 +147,8 @@ final class MessageNormaliser {
         Instant original = instant(originalText, where, m.has("originalTimestamp") ? "originalTimestamp" : "timestamp");
         m.put("originalTimestamp", originalText);
         Instant timestamp = original;
-        if (sentAtText != null) {
+        if (sentAt != null) {
             // Segment's clock-skew correction: the device clock may be wrong, the delay it measured is not.
-            Instant sentAt = instant(sentAtText, where, "sentAt");
             timestamp = inRange(receivedAt.minusMillis(sentAt.toEpochMilli() - original.toEpochMilli()), where,
                     "timestamp corrected for the clock skew between sentAt and originalTimestamp");
         }

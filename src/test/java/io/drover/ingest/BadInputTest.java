@@ -78,6 +78,10 @@ class BadInputTest {
                         + "[".repeat(10_000) + "]".repeat(10_000) + "}}", 400, "invalid_json", "nested deeper"),
                 bad("a 10 MB body", "/v1/batch", "{\"batch\":[" + "1".repeat(10 * 1024 * 1024) + "]}", 413, "body_too_large",
                         "at most 512000 bytes"),
+                bad("a request line of 10 KB (answered below Drover's handler)", "/v1/track?q=" + "q".repeat(10 * 1024),
+                        "{\"userId\":\"u\",\"event\":\"E\"}", 414, "uri_too_long", "request line"),
+                bad("20 KB of headers (answered below Drover's handler)", "/v1/track", "{\"userId\":\"u\",\"event\":\"E\"}",
+                        431, "headers_too_large", "headers", "X-Big", "b".repeat(20 * 1024)),
                 bad("a message of 33 KB", "/v1/track", "{\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"big\":\""
                         + "x".repeat(33 * 1024) + "\"}}", 413, "message_too_large", "at most 32768 bytes"),
                 bad("a batch item of 33 KB", "/v1/batch", "{\"batch\":["
@@ -110,6 +114,9 @@ class BadInputTest {
                 bad("an event number", "/v1/track", "{\"userId\":\"u\",\"event\":42}", 400, "invalid_field", "'event' must be a string"),
                 bad("a bad timestamp", "/v1/track", "{\"userId\":\"u\",\"event\":\"E\",\"timestamp\":\"yesterday\"}", 400,
                         "invalid_timestamp", "ISO-8601"),
+                bad("a sentAt out of range with no time to correct (found by HostileInputTest)", "/v1/track",
+                        "{\"userId\":\"u\",\"event\":\"E\",\"sentAt\":\"+746156305-01-01T00:00:00Z\"}", 400,
+                        "invalid_timestamp", "'sentAt'"),
                 bad("a bad sentAt", "/v1/track", "{\"userId\":\"u\",\"event\":\"E\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"sentAt\":\"soon\"}",
                         400, "invalid_timestamp", "'sentAt'"),
                 bad("a body that is an array", "/v1/track", "[{\"userId\":\"u\"}]", 400, "invalid_json", "JSON object"),

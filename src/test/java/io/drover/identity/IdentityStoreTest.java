@@ -35,16 +35,16 @@ class IdentityStoreTest {
     @Test
     void theIngestionPathEnrichesThenLearns() throws Exception {
         store.see(event("""
-                {"type":"page","anonymousId":"anon-10","context":{"providers":{"google":{"clientId":"10.1"}}}}"""));
+                {"type":"page","anonymousId":"anon-10","context":{"providers":{"google":{"clientId":"10.1"}}}}"""), true);
         ObjectNode identify = event("{\"type\":\"identify\",\"anonymousId\":\"anon-10\",\"userId\":\"user-10\"}");
-        store.see(identify);
+        store.see(identify, true);
         assertThat(identify.at("/context/providers/google/clientId").asText()).as("enriched from the page").isEqualTo("10.1");
         ObjectNode backend = event("{\"type\":\"track\",\"userId\":\"user-10\",\"event\":\"X\"}");
-        store.see(backend);
+        store.see(backend, true);
         assertThat(backend.get("anonymousId").asText()).isEqualTo("anon-10");
         assertThat(backend.at("/context/providers/google/clientId").asText()).isEqualTo("10.1");
         int before = published.size();
-        store.see(event("{\"type\":\"track\",\"userId\":\"user-10\",\"event\":\"Y\"}"));
+        store.see(event("{\"type\":\"track\",\"userId\":\"user-10\",\"event\":\"Y\"}"), true);
         assertThat(published).as("nothing new").hasSize(before);
     }
 

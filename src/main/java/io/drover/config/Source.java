@@ -9,19 +9,45 @@ import java.util.List;
  * {@code cookieDomain} is the Domain of the anonymous-id cookie Drover sets for this source's browsers (null: the
  * host Drover answers on). {@code strictBatches}: a batch with one invalid message is refused whole (400), instead of
  * storing the valid ones and naming the others.
+ * <p>
+ * Who the identity store believes (docs/security.md, section 2): a server-side source's write key is secret, so the
+ * userIds it sends are trusted; a browser source's key is public, so a userId it sends is only a claim, trusted when
+ * the event proves it with {@code context.userHash} (an HMAC under {@code userHashSecret}, null: none can) or when
+ * the source opts out of the check with {@code trustUserIds} (unsafe: any visitor can claim any userId).
  */
 public record Source(String name, String writeKey, List<String> allowedOrigins, String cookieDomain,
-                     boolean strictBatches) {
+                     boolean strictBatches, String userHashSecret, boolean trustUserIds) {
 
     public Source {
         if (writeKey == null || writeKey.isBlank()) {
             throw new IllegalArgumentException("Source '" + name + "' has no write key");
         }
         allowedOrigins = List.copyOf(allowedOrigins);
+        if (userHashSecret != null && userHashSecret.isBlank()) {
+            userHashSecret = null;
+        }
+    }
+
+    public Source(String name, String writeKey, List<String> allowedOrigins, String cookieDomain,
+                  boolean strictBatches) {
+        this(name, writeKey, allowedOrigins, cookieDomain, strictBatches, null, false);
     }
 
     public Source(String name, String writeKey, List<String> allowedOrigins) {
         this(name, writeKey, allowedOrigins, null, false);
+    }
+
+    /** A source no browser may use (no allowed origin): its write key is a server's secret. */
+    public boolean serverSide() {
+        return allowedOrigins.isEmpty();
+    }
+
+    /**
+     * Whether every userId this source sends is believed without proof: a server-side source's, or a browser
+     * source's that set {@code trust-user-ids}. Otherwise only a userId its event proves with a userHash is.
+     */
+    public boolean trustsUserIds() {
+        return serverSide() || trustUserIds;
     }
 
     public boolean allowsAnyOrigin() {
@@ -56,7 +82,7 @@ public record Source(String name, String writeKey, List<String> allowedOrigins, 
 
     @Override
     public String toString() {
-        // Never print the write key.
+        // Never print the write key nor the user-hash secret.
         return "Source[" + name + ", origins=" + allowedOrigins + "]";
     }
 }

@@ -20,18 +20,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The configured sources, found under {@code drover.sources.<name>.write-key},
- * {@code drover.sources.<name>.allowed-origins} and {@code drover.sources.<name>.cookie-domain} (or
- * {@code DROVER_SOURCES_<NAME>_WRITE_KEY} in the environment).
+ * {@code drover.sources.<name>.allowed-origins}, {@code .cookie-domain}, {@code .strict-batches},
+ * {@code .user-hash-secret} and {@code .trust-user-ids} (or {@code DROVER_SOURCES_<NAME>_WRITE_KEY} and so on in the
+ * environment).
  *
  * <p>With no source configured, a {@code default} source is created whose write key is generated once and kept in
  * {@code <data-dir>/default-source.properties}, so that a first run needs no configuration at all.
  */
 public final class Sources {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Sources.class);
     private static final String PREFIX = "drover.sources.";
+    /** 32 characters: 128 bits and more of a random hex or base64 key. */
+    static final int MIN_USER_HASH_SECRET_LENGTH = 32;
     private static final Pattern KEY = Pattern.compile("drover\\.sources\\.([a-z0-9_-]+)\\.(write-key|allowed-origins)");
     private static final Pattern ENV_KEY = Pattern.compile("DROVER_SOURCES_([A-Z0-9_]+?)_(WRITE_KEY|ALLOWED_ORIGINS)");
 
@@ -65,9 +71,21 @@ public final class Sources {
             boolean originsSet = context.getPropertiesComponent().resolveProperty(PREFIX + name + ".allowed-origins")
                     .isPresent();
             List<String> origins = originsSet ? settings.list(PREFIX + name + ".allowed-origins") : List.of("*");
-            result.add(new Source(name, writeKey, origins,
+            String userHashSecret = settings.get(PREFIX + name + ".user-hash-secret").orElse(null);
+            if (userHashSecret != null && userHashSecret.length() < MIN_USER_HASH_SECRET_LENGTH) {
+                // A short key can be found offline from one user's own (userId, userHash) pair, then forge any user's.
+                throw new IllegalArgumentException(PREFIX + name + ".user-hash-secret must be at least "
+                        + MIN_USER_HASH_SECRET_LENGTH + " characters of random (openssl rand -hex 32)");
+            }
+            boolean trustUserIds = settings.bool(PREFIX + name + ".trust-user-ids", false);
+            Source source = new Source(name, writeKey, origins,
                     settings.get(PREFIX + name + ".cookie-domain").orElse(null),
-                    settings.bool(PREFIX + name + ".strict-batches", false)));
+                    settings.bool(PREFIX + name + ".strict-batches", false), userHashSecret, trustUserIds);
+            if (trustUserIds && !source.serverSide()) {
+                LOG.warn("Source '{}' trusts the userIds its browsers send ({}{}.trust-user-ids=true): any visitor can"
+                        + " claim any userId and attach its vendor ids to that user's events", name, PREFIX, name);
+            }
+            result.add(source);
         }
         if (!result.isEmpty()) {
             return new Sources(result, false);

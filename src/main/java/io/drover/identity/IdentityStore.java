@@ -19,8 +19,15 @@ import io.drover.integration.ConsentCheck;
  * {@code drover.identity} ({@link IdentityTopic}); bounded in entries, and an entry not updated for the expiry time
  * is forgotten.
  * <p>
- * At ingestion, {@link #enrich} fills what an event lacks (a backend {@code track} that only carries a userId gets
- * the user's anonymousId and its fbp, fbc, GA client id...), then {@link #learn} records what it brings.
+ * At ingestion, {@link #see} fills what an event lacks (a backend {@code track} that only carries a userId gets
+ * the user's anonymousId and its fbp, fbc, GA client id...), then records what it brings.
+ * <p>
+ * Whether the event's userId is believed is decided by the caller, once per event (docs/security.md, section 2). A
+ * trusted userId (a server-side source's, or one a browser proved with its userHash) links both ids and is looked up.
+ * An untrusted one (any other a browser sends) is the client's claim and is ignored here: the event is enriched only
+ * from its own anonymousId (the id the browser itself holds), gets no userId from the store, and what it brings is
+ * recorded under that anonymousId alone. So a browser cannot link itself to another user, nor make another user's
+ * events carry its vendor ids.
  * Thread-safe: ingestion event loops and the topic reader use it at once.
  */
 public final class IdentityStore {
@@ -51,35 +58,40 @@ public final class IdentityStore {
         return "u:" + userId;
     }
 
-    /** Fills a missing userId or anonymousId and missing vendor ids, from what the store knows of either id. */
-    public void enrich(ObjectNode event) {
+    /** Fills a missing userId or anonymousId and missing vendor ids, from what the store knows of either id (trusted). */
+    void enrich(ObjectNode event) {
         String userId = text(event, "userId");
         String anonymousId = text(event, "anonymousId");
-        enrich(event, userId, anonymousId, userId == null ? null : entries.getIfPresent(userKey(userId)),
+        enrich(event, true, userId, anonymousId, userId == null ? null : entries.getIfPresent(userKey(userId)),
                 anonymousId == null ? null : entries.getIfPresent(anonymousKey(anonymousId)));
     }
 
     /**
-     * The ingestion path: {@link #enrich} then {@link #learn}, with one lookup per id for both (the lookups are most
-     * of the store's cost per event).
+     * The ingestion path: enriches the event, then records what it brings, with one lookup per id for both (the
+     * lookups are most of the store's cost per event).
+     *
+     * @param trustsUserId whether the event's userId is believed (see the class comment): false for a browser's claim
      */
-    public void see(ObjectNode event) {
-        String userId = text(event, "userId");
+    public void see(ObjectNode event, boolean trustsUserId) {
+        // An untrusted userId is neither looked up nor linked: for the store, the event has none.
+        String userId = trustsUserId ? text(event, "userId") : null;
         String anonymousId = text(event, "anonymousId");
         String userKey = userId == null ? null : userKey(userId);
         String anonymousKey = anonymousId == null ? null : anonymousKey(anonymousId);
         Identity byUser = userKey == null ? null : entries.getIfPresent(userKey);
         Identity byAnonymous = anonymousKey == null ? null : entries.getIfPresent(anonymousKey);
-        enrich(event, userId, anonymousId, byUser, byAnonymous);
+        enrich(event, trustsUserId, userId, anonymousId, byUser, byAnonymous);
         // Learned from the ids the event came with: what enrichment added is already known.
         learn(event, userId, anonymousId, byUser, byAnonymous);
     }
 
-    private void enrich(ObjectNode event, String userId, String anonymousId, Identity byUser, Identity byAnonymous) {
+    private void enrich(ObjectNode event, boolean trustsUserId, String userId, String anonymousId, Identity byUser,
+                        Identity byAnonymous) {
         if (byUser == null && byAnonymous == null) {
             return;
         }
-        if (userId == null && byAnonymous.userId() != null) {
+        // Only a trusted event is given the user its anonymousId is linked to: a browser's is its own business.
+        if (trustsUserId && userId == null && byAnonymous != null && byAnonymous.userId() != null) {
             event.put("userId", byAnonymous.userId());
             byUser = entries.getIfPresent(userKey(byAnonymous.userId()));
         }
@@ -103,14 +115,19 @@ public final class IdentityStore {
         }
     }
 
-    /** Records the links and vendor ids an event brings, and publishes what changed. */
-    public void learn(ObjectNode event) {
+    /** Records the links and vendor ids an event brings, and publishes what changed (trusted). */
+    void learn(ObjectNode event) {
         String userId = text(event, "userId");
         String anonymousId = text(event, "anonymousId");
         learn(event, userId, anonymousId, userId == null ? null : entries.getIfPresent(userKey(userId)),
                 anonymousId == null ? null : entries.getIfPresent(anonymousKey(anonymousId)));
     }
 
+    /**
+     * {@code userId} is null for an event whose userId is not trusted: then no link is made (an alias neither), the
+     * vendor ids are recorded under the anonymousId only, and an opt-out forgets those of the anonymousId and of the
+     * user it is linked to by a trusted link, not those of the user the event claims.
+     */
     private void learn(ObjectNode event, String userId, String anonymousId, Identity byUser, Identity byAnonymous) {
         String type = text(event, "type");
         JsonNode p = event.path("context").path("providers");

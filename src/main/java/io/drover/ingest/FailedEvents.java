@@ -8,13 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.buffer.EventBuffer;
+import io.drover.identity.UserHash;
 
 /**
  * Messages ingestion refused, kept with their reason in the failed-events topic ({@code drover.invalid}), so that
  * nothing a client sent disappears silently: SDKs do not re-send a 400, and a batch's valid messages are stored
  * while its invalid ones are answered by index. A record: {@code {"source", "receivedAt", "index", "code",
- * "reason", "bytes", "message"}}; {@code message} is the item as it was sent, less its {@code writeKey} (absent when
- * it was too large to keep); {@code index} is absent for a single message.
+ * "reason", "bytes", "message"}}; {@code message} is the item as it was sent, less its {@code writeKey} and
+ * {@code context.userHash} (absent when it was too large to keep); {@code index} is absent for a single message.
  */
 final class FailedEvents {
 
@@ -37,6 +38,10 @@ final class FailedEvents {
             }
             failed.put("code", r.reason().code()).put("reason", r.reason().getMessage()).put("bytes", r.bytes());
             if (r.item() != null) {
+                if (r.item() instanceof ObjectNode item) {
+                    // A credential for its user, kept nowhere (as the write key).
+                    UserHash.take(item);
+                }
                 failed.set("message", r.item());
             }
             try {

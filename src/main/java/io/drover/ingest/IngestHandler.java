@@ -17,6 +17,7 @@ import io.drover.config.Source;
 import io.drover.buffer.BufferUnavailable;
 import io.drover.buffer.EventBuffer;
 import io.drover.identity.IdentityStore;
+import io.drover.identity.UserHash;
 import io.drover.config.Sources;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -44,6 +45,8 @@ final class IngestHandler implements Handler<RoutingContext> {
     private final EventBuffer buffer;
     /** Fills known ids into events and learns new links; null when the identity store is off. */
     private final IdentityStore identity;
+    /** Whether the store may believe a message's userId: its source's, or the message's userHash. */
+    private final UserIdTrust userIdTrust;
     private final DedupeWindow dedupe;
     private final ClientAddress clientAddress;
     private final BodyParser parser;
@@ -69,6 +72,7 @@ final class IngestHandler implements Handler<RoutingContext> {
         this.parser = new BodyParser(limits);
         this.drain = drain;
         this.metrics = metrics;
+        this.userIdTrust = new UserIdTrust(metrics);
     }
 
     @Override
@@ -183,9 +187,11 @@ final class IngestHandler implements Handler<RoutingContext> {
             }
             // Before the identity store fills in ids: the cookie never reveals an id the request did not carry.
             call.anonymousId = lastAnonymousId(normalised.messages());
-            if (identity != null) {
-                for (MessageNormaliser.Normalised m : normalised.messages()) {
-                    identity.see(m.message());
+            for (MessageNormaliser.Normalised m : normalised.messages()) {
+                // A credential for its user: never stored, nor sent to vendors, whether the store is on or not.
+                String userHash = UserHash.take(m.message());
+                if (identity != null) {
+                    identity.see(m.message(), userIdTrust.trusts(source, m.message(), userHash));
                 }
             }
             write(call, source, normalised);

@@ -34,6 +34,16 @@ final class IngestMetrics {
                 .tag("reason", reason).register(registry).increment();
     }
 
+    /**
+     * A browser source's message whose userId the identity store did not believe: no userHash ({@code missing}) or
+     * not the right one ({@code wrong}; many of these: a misconfigured secret, or someone claiming others' userIds).
+     */
+    void unverifiedUserId(String source, String reason) {
+        Counter.builder("drover.identity.unverified.user.ids")
+                .description("Browser messages whose userId was not verified, so not linked nor looked up")
+                .tag("source", source).tag("reason", reason).register(registry).increment();
+    }
+
     void clientMetrics() {
         clientMetrics.increment();
     }

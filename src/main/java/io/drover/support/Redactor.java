@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * The one place secrets are masked, for every log line ({@link RedactingConverter}) and every dead-letter field:
  * the values of the settings whose names say they are secret (a token, a key, a secret, a password), wherever they
  * appear, and whatever looks like a credential by its shape (a secret-named query parameter, an Authorization
- * value). A URL that failed to parse, an exception's message, a vendor's echo of the request: all go through it.
+ * value, a quoted {@code "userHash"}). A URL that failed to parse, an exception's message, a vendor's echo of the
+ * request: all go through it.
  */
 public final class Redactor {
 
@@ -22,6 +23,8 @@ public final class Redactor {
             + "writekey|write[._-]key|password|passwd|credential|private[._-]key).*");
     private static final Pattern QUERY_SECRET = Pattern.compile(
             "(?i)([?&;][^=&\\s\"']*(secret|token|key|password|signature|auth)[^=&\\s\"']*=)[^&\\s\"'#]+");
+    /** A browser's identity-verification hash ({@code context.userHash}) quoted as JSON: a credential for its user. */
+    private static final Pattern USER_HASH = Pattern.compile("(?i)(\"user_?hash\"\\s*:\\s*\")[^\"]*");
     private static final Pattern AUTHORIZATION = Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]{6,}");
     /** Shorter values are not masked by value: they would hide ordinary words (they are still masked by shape). */
     private static final int MIN_SECRET_LENGTH = 6;
@@ -89,6 +92,9 @@ public final class Redactor {
         String lower = out.toLowerCase(Locale.ROOT);
         if (lower.contains("bearer") || lower.contains("basic")) {
             out = AUTHORIZATION.matcher(out).replaceAll("$1 " + MASK);
+        }
+        if (lower.contains("hash\"")) {
+            out = USER_HASH.matcher(out).replaceAll("$1" + MASK);
         }
         return out;
     }

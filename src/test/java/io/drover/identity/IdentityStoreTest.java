@@ -35,17 +35,65 @@ class IdentityStoreTest {
     @Test
     void theIngestionPathEnrichesThenLearns() throws Exception {
         store.see(event("""
-                {"type":"page","anonymousId":"anon-10","context":{"providers":{"google":{"clientId":"10.1"}}}}"""));
+                {"type":"page","anonymousId":"anon-10","context":{"providers":{"google":{"clientId":"10.1"}}}}"""), true);
         ObjectNode identify = event("{\"type\":\"identify\",\"anonymousId\":\"anon-10\",\"userId\":\"user-10\"}");
-        store.see(identify);
+        store.see(identify, true);
         assertThat(identify.at("/context/providers/google/clientId").asText()).as("enriched from the page").isEqualTo("10.1");
         ObjectNode backend = event("{\"type\":\"track\",\"userId\":\"user-10\",\"event\":\"X\"}");
-        store.see(backend);
+        store.see(backend, true);
         assertThat(backend.get("anonymousId").asText()).isEqualTo("anon-10");
         assertThat(backend.at("/context/providers/google/clientId").asText()).isEqualTo("10.1");
         int before = published.size();
-        store.see(event("{\"type\":\"track\",\"userId\":\"user-10\",\"event\":\"Y\"}"));
+        store.see(event("{\"type\":\"track\",\"userId\":\"user-10\",\"event\":\"Y\"}"), true);
         assertThat(published).as("nothing new").hasSize(before);
+    }
+
+    @Test
+    void anUntrustedUserIdIsNeitherLookedUpNorLinked() throws Exception {
+        // The victim's trusted link (a server-side identify).
+        store.see(event("""
+                {"type":"identify","anonymousId":"anon-v","userId":"victim","context":{"providers":{"meta":{"fbp":"fb.v"}}}}"""), true);
+        // A browser's claims: the victim's userId with the attacker's anonymous id and vendor ids, and an alias.
+        ObjectNode claim = event("""
+                {"type":"identify","anonymousId":"anon-x","userId":"victim","context":{"providers":{"meta":{"fbp":"fb.x","fbc":"fbc.x"}}}}""");
+        store.see(claim, false);
+        assertThat(claim.at("/context/providers/meta/fbc").asText()).as("not enriched from the victim").isEqualTo("fbc.x");
+        store.see(event("{\"type\":\"alias\",\"anonymousId\":\"anon-x\",\"previousId\":\"anon-x\",\"userId\":\"victim\"}"), false);
+        assertThat(store.get("u:victim").anonymousId()).isEqualTo("anon-v");
+        assertThat(store.get("u:victim").providers().toString()).doesNotContain("fb.x").doesNotContain("fbc.x");
+        assertThat(store.get("a:anon-x").userId()).isNull();
+        assertThat(store.get("a:anon-x").providers().at("/meta/fbp").asText()).as("its own, under its own id").isEqualTo("fb.x");
+
+        ObjectNode userOnly = event("{\"type\":\"track\",\"userId\":\"victim\",\"event\":\"X\"}");
+        store.see(userOnly, false);
+        assertThat(userOnly.has("anonymousId")).isFalse();
+        assertThat(userOnly.has("context")).isFalse();
+        // The victim's browser itself: its own vendor ids, no userId added.
+        ObjectNode own = event("{\"type\":\"page\",\"anonymousId\":\"anon-v\"}");
+        store.see(own, false);
+        assertThat(own.at("/context/providers/meta/fbp").asText()).isEqualTo("fb.v");
+        assertThat(own.has("userId")).isFalse();
+        // The victim's server-side purchase.
+        ObjectNode purchase = event("{\"type\":\"track\",\"userId\":\"victim\",\"event\":\"Order Completed\"}");
+        store.see(purchase, true);
+        assertThat(purchase.get("anonymousId").asText()).isEqualTo("anon-v");
+        assertThat(purchase.at("/context/providers/meta/fbp").asText()).isEqualTo("fb.v");
+        assertThat(purchase.at("/context/providers/meta/fbc").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void anUntrustedOptOutForgetsTheBrowsersIdsAndItsTrustedUsersNotTheClaimedUsers() throws Exception {
+        store.see(event("""
+                {"type":"identify","anonymousId":"anon-o","userId":"owner","context":{"providers":{"meta":{"fbp":"fb.o"}}}}"""), true);
+        store.see(event("""
+                {"type":"identify","anonymousId":"anon-p","userId":"other","context":{"providers":{"meta":{"fbp":"fb.p"}}}}"""), true);
+        // The owner's browser opts out, claiming another userId: its own ids and its linked user's are forgotten.
+        store.see(event("""
+                {"type":"track","event":"X","anonymousId":"anon-o","userId":"other",
+                 "context":{"consent":{"categoryPreferences":{"advertising":false}}}}"""), false);
+        assertThat(store.get("a:anon-o").providers().isEmpty()).isTrue();
+        assertThat(store.get("u:owner").providers().isEmpty()).isTrue();
+        assertThat(store.get("u:other").providers().isEmpty()).as("a claim cannot erase another user's").isFalse();
     }
 
     @Test

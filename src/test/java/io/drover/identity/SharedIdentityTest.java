@@ -20,7 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static io.drover.testing.TestDrover.BACKEND_KEY;
-import static io.drover.testing.TestDrover.OPEN_KEY;
+import static io.drover.testing.TestDrover.WEB_KEY;
+import static io.drover.testing.TestDrover.WEB_USER_HASH_SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -62,13 +63,15 @@ class SharedIdentityTest {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String anonymousId = "anon-" + run;
         String userId = "user-" + run;
-        // The browser, through instance A: a page with vendor ids, then the login.
-        post(a.url("/v1/page"), OPEN_KEY, """
+        // The browser, through instance A: a page with vendor ids, then the login, its userId proved by the hash the
+        // shop's backend computed (a browser's unproved userId links nothing: IdentityTrustTest).
+        post(a.url("/v1/page"), WEB_KEY, """
                 {"anonymousId":"%s","name":"Home","context":{"providers":{"meta":{"fbp":"fb.1.1732780800000.42"},
                  "google":{"clientId":"1432567890.1732780800"}}}}""".formatted(anonymousId));
-        post(a.url("/v1/identify"), OPEN_KEY, """
+        post(a.url("/v1/identify"), WEB_KEY, """
                 {"anonymousId":"%s","userId":"%s","traits":{"plan":"pro"},
-                 "context":{"providers":{"meta":{"fbc":"fb.1.1732780800000.click"}}}}""".formatted(anonymousId, userId));
+                 "context":{"userHash":"%s","providers":{"meta":{"fbc":"fb.1.1732780800000.click"}}}}"""
+                .formatted(anonymousId, userId, UserHash.of(WEB_USER_HASH_SECRET, userId)));
 
         // Instance B learns from drover.identity what A knows of both ids.
         IdentityStore known = a.server.context().hasService(IdentityTopic.class).store();

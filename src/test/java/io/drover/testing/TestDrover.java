@@ -22,6 +22,10 @@ public final class TestDrover {
     public static final String OPEN_KEY = "wk_open_0123456789";
     /** A source whose batches are refused whole when one message is invalid. */
     public static final String STRICT_KEY = "wk_strict_0123456789";
+    /** The web source's secret for identity verification: its pages prove a userId with this HMAC (context.userHash). */
+    public static final String WEB_USER_HASH_SECRET = "uhs_test_0123456789abcdef0123456789abcdef";
+    /** A browser source that believes the userIds it is sent (trust-user-ids=true, the unsafe opt-out). */
+    public static final String TRUSTING_KEY = "wk_trusting_0123456789";
     public static final String WEB_ORIGIN = "https://shop.example";
     public static final String TOPIC = "drover.events";
     public static final String WEBHOOK_SECRET = "whsec_test_0123456789";
@@ -78,6 +82,7 @@ public final class TestDrover {
         settings.put("drover.data-dir", dataDir.toString());
         settings.put("drover.sources.web.write-key", WEB_KEY);
         settings.put("drover.sources.web.allowed-origins", WEB_ORIGIN + ",https://www.shop.example,https://*.shop.example");
+        settings.put("drover.sources.web.user-hash-secret", WEB_USER_HASH_SECRET);
         settings.put("drover.sources.backend.write-key", BACKEND_KEY);
         settings.put("drover.sources.backend.allowed-origins", "");
         settings.put("drover.sources.open.write-key", OPEN_KEY);
@@ -86,6 +91,8 @@ public final class TestDrover {
         settings.put("drover.sources.open.allowed-origins", "*,http://127.0.0.1:*");
         settings.put("drover.sources.strict.write-key", STRICT_KEY);
         settings.put("drover.sources.strict.strict-batches", "true");
+        settings.put("drover.sources.trusting.write-key", TRUSTING_KEY);
+        settings.put("drover.sources.trusting.trust-user-ids", "true");
         settings.put("drover.http.trusted-proxies", "127.0.0.1,10.0.0.0/8");
         settings.put("drover.kafka.partitions", "3");
         WireMockServer vendor = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());

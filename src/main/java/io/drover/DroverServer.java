@@ -239,10 +239,17 @@ public final class DroverServer {
                 IdentityStore identity = null;
                 if (settings.bool("drover.identity.enabled", true)) {
                     // Started with the context, after the buffer and before ingestion opens (services start in order).
+                    if (settings.get("drover.identity.max-entries").isPresent()) {
+                        LOG.warn("drover.identity.max-entries is no longer used: the identity store is on disk and"
+                                + " forgets by age only (drover.identity.ttl); its memory is drover.identity.cache");
+                    }
+                    // Stopped after ingestion (services stop in the reverse order): the reader, then RocksDB closes.
                     IdentityTopic identityTopic = new IdentityTopic(bootstrapServers,
                             settings.string("drover.identity.topic", "drover.identity"), replication,
-                            settings.integer("drover.identity.max-entries", 1_000_000),
-                            settings.duration("drover.identity.ttl", java.time.Duration.ofDays(90)));
+                            dataDir.resolve("identity"), settings.bytes("drover.identity.cache", 64L * 1024 * 1024),
+                            settings.duration("drover.identity.ttl", java.time.Duration.ofDays(90)),
+                            () -> org.apache.camel.support.CamelContextHelper.findSingleByType(context,
+                                    io.micrometer.core.instrument.MeterRegistry.class));
                     context.addService(identityTopic, true, false);
                     identity = identityTopic.store();
                     vitals.require("the identity topic's reader", () -> !identityTopic.isStarted()

@@ -1,5 +1,6 @@
 package io.drover.identity;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
@@ -9,15 +10,16 @@ import java.util.function.BiConsumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.drover.integration.ConsentCheck;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The identity graph in memory: anonymousId ↔ userId (identify, alias, any event carrying both) ↔ the latest vendor
- * ids. Every instance holds the same view, rebuilt from and kept current by the compacted topic
- * {@code drover.identity} ({@link IdentityTopic}); bounded in entries, and an entry not updated for the expiry time
- * is forgotten.
+ * The identity graph: anonymousId ↔ userId (identify, alias, any event carrying both) ↔ the latest vendor ids. Every
+ * instance holds the same view, rebuilt from and kept current by the compacted topic {@code drover.identity}
+ * ({@link IdentityTopic}). It lives on local disk ({@link IdentityDb}, RocksDB under {@code <data-dir>/identity}) with
+ * a bounded block cache off the heap, so neither the heap nor the cache grows with users; nothing is bounded by count.
+ * An entry is forgotten once it has not been updated for the expiry time ({@code drover.identity.ttl}); an entry the
+ * events of its own id keep using is rewritten (and republished) once it is half that old, so active users stay.
  * <p>
  * At ingestion, {@link #see} fills what an event lacks (a backend {@code track} that only carries a userId gets
  * the user's anonymousId and its fbp, fbc, GA client id...), then records what it brings.
@@ -28,26 +30,82 @@ import io.drover.integration.ConsentCheck;
  * from its own anonymousId (the id the browser itself holds), gets no userId from the store, and what it brings is
  * recorded under that anonymousId alone. So a browser cannot link itself to another user, nor make another user's
  * events carry its vendor ids.
- * Thread-safe: ingestion event loops and the topic reader use it at once.
+ * Thread-safe: ingestion event loops and the topic reader use it at once. Lookups are synchronous reads of RocksDB
+ * (block cache, else the OS page cache, else the disk); a write from an event loop never waits for RocksDB's write
+ * stalls (see {@link IdentityDb#put}).
  */
-public final class IdentityStore {
+public final class IdentityStore implements AutoCloseable {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    private final Cache<String, Identity> entries;
+    /** Null until {@link #open(Path, long, MeterRegistry)}: an empty store that keeps nothing (before the start). */
+    private volatile IdentityDb entries;
     private final long ttlMillis;
     private final BiConsumer<String, Identity> publisher;
 
     /**
-     * @param maxEntries most entries kept (two per known user: one per key kind)
+     * A store to open later ({@link #open(Path, long, MeterRegistry)}, when its service starts).
+     *
+     * @param ttl       how long an entry lives after its last update
+     * @param publisher where changes go (the topic), as key and new value
+     */
+    IdentityStore(Duration ttl, BiConsumer<String, Identity> publisher) {
+        this.ttlMillis = ttl.toMillis();
+        this.publisher = publisher;
+    }
+
+    /**
+     * Opens (or creates) a store in {@code dir}.
+     *
+     * @param dir        its directory ({@code <data-dir>/identity}); missing or empty: an empty store
      * @param ttl        how long an entry lives after its last update
+     * @param cacheBytes RocksDB's block cache (off the heap)
+     * @param registry   where its metrics go (null: none)
      * @param publisher  where changes go (the topic), as key and new value
      */
-    public IdentityStore(long maxEntries, Duration ttl, BiConsumer<String, Identity> publisher) {
-        this.ttlMillis = ttl.toMillis();
-        // Forgotten after the expiry time without being seen (a read counts: an active user stays).
-        this.entries = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterAccess(ttl).build();
-        this.publisher = publisher;
+    public static IdentityStore open(Path dir, Duration ttl, long cacheBytes, MeterRegistry registry,
+                                     BiConsumer<String, Identity> publisher) {
+        IdentityStore store = new IdentityStore(ttl, publisher);
+        store.open(dir, cacheBytes, registry);
+        return store;
+    }
+
+    /** A store with a small cache and no metrics (tests). */
+    static IdentityStore open(Path dir, Duration ttl, BiConsumer<String, Identity> publisher) {
+        return open(dir, ttl, 8L * 1024 * 1024, null, publisher);
+    }
+
+    /** Opens its database; fails if another process has it open (see {@link IdentityDb#open}). */
+    void open(Path dir, long cacheBytes, MeterRegistry registry) {
+        entries = IdentityDb.open(dir, Duration.ofMillis(ttlMillis), cacheBytes, registry);
+    }
+
+    /** The database under it, for the topic reader (offsets, batches of records) and metrics; null before opening. */
+    IdentityDb db() {
+        return entries;
+    }
+
+    /**
+     * Pre-warms the store with entries written as they are (no merge, no publishing, no write-ahead log), then
+     * flushed: for benchmarks, before the store serves.
+     */
+    public void load(Iterator<Map.Entry<String, Identity>> all) {
+        entries.load(all);
+    }
+
+    /** Bytes of its directory on disk. */
+    public long diskBytes() {
+        IdentityDb db = entries;
+        return db == null ? 0 : db.diskBytes();
+    }
+
+    /** Closes its database (waiting for the reads and writes under way); later calls find nothing and keep nothing. */
+    @Override
+    public void close() {
+        IdentityDb db = entries;
+        if (db != null) {
+            db.close();
+        }
     }
 
     static String anonymousKey(String anonymousId) {
@@ -62,8 +120,8 @@ public final class IdentityStore {
     void enrich(ObjectNode event) {
         String userId = text(event, "userId");
         String anonymousId = text(event, "anonymousId");
-        enrich(event, true, userId, anonymousId, userId == null ? null : entries.getIfPresent(userKey(userId)),
-                anonymousId == null ? null : entries.getIfPresent(anonymousKey(anonymousId)));
+        enrich(event, true, userId, anonymousId, userId == null ? null : get(userKey(userId)),
+                anonymousId == null ? null : get(anonymousKey(anonymousId)));
     }
 
     /**
@@ -78,8 +136,8 @@ public final class IdentityStore {
         String anonymousId = text(event, "anonymousId");
         String userKey = userId == null ? null : userKey(userId);
         String anonymousKey = anonymousId == null ? null : anonymousKey(anonymousId);
-        Identity byUser = userKey == null ? null : entries.getIfPresent(userKey);
-        Identity byAnonymous = anonymousKey == null ? null : entries.getIfPresent(anonymousKey);
+        Identity byUser = userKey == null ? null : get(userKey);
+        Identity byAnonymous = anonymousKey == null ? null : get(anonymousKey);
         enrich(event, trustsUserId, userId, anonymousId, byUser, byAnonymous);
         // Learned from the ids the event came with: what enrichment added is already known.
         learn(event, userId, anonymousId, byUser, byAnonymous);
@@ -93,11 +151,11 @@ public final class IdentityStore {
         // Only a trusted event is given the user its anonymousId is linked to: a browser's is its own business.
         if (trustsUserId && userId == null && byAnonymous != null && byAnonymous.userId() != null) {
             event.put("userId", byAnonymous.userId());
-            byUser = entries.getIfPresent(userKey(byAnonymous.userId()));
+            byUser = get(userKey(byAnonymous.userId()));
         }
         if (anonymousId == null && byUser != null && byUser.anonymousId() != null) {
             event.put("anonymousId", byUser.anonymousId());
-            byAnonymous = entries.getIfPresent(anonymousKey(byUser.anonymousId()));
+            byAnonymous = get(anonymousKey(byUser.anonymousId()));
         }
         if (refusesAdvertising(event)) {
             // Vendor ids are the ad platforms' tracking data: not added to an event whose user said no.
@@ -119,8 +177,8 @@ public final class IdentityStore {
     void learn(ObjectNode event) {
         String userId = text(event, "userId");
         String anonymousId = text(event, "anonymousId");
-        learn(event, userId, anonymousId, userId == null ? null : entries.getIfPresent(userKey(userId)),
-                anonymousId == null ? null : entries.getIfPresent(anonymousKey(anonymousId)));
+        learn(event, userId, anonymousId, userId == null ? null : get(userKey(userId)),
+                anonymousId == null ? null : get(anonymousKey(anonymousId)));
     }
 
     /**
@@ -146,17 +204,17 @@ public final class IdentityStore {
             String previousId = text(event, "previousId");
             if (previousId != null) {
                 // The previous id may be an anonymous id or an earlier user id: carry its vendor ids over.
-                Identity prior = entries.getIfPresent(anonymousKey(previousId));
+                Identity prior = get(anonymousKey(previousId));
                 if (prior == null) {
-                    prior = entries.getIfPresent(userKey(previousId));
+                    prior = get(userKey(previousId));
                 }
-                update(anonymousKey(previousId), entries.getIfPresent(anonymousKey(previousId)), userId, previousId,
+                update(anonymousKey(previousId), get(anonymousKey(previousId)), userId, previousId,
                         prior == null ? null : prior.providers(), null, at);
-                byUser = entries.getIfPresent(userKey(userId));
+                byUser = get(userKey(userId));
                 update(userKey(userId), byUser, userId,
                         prior != null && prior.anonymousId() != null ? prior.anonymousId() : null,
                         prior == null ? null : prior.providers(), null, at);
-                byUser = entries.getIfPresent(userKey(userId));
+                byUser = get(userKey(userId));
             }
         }
         if (anonymousId != null && (userId != null || providers != null)) {
@@ -167,38 +225,50 @@ public final class IdentityStore {
             update(userKey(userId), byUser, userId, anonymousId, byAnonymous == null ? null : byAnonymous.providers(),
                     providers, at);
         }
+        // An entry its own id's events keep using is not forgotten: rewritten, and republished, once it is half its
+        // expiry old (update's rule; until then this costs nothing). Forgetting is by age since the last use.
+        if (anonymousId != null && byAnonymous != null && userId == null && providers == null) {
+            update(anonymousKey(anonymousId), byAnonymous, null, anonymousId, null, null, at);
+        }
+        if (userId != null && byUser != null && anonymousId == null && providers == null) {
+            update(userKey(userId), byUser, userId, null, null, null, at);
+        }
     }
 
     private void forgetVendorIds(String key, long at) {
-        Identity current = key == null ? null : entries.getIfPresent(key);
+        Identity current = key == null ? null : get(key);
         if (current == null || current.providers().isEmpty()) {
             return;
         }
-        Identity cleared = new Identity(current.userId(), current.anonymousId(), JSON.objectNode(), at);
-        entries.put(key, cleared);
-        publisher.accept(key, cleared);
+        Identity[] cleared = new Identity[1];
+        compute(key, old -> {
+            cleared[0] = new Identity(old == null ? current.userId() : old.userId(),
+                    old == null ? current.anonymousId() : old.anonymousId(), JSON.objectNode(), at);
+            return cleared[0];
+        });
+        if (cleared[0] != null) {
+            publisher.accept(key, cleared[0]);
+        }
     }
 
     /** Applies an entry read from the topic (another instance's, or this one's own): the newer one wins. */
     void apply(String key, Identity incoming) {
-        if (incoming == null) {
-            entries.invalidate(key);
-            return;
+        IdentityDb db = entries;
+        if (db != null) {
+            db.applyAll(java.util.List.of(new IdentityDb.Record(key, incoming)), null, null);
         }
-        if (System.currentTimeMillis() - incoming.updatedAt() > ttlMillis) {
-            return;
-        }
-        entries.asMap().merge(key, incoming, (old, neu) -> neu.updatedAt() >= old.updatedAt() ? neu : old);
     }
 
-    /** The entry of a key, for tests and the admin console. */
+    /** The entry of a key (null: none, or expired), for tests and the admin console. */
     public Identity get(String key) {
-        return entries.getIfPresent(key);
+        IdentityDb db = entries;
+        return db == null ? null : db.get(key);
     }
 
+    /** Entries on disk, an estimate (RocksDB's {@code rocksdb.estimate-num-keys}; expired ones until compacted). */
     public long size() {
-        entries.cleanUp();
-        return entries.estimatedSize();
+        IdentityDb db = entries;
+        return db == null ? 0 : db.estimatedEntries();
     }
 
     /**
@@ -215,7 +285,7 @@ public final class IdentityStore {
             return;
         }
         Identity[] changed = new Identity[1];
-        entries.asMap().compute(key, (k, old) -> {
+        compute(key, old -> {
             String u = userId != null ? userId : old == null ? null : old.userId();
             String a = anonymousId != null ? anonymousId : old == null ? null : old.anonymousId();
             ObjectNode merged = old == null ? JSON.objectNode() : old.providers().deepCopy();
@@ -224,7 +294,17 @@ public final class IdentityStore {
             changed[0] = new Identity(u, a, merged, at);
             return changed[0];
         });
-        publisher.accept(key, changed[0]);
+        if (changed[0] != null) {
+            publisher.accept(key, changed[0]);
+        }
+    }
+
+    /** A read-modify-write of one entry under its lock; nothing before the store is open or after it is closed. */
+    private void compute(String key, java.util.function.UnaryOperator<Identity> change) {
+        IdentityDb db = entries;
+        if (db != null) {
+            db.compute(key, change);
+        }
     }
 
     /** Whether {@code newer} holds a vendor id that {@code existing} lacks or has another value for. */

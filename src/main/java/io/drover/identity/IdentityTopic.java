@@ -1,22 +1,32 @@
 package io.drover.identity;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.buffer.EventTopic;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -35,6 +45,13 @@ import org.slf4j.LoggerFactory;
  * and a reader (no consumer group: every instance reads everything) applies every record, its own included. At
  * start the topic is read to its end before ingestion opens, so the first events are enriched with what the other
  * instances knew. Entries also expire from the topic ({@code cleanup.policy=compact,delete}, retention = expiry).
+ * <p>
+ * The store is on local disk ({@code <data-dir>/identity}, opened at start, closed at stop) and the reader's
+ * positions are stored in it, in the same write as the records they follow ({@link IdentityDb}): a restart resumes
+ * where the last run stopped and reads only what came since; a missing or empty directory (a new instance, a lost
+ * disk) is rebuilt from the beginning of the topic. Stored positions outside the topic's current range, or of
+ * another topic of the same name (its topic id differs: deleted and created again), are not used: the topic is then
+ * read from its beginning. Re-reading records is harmless: the newer {@code updatedAt} wins.
  */
 public final class IdentityTopic extends ServiceSupport {
 
@@ -45,7 +62,15 @@ public final class IdentityTopic extends ServiceSupport {
     private final String topic;
     private final Optional<Short> replicationFactor;
     private final Duration ttl;
+    private final Path dir;
+    private final long cacheBytes;
+    private final Supplier<MeterRegistry> registry;
     private final IdentityStore store;
+    /** Records read from the topic since the start, and how many of them before it was caught up. */
+    private final AtomicLong recordsRead = new AtomicLong();
+    private volatile long recordsReadAtStart = -1;
+    /** The stored positions this start resumed from (empty: read from the beginning). */
+    private volatile Map<Integer, Long> resumedFrom = Map.of();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     /** Writes happen off the caller's thread: ingestion event loops must never wait for Kafka's metadata. */
     private final java.util.concurrent.ThreadPoolExecutor writer = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
@@ -59,13 +84,37 @@ public final class IdentityTopic extends ServiceSupport {
     private Thread reader;
     private volatile boolean running;
 
-    public IdentityTopic(String bootstrapServers, String topic, Optional<Short> replicationFactor, long maxEntries,
-                         Duration ttl) {
+    /**
+     * @param dir        the store's directory ({@code <data-dir>/identity})
+     * @param cacheBytes its block cache, off the heap ({@code drover.identity.cache})
+     * @param ttl        how long an entry lives after its last update ({@code drover.identity.ttl})
+     * @param registry   where the metrics go, asked at start (null from it: none)
+     */
+    public IdentityTopic(String bootstrapServers, String topic, Optional<Short> replicationFactor, Path dir,
+                         long cacheBytes, Duration ttl, Supplier<MeterRegistry> registry) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.replicationFactor = replicationFactor;
         this.ttl = ttl;
-        this.store = new IdentityStore(maxEntries, ttl, this::publish);
+        this.dir = dir;
+        this.cacheBytes = cacheBytes;
+        this.registry = registry;
+        this.store = new IdentityStore(ttl, this::publish);
+    }
+
+    /** Records read from the topic before this start was caught up with it (-1 until then). */
+    public long recordsReadAtStart() {
+        return recordsReadAtStart;
+    }
+
+    /** Records read from the topic since this start. */
+    public long recordsRead() {
+        return recordsRead.get();
+    }
+
+    /** The next offset per partition this start resumed from, as stored in the store (empty: from the beginning). */
+    public Map<Integer, Long> resumedFrom() {
+        return resumedFrom;
     }
 
     public IdentityStore store() {
@@ -74,11 +123,32 @@ public final class IdentityTopic extends ServiceSupport {
 
     @Override
     protected void doStart() throws Exception {
+        long startedAt = System.nanoTime();
+        // First, before any Kafka call: a data directory in use by another Drover fails the start at once.
+        MeterRegistry meters = registry == null ? null : registry.get();
+        store.open(dir, cacheBytes, meters);
+        try {
+            startReading(meters);
+        } catch (Exception | Error e) {
+            store.close();
+            throw e;
+        }
+        LOG.info("Identity store ready in {} ms: ~{} entries ({} MB on disk at {}); {} records read from {} at start, {}",
+                (System.nanoTime() - startedAt) / 1_000_000, store.size(), store.diskBytes() / (1024 * 1024), dir,
+                recordsReadAtStart, topic, resumedFrom.isEmpty() ? "from its beginning" : "from the offsets stored");
+    }
+
+    private void startReading(MeterRegistry meters) throws Exception {
         EventTopic.ensure(bootstrapServers, topic, 3, replicationFactor, Map.of(
                 "cleanup.policy", "compact,delete",
                 "retention.ms", String.valueOf(ttl.toMillis()),
                 // Small segments so that compaction and expiry can act on a quiet topic too.
                 "segment.ms", String.valueOf(Math.min(ttl.toMillis(), Duration.ofDays(1).toMillis()))));
+        String topicId = topicId();
+        if (meters != null) {
+            Gauge.builder("drover.identity.topic.records.read", recordsRead, AtomicLong::get)
+                    .description("Records of drover.identity read since the start").register(meters);
+        }
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "drover-identity");
@@ -92,6 +162,8 @@ public final class IdentityTopic extends ServiceSupport {
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "drover-identity-reader");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // A stored position the topic no longer has (expired, deleted records): from the earliest one it has.
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         consumer = new KafkaConsumer<>(c);
@@ -100,8 +172,34 @@ public final class IdentityTopic extends ServiceSupport {
             partitions.add(new TopicPartition(topic, info.partition()));
         }
         consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+        Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions, Duration.ofSeconds(30));
+        IdentityDb db = store.db();
+        String storedId = db.topicId(topic);
+        Map<Integer, Long> stored = db.offsets(topic, partitions.stream().map(TopicPartition::partition).toList());
+        if (!stored.isEmpty() && topicId != null && storedId != null && !storedId.equals(topicId)) {
+            LOG.warn("{} is not the topic the identity store last read (its id was {}, now {}): read from its beginning",
+                    topic, storedId, topicId);
+            stored = Map.of();
+        }
+        Map<Integer, Long> resumed = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            Long offset = stored.get(tp.partition());
+            if (offset != null && offset >= beginning.get(tp) && offset <= end.get(tp)) {
+                consumer.seek(tp, offset);
+                resumed.put(tp.partition(), offset);
+            } else {
+                if (offset != null) {
+                    LOG.warn("The identity store's position {} in {}-{} is outside the topic's {}..{}: read from its"
+                            + " beginning", offset, topic, tp.partition(), beginning.get(tp), end.get(tp));
+                }
+                consumer.seekToBeginning(List.of(tp));
+            }
+        }
+        resumedFrom = Map.copyOf(resumed);
+        if (topicId != null && !topicId.equals(storedId)) {
+            db.setTopicId(topic, topicId);
+        }
         running = true;
         reader = new Thread(() -> read(end), "drover-identity-reader");
         reader.setDaemon(true);
@@ -109,7 +207,23 @@ public final class IdentityTopic extends ServiceSupport {
         if (!caughtUp.await(60, TimeUnit.SECONDS)) {
             LOG.warn("The identity topic was not read to its end within 60 s; enrichment starts with a partial view");
         }
-        LOG.info("Identity store ready: {} entries from {}", store.size(), topic);
+    }
+
+    /** The topic's id (a topic deleted and created again under the same name has another); null if not known. */
+    private String topicId() {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000))) {
+            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+            return d == null || d.topicId() == null ? null : d.topicId().toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception e) {
+            LOG.debug("Cannot read the id of {}: {}", topic, e.toString());
+            return null;
+        }
     }
 
     /** Whether the reader still follows the topic (it stops only with the service, or on an error it logs). */
@@ -131,14 +245,33 @@ public final class IdentityTopic extends ServiceSupport {
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
         }
+        // Last: the reader has stopped writing to it (and a late call finds it closed, not a crash).
+        store.close();
     }
 
     private void read(Map<TopicPartition, Long> end) {
+        Map<Integer, Long> stored = new HashMap<>();
         try {
             checkCaughtUp(end);
             while (running) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    apply(r);
+                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
+                List<IdentityDb.Record> batch = new ArrayList<>(records.count());
+                for (ConsumerRecord<String, String> r : records) {
+                    IdentityDb.Record record = record(r);
+                    if (record != null) {
+                        batch.add(record);
+                    }
+                }
+                recordsRead.addAndGet(records.count());
+                // The records and the positions after them in one write; positions also move past gaps (compacted
+                // or deleted records), written when they change.
+                Map<Integer, Long> positions = new HashMap<>();
+                for (TopicPartition tp : consumer.assignment()) {
+                    positions.put(tp.partition(), consumer.position(tp));
+                }
+                if (!batch.isEmpty() || !positions.equals(stored)) {
+                    store.db().applyAll(batch, topic, positions);
+                    stored = positions;
                 }
                 checkCaughtUp(end);
             }
@@ -161,24 +294,25 @@ public final class IdentityTopic extends ServiceSupport {
                 return;
             }
         }
+        recordsReadAtStart = recordsRead.get();
         caughtUp.countDown();
     }
 
-    private void apply(ConsumerRecord<String, String> r) {
+    private IdentityDb.Record record(ConsumerRecord<String, String> r) {
         if (r.key() == null) {
-            return;
+            return null;
         }
         if (r.value() == null) {
-            store.apply(r.key(), null);
-            return;
+            return new IdentityDb.Record(r.key(), null);
         }
         try {
             JsonNode v = MAPPER.readTree(r.value());
             JsonNode providers = v.path("providers");
-            store.apply(r.key(), new Identity(text(v, "userId"), text(v, "anonymousId"),
+            return new IdentityDb.Record(r.key(), new Identity(text(v, "userId"), text(v, "anonymousId"),
                     providers instanceof ObjectNode o ? o : MAPPER.createObjectNode(), v.path("updatedAt").asLong()));
         } catch (IOException e) {
             LOG.warn("Identity record {}-{} is not JSON; skipped", r.partition(), r.offset());
+            return null;
         }
     }
 

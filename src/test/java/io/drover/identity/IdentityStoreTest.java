@@ -1,20 +1,45 @@
 package io.drover.identity;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class IdentityStoreTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private final List<String> published = new ArrayList<>();
-    private final IdentityStore store = new IdentityStore(1000, Duration.ofDays(1), (k, v) -> published.add(k));
+    private final List<String> published = java.util.Collections.synchronizedList(new ArrayList<>());
+    @TempDir
+    Path dir;
+    private IdentityStore store;
+    private final List<IdentityStore> opened = new ArrayList<>();
+
+    @BeforeEach
+    void open() {
+        store = open(dir.resolve("identity"), Duration.ofDays(1), (k, v) -> published.add(k));
+    }
+
+    @AfterEach
+    void close() {
+        opened.forEach(IdentityStore::close);
+    }
+
+    private IdentityStore open(Path at, Duration ttl, java.util.function.BiConsumer<String, Identity> publisher) {
+        IdentityStore s = IdentityStore.open(at, ttl, publisher);
+        opened.add(s);
+        return s;
+    }
 
     @Test
     void aBackendTrackWithOnlyAUserIdGetsTheBrowsersIdsAfterIdentify() throws Exception {
@@ -157,24 +182,109 @@ class IdentityStoreTest {
     }
 
     @Test
-    void entriesExpireAndMemoryIsBounded() throws Exception {
-        IdentityStore shortLived = new IdentityStore(10, Duration.ofMillis(300), (k, v) -> { });
+    void entriesExpireByAge() throws Exception {
+        IdentityStore shortLived = open(dir.resolve("short"), Duration.ofMillis(300), (k, v) -> { });
         shortLived.learn(event("{\"type\":\"identify\",\"anonymousId\":\"anon-6\",\"userId\":\"user-6\"}"));
         assertThat(shortLived.get("a:anon-6")).isNotNull();
-        // A test of time itself, kept as a sleep: the entry must go 300 ms unread to expire, so there is nothing to
-        // poll (a read counts as an access and keeps it), and the store takes no clock or ticker to advance instead.
-        Thread.sleep(500);
-        ObjectNode later = event("{\"type\":\"page\",\"anonymousId\":\"anon-6\"}");
-        shortLived.enrich(later);
-        assertThat(later.has("userId")).isFalse();
+        // Age is since the last update (a read does not make an entry younger): polling does not keep it.
+        Awaitility.await("expiry").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            ObjectNode later = event("{\"type\":\"page\",\"anonymousId\":\"anon-6\"}");
+            shortLived.enrich(later);
+            return !later.has("userId");
+        });
+        assertThat(shortLived.get("u:user-6")).isNull();
         // An old record read from the topic is not brought back either.
         shortLived.apply("a:anon-7", new Identity("user-7", "anon-7", MAPPER.createObjectNode(), System.currentTimeMillis() - 10_000));
         assertThat(shortLived.get("a:anon-7")).isNull();
+    }
 
-        for (int i = 0; i < 100; i++) {
+    @Test
+    void expiredEntriesLeaveTheDisk() throws Exception {
+        IdentityStore shortLived = open(dir.resolve("short"), Duration.ofSeconds(1), (k, v) -> { });
+        for (int i = 0; i < 1000; i++) {
             shortLived.learn(event("{\"type\":\"identify\",\"anonymousId\":\"a" + i + "\",\"userId\":\"u" + i + "\"}"));
         }
-        assertThat(shortLived.size()).isLessThanOrEqualTo(10);
+        assertThat(shortLived.size()).isGreaterThanOrEqualTo(1000);
+        // RocksDB's TTL compaction drops them (in service: by itself, at least daily; here on demand).
+        Awaitility.await("expired entries compacted away").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    shortLived.db().compact();
+                    return shortLived.size() == 0;
+                });
+        assertThat(shortLived.get("a:a1")).isNull();
+    }
+
+    @Test
+    void anEntryInUseIsRewrittenAndRepublishedAtHalfItsExpiry() throws Exception {
+        List<String> out = java.util.Collections.synchronizedList(new ArrayList<>());
+        IdentityStore s = open(dir.resolve("active"), Duration.ofSeconds(2), (k, v) -> out.add(k));
+        s.see(event("{\"type\":\"identify\",\"anonymousId\":\"anon-a\",\"userId\":\"user-a\"}"), true);
+        long first = s.get("a:anon-a").updatedAt();
+        assertThat(out).containsExactlyInAnyOrder("a:anon-a", "u:user-a");
+        // The browser keeps coming back with its anonymous id only: past half the expiry its entry is rewritten (and
+        // so stays in the topic), and it outlives the expiry time counted from the identify.
+        Awaitility.await("rewritten").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            ObjectNode page = event("{\"type\":\"page\",\"anonymousId\":\"anon-a\"}");
+            s.see(page, true);
+            return s.get("a:anon-a") != null && s.get("a:anon-a").updatedAt() > first;
+        });
+        assertThat(s.get("a:anon-a").userId()).isEqualTo("user-a");
+        assertThat(out).as("republished once").containsOnlyOnce("u:user-a").filteredOn("a:anon-a"::equals).hasSize(2);
+    }
+
+    @Test
+    void moreUsersThanTheOldCountCapAreAllKept() throws Exception {
+        // The old store kept at most drover.identity.max-entries (1,000,000 entries) and silently forgot past it;
+        // now there is no count bound at all: 200,000 users (400,000 entries) through the ingestion path, with a
+        // store whose cache is 8 MB, all found.
+        int users = 200_000;
+        long started = System.nanoTime();
+        for (int i = 0; i < users; i++) {
+            ObjectNode identify = MAPPER.createObjectNode().put("type", "identify").put("anonymousId", "anon-" + i)
+                    .put("userId", "user-" + i);
+            identify.putObject("context").putObject("providers").putObject("meta").put("fbp", "fb.1.1." + i);
+            store.see(identify, true);
+        }
+        long written = System.nanoTime();
+        for (int i = 0; i < users; i++) {
+            ObjectNode backend = MAPPER.createObjectNode().put("type", "track").put("userId", "user-" + i);
+            store.see(backend, true);
+            assertThat(backend.path("anonymousId").asText()).isEqualTo("anon-" + i);
+            assertThat(backend.at("/context/providers/meta/fbp").asText()).isEqualTo("fb.1.1." + i);
+        }
+        System.out.printf("%d users: written in %d ms, all looked up in %d ms%n", users,
+                (written - started) / 1_000_000, (System.nanoTime() - written) / 1_000_000);
+        assertThat(store.size()).isGreaterThanOrEqualTo(2L * users * 9 / 10);
+    }
+
+    @Test
+    void entriesSurviveClosingAndReopening() throws Exception {
+        store.see(event("""
+                {"type":"identify","anonymousId":"anon-r","userId":"user-r","context":{"providers":{"meta":{"fbp":"fb.r"}}}}"""), true);
+        store.close();
+        IdentityStore again = open(dir.resolve("identity"), Duration.ofDays(1), (k, v) -> { });
+        Identity user = again.get("u:user-r");
+        assertThat(user.anonymousId()).isEqualTo("anon-r");
+        assertThat(user.providers().at("/meta/fbp").asText()).isEqualTo("fb.r");
+    }
+
+    @Test
+    void aSecondStoreOnTheSameDirectoryFailsClearly() {
+        assertThatThrownBy(() -> open(dir.resolve("identity"), Duration.ofDays(1), (k, v) -> { }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("in use by another Drover")
+                .hasMessageContaining("drover.data-dir");
+        // The first one still works.
+        store.apply("u:still", new Identity("still", null, MAPPER.createObjectNode(), System.currentTimeMillis()));
+        assertThat(store.get("u:still")).isNotNull();
+    }
+
+    @Test
+    void aClosedStoreFindsAndKeepsNothing() throws Exception {
+        store.close();
+        ObjectNode e = event("{\"type\":\"identify\",\"anonymousId\":\"anon-c\",\"userId\":\"user-c\"}");
+        store.see(e, true);
+        assertThat(store.get("a:anon-c")).isNull();
     }
 
     @Test

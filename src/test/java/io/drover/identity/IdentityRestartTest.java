@@ -98,6 +98,28 @@ class IdentityRestartTest {
         assertUsersKnown(first.store());
     }
 
+    @Test
+    void theStoresMetricsAreOnTheAdminPort() {
+        TestDrover drover = TestDrover.shared();
+        IdentityStore store = drover.server.context().hasService(IdentityTopic.class).store();
+        learnUsers(store);
+        assertUsersKnown(store);
+        Awaitility.await("metrics").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            String metrics = io.drover.testing.Http.send("GET", drover.adminUrl("/observe/metrics"), null).body();
+            assertThat(metric(metrics, "drover_identity_entries")).isGreaterThanOrEqualTo(2.0 * USERS);
+            assertThat(metric(metrics, "drover_identity_lookups_seconds_count")).isGreaterThanOrEqualTo(2.0 * USERS);
+            assertThat(metric(metrics, "drover_identity_disk_bytes")).isPositive();
+            assertThat(metrics).contains("drover_identity_lookups_seconds{quantile=\"0.99\"");
+            assertThat(metrics).contains("drover_identity_writes_deferred_total");
+        });
+    }
+
+    private static double metric(String metrics, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? ([0-9.eE+-]+)$")
+                .matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
     private IdentityTopic topic() {
         return new IdentityTopic(bootstrap, topic, Optional.empty(), dataDir.resolve("identity"), 8L * 1024 * 1024,
                 Duration.ofDays(1), () -> null);

@@ -32,7 +32,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * events carry its vendor ids.
  * Thread-safe: ingestion event loops and the topic reader use it at once. Lookups are synchronous reads of RocksDB
  * (block cache, else the OS page cache, else the disk); a write from an event loop never waits for RocksDB's write
- * stalls (see {@link IdentityDb#put}).
+ * stalls (see {@link IdentityDb}).
  */
 public final class IdentityStore implements AutoCloseable {
 

@@ -15,6 +15,7 @@ import io.drover.buffer.EventTopic;
 import io.drover.config.Ports;
 import io.drover.console.AdminApi;
 import io.drover.console.AdminBinding;
+import io.drover.config.SecretsDirectory;
 import io.drover.config.Settings;
 import io.drover.config.Sources;
 import io.drover.health.GateHealthCheck;
@@ -143,6 +144,8 @@ public final class DroverServer {
         private Sources sources;
         private IngestService ingest;
         private IngestServer server;
+        /** drover.secrets-dir, when set. */
+        private SecretsDirectory secrets;
         private Optional<Short> replication = Optional.empty();
         private Settings settings;
         private IntegrationModules modules;
@@ -164,7 +167,7 @@ public final class DroverServer {
                     ingest.modulesLoaded();
                 }
                 // Watching starts after the first load: from then on, files come and go while Drover runs.
-                modules.context().addService(new ModuleWatcher(modules, modules.dir()), true, true);
+                modules.context().addService(new ModuleWatcher(modules, modules.dir(), secrets), true, true);
                 if (settings.bool("camel.management.enabled", false)) {
                     new AdminApi(modules, settings.string("drover.admin.token", null), bootstrapServers,
                             settings.bool("drover.admin.metrics-need-token", false))
@@ -206,6 +209,11 @@ public final class DroverServer {
             long startedAt = System.currentTimeMillis();
             CamelContext context = main.getCamelContext();
             Settings settings = new Settings(context);
+            settings.get("drover.secrets-dir").ifPresent(dir -> {
+                secrets = new SecretsDirectory(Path.of(dir).toAbsolutePath().normalize());
+                context.getPropertiesComponent().addPropertiesSource(secrets);
+                secrets.fingerprints();
+            });
             learnSecrets(context);
             try {
                 Path dataDir = Path.of(settings.string("drover.data-dir", "./data")).toAbsolutePath().normalize();

@@ -114,6 +114,17 @@ public final class IntegrationModules {
             LOG.error("Integration module {} not started: {}", file.getFileName(), taken);
             return false;
         }
+        String brokenPlaybook = brokenPlaybook(module);
+        if (brokenPlaybook != null) {
+            // Checked before the running version stops: its playbook was compiled when it started and goes on.
+            changes.merge(file, 1L, Long::sum);
+            errors.put(file, brokenPlaybook);
+            LOG.error("Integration module {} not started: {}", file.getFileName(), brokenPlaybook);
+            if (routesByFile.containsKey(file)) {
+                LOG.warn("Integration module {}: kept running its previous version", file.getFileName());
+            }
+            return false;
+        }
         String previous = lastGood.get(file);
         removeRoutes(routesByFile.getOrDefault(file, List.of()));
         routesByFile.remove(file);
@@ -183,6 +194,22 @@ public final class IntegrationModules {
                     return "integration name '" + name + "' is already taken by " + running.getKey().getFileName()
                             + ", which keeps running: give this module a name of its own";
                 }
+            }
+        }
+        return null;
+    }
+
+    /** The error of the first playbook file the module names that does not compile, or null. */
+    private String brokenPlaybook(ModuleFile module) {
+        for (String name : module.files()) {
+            Path playbook = dir.resolve(name);
+            if (!Files.exists(playbook)) {
+                continue;
+            }
+            try {
+                io.drover.playbook.Playbook.compile(name.replaceFirst("\\.playbook\\.ya?ml$", ""), playbook, context);
+            } catch (RuntimeException e) {
+                return rootMessage(e);
             }
         }
         return null;

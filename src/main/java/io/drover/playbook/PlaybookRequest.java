@@ -13,6 +13,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.support.service.ServiceSupport;
 import io.drover.vendor.JsonText;
 
 /**
@@ -21,7 +22,7 @@ import io.drover.vendor.JsonText;
  * Events a filter drops are left out; events the playbook cannot transform are rejected ({@link Batch#reject}): the
  * consumer dead-letters them with the reason once the rest is delivered. The URL and method are the module's.
  */
-public class PlaybookRequest implements Processor, CamelContextAware {
+public class PlaybookRequest extends ServiceSupport implements Processor, CamelContextAware {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -45,6 +46,15 @@ public class PlaybookRequest implements Processor, CamelContextAware {
     @Override
     public CamelContext getCamelContext() {
         return context;
+    }
+
+    /**
+     * Compiled when the route starts: a broken playbook stops its module from starting (and says why) instead of
+     * dead-lettering every event it is given.
+     */
+    @Override
+    protected void doStart() {
+        compiled();
     }
 
     @Override

@@ -125,7 +125,32 @@ class ModuleUnitTest {
     void editingAPlaybookReloadsItsModule() throws Exception {
         drover.vendor.stubFor(post(urlEqualTo("/unit")).willReturn(ok()));
         Files.writeString(playbook, playbook("k-1"));
-        Modules.running(drover, mini, () -> Files.writeString(mini, """
+        Modules.running(drover, mini, () -> Files.writeString(mini, UNIT.formatted(drover.vendor.port())));
+        assertThat(headerOfDelivery("X-Api-Key")).isEqualTo("k-1");
+        Modules.applied(drover, mini, () -> Files.writeString(playbook, playbook("k-2")));
+        Modules.assertRunning(drover, mini);
+        Modules.caughtUp(drover, "unit");
+        assertThat(headerOfDelivery("X-Api-Key")).isEqualTo("k-2");
+    }
+
+    @Test
+    void aBrokenPlaybookStopsItsModuleAndABrokenEditKeepsThePreviousVersionRunning() throws Exception {
+        drover.vendor.stubFor(post(urlEqualTo("/unit")).willReturn(ok()));
+        Files.writeString(playbook, "global:\n  mappings:\n    - {inputKey: messageId, outputKey: id, transforms: [noSuchTransform]}\n");
+        Modules.applied(drover, mini, () -> Files.writeString(mini, UNIT.formatted(drover.vendor.port())));
+        assertThat(drover.server.integrations().errors().get(mini)).contains("noSuchTransform");
+        assertThat(drover.server.integrations().modules()).doesNotContainKey(mini);
+
+        Modules.applied(drover, mini, () -> Files.writeString(playbook, playbook("k-1")));
+        Modules.assertRunning(drover, mini);
+        Modules.caughtUp(drover, "unit");
+        Modules.applied(drover, mini, () -> Files.writeString(playbook, "global: [not, a, section]\n"));
+        assertThat(drover.server.integrations().errors().get(mini)).as("the broken edit is reported").isNotNull();
+        assertThat(drover.server.integrations().modules()).as("the previous version runs").containsKey(mini);
+        assertThat(headerOfDelivery("X-Api-Key")).isEqualTo("k-1");
+    }
+
+    private static final String UNIT = """
                 - templatedRoute:
                     routeTemplateRef: drover-integration
                     routeId: unit
@@ -143,13 +168,7 @@ class ModuleUnitTest {
                         type: "#class:io.drover.playbook.PlaybookRequest"
                         properties:
                           playbook: "{{drover.integrations-dir}}/unit.playbook.yaml"
-                """.formatted(drover.vendor.port())));
-        assertThat(headerOfDelivery("X-Api-Key")).isEqualTo("k-1");
-        Modules.applied(drover, mini, () -> Files.writeString(playbook, playbook("k-2")));
-        Modules.assertRunning(drover, mini);
-        Modules.caughtUp(drover, "unit");
-        assertThat(headerOfDelivery("X-Api-Key")).isEqualTo("k-2");
-    }
+                """;
 
     private static String playbook(String key) {
         return """

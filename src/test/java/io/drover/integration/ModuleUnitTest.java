@@ -150,6 +150,29 @@ class ModuleUnitTest {
         assertThat(headerOfDelivery("X-Api-Key")).isEqualTo("k-1");
     }
 
+    @Test
+    void aPlaybooksBatchSizeCutsTheModulesBatchIntoRequests() throws Exception {
+        drover.vendor.stubFor(post(urlEqualTo("/unit")).willReturn(ok()));
+        Files.writeString(playbook, playbook("k-1").replace("batchSize: 10", "batchSize: 2"));
+        Modules.running(drover, mini, () -> Files.writeString(mini, UNIT.formatted(drover.vendor.port())
+                .replace("value: \"50\"", "value: \"1000\"")));
+        String run = "slice-" + UUID.randomUUID();
+        StringBuilder batch = new StringBuilder("{\"batch\":[");
+        for (int i = 0; i < 5; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"type\":\"track\",\"userId\":\"unit\",\"event\":\"Unit\","
+                    + "\"messageId\":\"").append(run).append('-').append(i).append("\"}");
+        }
+        assertThat(Http.post(drover.url("/v1/batch"), batch.append("]}").toString(), "Authorization",
+                Http.basic(BACKEND_KEY), "Content-Type", "application/json").status()).isEqualTo(200);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> java.util.stream.IntStream.range(0, 5).allMatch(i ->
+                !drover.vendor.findAll(postRequestedFor(urlEqualTo("/unit")).withRequestBody(containing(run + "-" + i))).isEmpty()));
+        List<LoggedRequest> requests = drover.vendor.findAll(postRequestedFor(urlEqualTo("/unit")).withRequestBody(containing(run)));
+        // One batch of 5 (the module lingers 1 s), cut as the playbook says: 2, 2 and 1.
+        assertThat(requests).extracting(r -> r.getBodyAsString().split(run, -1).length - 1)
+                .containsExactlyInAnyOrder(2, 2, 1);
+        assertThat(requests).allSatisfy(r -> assertThat(r.getHeader("X-Api-Key")).isEqualTo("k-1"));
+    }
+
     private static final String UNIT = """
                 - templatedRoute:
                     routeTemplateRef: drover-integration

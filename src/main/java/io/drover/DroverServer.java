@@ -173,6 +173,7 @@ public final class DroverServer {
                             settings.bool("drover.admin.metrics-need-token", false))
                             .mount(modules.context(), settings.integer("drover.admin.port", 8081));
                 }
+                Banner.show(settings, server, sources, modules);
             } catch (Exception e) {
                 LOG.error("Cannot read or watch the integrations directory: {}", e.toString());
             }
@@ -188,7 +189,6 @@ public final class DroverServer {
                 context.addService(ingest, true, true);
                 context.addService(new TagService(server), true, true);
                 context.addService(server, true, true);
-                context.addService(new FirstRunBanner(server, sources), true, true);
                 modules = new IntegrationModules(context,
                         Path.of(settings.string("drover.integrations-dir", "./integrations")).toAbsolutePath().normalize());
                 readiness.requireAtStart("integrations", () -> modules.bootRoutesNotReading().isEmpty(),
@@ -355,27 +355,4 @@ public final class DroverServer {
         }
     }
 
-    /** Shows the first-run default source's key on the console, once Camel runs. */
-    private static final class FirstRunBanner extends org.apache.camel.support.service.ServiceSupport {
-        private final IngestServer server;
-        private final Sources sources;
-
-        FirstRunBanner(IngestServer server, Sources sources) {
-            this.server = server;
-            this.sources = sources;
-        }
-
-        @Override
-        protected void doStart() {
-            int port = server.port();
-            if (sources.isGeneratedDefault()) {
-                // The generated key of the first-run default source is shown once on the console, never logged.
-                String key = sources.all().get(0).writeKey();
-                System.out.printf("%nDrover runs with its embedded default. Write key of the 'default' source: %s%n"
-                        + "Try it:%n  curl -u '%s:' -H 'Content-Type: application/json' "
-                        + "-d '{\"userId\":\"u1\",\"event\":\"Signed Up\"}' http://localhost:%d/v1/track%n%n",
-                        key, key, port);
-            }
-        }
-    }
 }

@@ -139,7 +139,8 @@ public final class IntegrationModules {
         }
         errors.put(file, error);
         if (error.startsWith("missing setting")) {
-            LOG.warn("Integration module {} not started: {}; nothing is sent to it until it is set", file.getFileName(), error);
+            // A vendor without its settings is off, as shipped: the normal state of most modules, not a warning.
+            LOG.info("Integration module {} is off: {}; nothing is sent to it until set", file.getFileName(), error);
         } else {
             LOG.error("Integration module {} not started: {}", file.getFileName(), error);
         }

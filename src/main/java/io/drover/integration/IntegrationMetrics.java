@@ -35,8 +35,15 @@ final class IntegrationMetrics {
         this.deadLetterWriteFailures = counter("drover.integration.dead.letter.write.failures",
                 "Failed writes to the dead-letter topic (each is tried again; the events are not sent again)");
         this.delivery = Timer.builder("drover.integration.delivery").description("From a batch's first attempt to its end")
-                .tag("integration", integration).register(registry);
+                .tag("integration", integration).serviceLevelObjectives(DELIVERY_BUCKETS).register(registry);
     }
+
+    /** Histogram buckets of the delivery time (Prometheus: _bucket series for percentiles and SLOs). */
+    private static final java.time.Duration[] DELIVERY_BUCKETS = {java.time.Duration.ofMillis(10),
+            java.time.Duration.ofMillis(25), java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(100),
+            java.time.Duration.ofMillis(250), java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(1),
+            java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(10),
+            java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(60)};
 
     private Counter counter(String name, String description) {
         return Counter.builder(name).description(description).tag("integration", integration).register(registry);

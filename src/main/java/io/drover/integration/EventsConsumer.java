@@ -46,6 +46,13 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Batches are handled one after the other, so one user's events (one partition) stay in order; a retried batch holds
  * back the rest of this integration only.
+ * <p>
+ * Scheduled delivery: a record is handed to the route only once it is due: {@code delay} after Drover received it
+ * (the module's setting: Google Ads takes a click conversion only 6 hours after the click), or, for a record of the
+ * retry topic ({@link RetryLater}: the vendor said the event came too early), at the time it carries. Records of a
+ * partition are in arrival order, so a partition whose first record is not due is held as a whole: paused, its
+ * position set back to that record, nothing committed past it, and resumed when it is due. Held events stay in Kafka
+ * (they survive a restart and show as lag) and are counted in {@code drover_integration_held}.
  */
 public class EventsConsumer extends DefaultConsumer {
 
@@ -66,6 +73,12 @@ public class EventsConsumer extends DefaultConsumer {
     private final Set<TopicPartition> revoked = new HashSet<>();
     /** Offsets committed without waiting and not yet confirmed by the broker (touched by the consumer thread only). */
     private final Map<TopicPartition, OffsetAndMetadata> unconfirmed = new HashMap<>();
+    /** Partitions held at their first record not yet due (touched by the consumer thread only). */
+    private final Map<TopicPartition, HeldHead> held = new HashMap<>();
+    /** What is held, for the metrics and the admin API (written by the consumer thread, read by others). */
+    private volatile HeldEvents heldNow = HeldEvents.NONE;
+    private long heldCountedAt;
+    private final long delayMillis;
     private volatile boolean running;
     private volatile boolean reading;
     private Thread thread;
@@ -82,6 +95,11 @@ public class EventsConsumer extends DefaultConsumer {
         super(endpoint, processor);
         this.endpoint = endpoint;
         this.retry = endpoint.retryPolicy();
+        this.delayMillis = endpoint.delayMillis();
+    }
+
+    /** A held partition: the offset of its first record not yet due, when that is due, and when it was received. */
+    private record HeldHead(long offset, long dueAt, long receivedAt) {
     }
 
     @Override
@@ -95,6 +113,8 @@ public class EventsConsumer extends DefaultConsumer {
                 EventTopic.maxMessageBytes(component.getBootstrapServers(), dlq));
         EventTopic.ensure(component.getBootstrapServers(), Replay.topic(endpoint.getIntegration()), 1,
                 java.util.Optional.ofNullable(component.getReplicationFactor()));
+        EventTopic.ensure(component.getBootstrapServers(), RetryLater.topic(endpoint.getIntegration()), 1,
+                java.util.Optional.ofNullable(component.getReplicationFactor()));
         template = getEndpoint().getCamelContext().createProducerTemplate();
         startTime = component.startTime(endpoint.getIntegration());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, component.getBootstrapServers()))) {
@@ -104,6 +124,7 @@ public class EventsConsumer extends DefaultConsumer {
             }
         }
         metrics = new IntegrationMetrics(getEndpoint().getCamelContext(), endpoint.getIntegration());
+        metrics.held(() -> heldNow);
         kafka = new KafkaConsumer<>(consumerProperties());
         // A KafkaMetric's value may be read from any thread (the consumer itself may not): the scrape reads it.
         kafka.metrics().forEach((name, metric) -> {
@@ -113,7 +134,9 @@ public class EventsConsumer extends DefaultConsumer {
             }
         });
         // Its replay topic too: dead letters sent back go through the same selection, delivery and retries.
-        kafka.subscribe(List.of(endpoint.getComponent().getTopic(), Replay.topic(endpoint.getIntegration())), new Rebalance());
+        // And its retry topic: events a vendor said came too early, held until the time it named.
+        kafka.subscribe(List.of(endpoint.getComponent().getTopic(), Replay.topic(endpoint.getIntegration()),
+                RetryLater.topic(endpoint.getIntegration())), new Rebalance());
         running = true;
         thread = new Thread(this::run, "drover-integration-" + endpoint.getIntegration());
         thread.start();
@@ -193,23 +216,131 @@ public class EventsConsumer extends DefaultConsumer {
                 if (wait <= 0) {
                     break;
                 }
-                kafka.poll(Duration.ofMillis(Math.min(wait, 500))).forEach(pending::add);
+                release();
+                kafka.poll(Duration.ofMillis(Math.max(1, Math.min(wait, Math.min(500, untilNextDue()))))).forEach(pending::add);
                 if (pending.isEmpty()) {
                     continue;
                 }
             }
-            if (deadline == Long.MAX_VALUE) {
-                deadline = System.currentTimeMillis() + endpoint.getLingerMs();
-            }
             while (!pending.isEmpty() && batch.size() < endpoint.getBatchSize()) {
-                batch.add(pending.poll());
+                ConsumerRecord<String, byte[]> r = pending.poll();
+                if (!hold(r)) {
+                    batch.add(r);
+                }
+            }
+            if (deadline == Long.MAX_VALUE && !batch.isEmpty()) {
+                deadline = System.currentTimeMillis() + endpoint.getLingerMs();
             }
         }
         return batch;
     }
 
+    /** When a record is due: at the time a retry record carries, else {@code delay} after Drover received it. */
+    private long dueAt(ConsumerRecord<String, byte[]> r) {
+        long retryAt = RetryLater.dueAt(r);
+        if (retryAt >= 0) {
+            return retryAt;
+        }
+        return delayMillis > 0 ? r.timestamp() + delayMillis : 0;
+    }
+
+    /**
+     * Whether a record must wait: its partition is held already (the record is read again when it is resumed), or the
+     * record is not due yet, and then its partition is held from it: paused, and its position set back to it.
+     */
+    private boolean hold(ConsumerRecord<String, byte[]> r) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        if (held.containsKey(tp)) {
+            return true;
+        }
+        long due = dueAt(r);
+        if (due <= System.currentTimeMillis()) {
+            return false;
+        }
+        held.put(tp, new HeldHead(r.offset(), due, r.timestamp()));
+        kafka.pause(List.of(tp));
+        kafka.seek(tp, r.offset());
+        pending.removeIf(p -> p.partition() == r.partition() && p.topic().equals(r.topic()));
+        LOG.info("Integration {}: holds {} from offset {} until {}", endpoint.getIntegration(), tp, r.offset(),
+                java.time.Instant.ofEpochMilli(due));
+        countHeld(true);
+        return true;
+    }
+
+    /** Resumes the held partitions that are due now. */
+    private void release() {
+        if (held.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        List<TopicPartition> due = new ArrayList<>();
+        held.forEach((tp, h) -> {
+            if (h.dueAt() <= now) {
+                due.add(tp);
+            }
+        });
+        if (!due.isEmpty()) {
+            due.forEach(held::remove);
+            List<TopicPartition> assigned = due.stream().filter(kafka.assignment()::contains).toList();
+            kafka.resume(assigned);
+            LOG.info("Integration {}: {} due, resumed", endpoint.getIntegration(), assigned);
+        }
+        countHeld(!due.isEmpty());
+    }
+
+    /** Milliseconds until the next held partition is due (Long.MAX_VALUE: none is held). */
+    private long untilNextDue() {
+        long next = Long.MAX_VALUE;
+        for (HeldHead h : held.values()) {
+            next = Math.min(next, h.dueAt());
+        }
+        return next == Long.MAX_VALUE ? next : Math.max(1, next - System.currentTimeMillis());
+    }
+
+    /**
+     * Updates what the metrics and the admin API show as held: on every change, else every few seconds (the number of
+     * held events is the held partitions' end offsets less the held offsets).
+     */
+    private void countHeld(boolean changed) {
+        long now = System.currentTimeMillis();
+        if (held.isEmpty()) {
+            heldNow = HeldEvents.NONE;
+            return;
+        }
+        if (!changed && now - heldCountedAt < 5_000) {
+            return;
+        }
+        heldCountedAt = now;
+        long events = 0;
+        long oldest = Long.MAX_VALUE;
+        try {
+            Map<TopicPartition, Long> ends = kafka.endOffsets(held.keySet(), Duration.ofSeconds(2));
+            for (Map.Entry<TopicPartition, HeldHead> e : held.entrySet()) {
+                events += Math.max(1, ends.getOrDefault(e.getKey(), e.getValue().offset() + 1) - e.getValue().offset());
+                oldest = Math.min(oldest, e.getValue().receivedAt());
+            }
+        } catch (RuntimeException e) {
+            for (HeldHead h : held.values()) {
+                events++;
+                oldest = Math.min(oldest, h.receivedAt());
+            }
+        }
+        heldNow = new HeldEvents(events, Math.max(0, now - oldest) / 1000.0);
+    }
+
+    /** What this integration holds now: events, the oldest one's wait in seconds, and the module's delay. */
+    public HeldEvents held() {
+        return heldNow;
+    }
+
+    /** The module's delay in ms (0: none). */
+    public long delayMillis() {
+        return delayMillis;
+    }
+
     private void deliver(List<ConsumerRecord<String, byte[]>> batch) {
-        List<EventRecord> records = parse(batch);
+        Map<ObjectNode, Integer> deferrals = new IdentityHashMap<>();
+        List<EventRecord> records = parse(batch, deferrals);
         Set<TopicPartition> partitions = partitionsOf(batch);
         revoked.clear();
         metrics.received(records.size());
@@ -245,7 +376,7 @@ public class EventsConsumer extends DefaultConsumer {
             }
             if (failure == null) {
                 metrics.delivered(state.deliveredCount(), firstAttempt);
-                finish(batch, records, state, partitions, null, attempt, firstAttempt);
+                finish(batch, records, state, partitions, null, attempt, firstAttempt, deferrals);
                 return;
             }
             long now = System.currentTimeMillis();
@@ -263,7 +394,7 @@ public class EventsConsumer extends DefaultConsumer {
                     endpoint.getIntegration(), attempt, describe(failure),
                     records.stream().filter(r -> state.isOpen(r.event())).count());
             metrics.delivered(state.deliveredCount(), firstAttempt);
-            finish(batch, records, state, partitions, failure, attempt, firstAttempt);
+            finish(batch, records, state, partitions, failure, attempt, firstAttempt, deferrals);
             return;
         }
     }
@@ -276,8 +407,31 @@ public class EventsConsumer extends DefaultConsumer {
      * which then reads the batch again.
      */
     private void finish(List<ConsumerRecord<String, byte[]>> batch, List<EventRecord> records, Batch state,
-                        Set<TopicPartition> partitions, Exception failure, int attempts, long firstAttempt) {
+                        Set<TopicPartition> partitions, Exception failure, int attempts, long firstAttempt,
+                        Map<ObjectNode, Integer> deferrals) {
         List<DeadLetters.Entry> entries = new ArrayList<>();
+        List<RetryLater.Entry> later = new ArrayList<>();
+        for (EventRecord r : records) {
+            Batch.Deferral d = state.deferred().get(r.event());
+            if (d == null) {
+                continue;
+            }
+            int times = deferrals.getOrDefault(r.event(), 0) + 1;
+            if (times > RetryLater.MAX_DEFERRALS) {
+                LOG.warn("Integration {}: event at {}-{} still too early after {} retries ({}); to the dead-letter topic",
+                        endpoint.getIntegration(), r.partition(), r.offset(), times - 1, d.reason());
+                entries.add(new DeadLetters.Entry(r, new IllegalStateException("still too early after " + (times - 1)
+                        + " retries: " + d.reason()), state.lastRequest()));
+            } else {
+                later.add(new RetryLater.Entry(r, d.dueAtMillis(), times, d.reason()));
+            }
+        }
+        if (!later.isEmpty()) {
+            if (!retryLater(later, partitions)) {
+                seekBack(batch);
+                return;
+            }
+        }
         for (EventRecord r : records) {
             Batch.Rejection rejection = state.rejected().get(r.event());
             if (rejection != null) {
@@ -297,6 +451,35 @@ public class EventsConsumer extends DefaultConsumer {
             return;
         }
         commit(batch);
+    }
+
+    /**
+     * Writes events the vendor said came too early to the retry topic, with the time they are due, tried again with
+     * backoff until it succeeds; false when the batch is no longer this consumer's.
+     */
+    private boolean retryLater(List<RetryLater.Entry> later, Set<TopicPartition> partitions) {
+        for (int attempt = 1; ; attempt++) {
+            List<org.apache.camel.Message> messages = RetryLater.messages(getEndpoint().getCamelContext(),
+                    endpoint.getIntegration(), later);
+            try {
+                Exchange result = template.send(RetryLater.ENDPOINT_URI, ex -> ex.getIn().setBody(messages));
+                if (result.getException() != null) {
+                    throw result.getException();
+                }
+                metrics.deferred(later.size());
+                LOG.info("Integration {}: {} events came too early for the vendor ({}); sent again from {}",
+                        endpoint.getIntegration(), later.size(), later.get(0).reason(),
+                        java.time.Instant.ofEpochMilli(later.get(0).dueAtMillis()));
+                return true;
+            } catch (Exception e) {
+                long delay = retry.delayMillis(attempt, -1);
+                LOG.error("Integration {}: cannot write {} events to its retry topic (attempt {}: {}); writing them again"
+                        + " in {} ms", endpoint.getIntegration(), later.size(), attempt, e.toString(), delay);
+                if (!waitPolling(delay, partitions)) {
+                    return false;
+                }
+            }
+        }
     }
 
     /** The vendor's answer when there is one (the split step wraps it in a CamelExchangeException). */
@@ -415,7 +598,8 @@ public class EventsConsumer extends DefaultConsumer {
             }
             return running;
         } finally {
-            kafka.resume(kafka.assignment());
+            release();
+            kafka.resume(kafka.assignment().stream().filter(tp -> !held.containsKey(tp)).toList());
         }
     }
 
@@ -493,7 +677,7 @@ public class EventsConsumer extends DefaultConsumer {
         });
     }
 
-    private List<EventRecord> parse(List<ConsumerRecord<String, byte[]>> batch) {
+    private List<EventRecord> parse(List<ConsumerRecord<String, byte[]>> batch, Map<ObjectNode, Integer> deferrals) {
         List<EventRecord> records = new ArrayList<>(batch.size());
         ParsedEvents parsed = endpoint.getComponent().parsedEvents();
         String shared = endpoint.getComponent().getTopic();
@@ -505,6 +689,10 @@ public class EventsConsumer extends DefaultConsumer {
                 ObjectNode event = ring.event(r);
                 if (event != null) {
                     records.add(new EventRecord(r.key(), r.partition(), r.offset(), event, r.value()));
+                    int times = RetryLater.deferrals(r);
+                    if (times > 0) {
+                        deferrals.put(event, times);
+                    }
                     continue;
                 }
             } catch (IOException | RuntimeException e) {
@@ -536,6 +724,8 @@ public class EventsConsumer extends DefaultConsumer {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             commitUnconfirmed(partitions);
             revoked.addAll(partitions);
+            partitions.forEach(held::remove);
+            countHeld(true);
             pending.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
         }
 
@@ -555,7 +745,8 @@ public class EventsConsumer extends DefaultConsumer {
             List<TopicPartition> fresh = partitions.stream().filter(tp -> committed.get(tp) == null).toList();
             if (!fresh.isEmpty()) {
                 Map<TopicPartition, Long> starts = StartOffsets.of(kafka, fresh, startTime,
-                        endpoint.getStartFrom().equals("earliest"), Replay.topic(endpoint.getIntegration()));
+                        endpoint.getStartFrom().equals("earliest"), Replay.topic(endpoint.getIntegration()),
+                        RetryLater.topic(endpoint.getIntegration()));
                 Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
                 starts.forEach((tp, offset) -> {
                     kafka.seek(tp, offset);

@@ -39,6 +39,7 @@ public class Ga4Request implements Processor {
     private String apiSecret;
     private String baseUrl = "https://www.google-analytics.com";
     private boolean debug;
+    private String defaultCurrency;
     /** Trait name → user property name, both checked once. */
     private Map<String, String> userProperties = Map.of();
     private volatile String url;
@@ -58,6 +59,11 @@ public class Ga4Request implements Processor {
     /** Send to the validation server, which checks the requests and records nothing. */
     public void setDebug(boolean debug) {
         this.debug = debug;
+    }
+
+    /** The currency of a value that comes without one (a shop that sells in one currency); empty: none. */
+    public void setDefaultCurrency(String defaultCurrency) {
+        this.defaultCurrency = io.drover.vendor.Currencies.setting(defaultCurrency);
     }
 
     /** Traits copied from {@code context.traits} to {@code user_properties}, comma-separated (none by default). */
@@ -104,7 +110,7 @@ public class Ga4Request implements Processor {
             JsonNode google = e.path("context").path("providers").path("google");
             ObjectNode ga4;
             try {
-                ga4 = Ga4Events.toGa4(e, Ga4Events.text(google, "sessionId"));
+                ga4 = Ga4Events.toGa4(e, Ga4Events.text(google, "sessionId"), defaultCurrency, batch::omitted);
             } catch (Ga4Events.Refused refused) {
                 batch.reject(e, refused.getMessage());
                 continue;

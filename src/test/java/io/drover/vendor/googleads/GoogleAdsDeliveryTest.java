@@ -54,7 +54,7 @@ class GoogleAdsDeliveryTest {
     private static final String CLIENT_SECRET = "delivery-client-secret";
     private static final String[] SETTINGS = {"google-ads.customer-id", "google-ads.conversion-action",
         "google-ads.developer-token", "google-ads.client-id", "google-ads.client-secret", "google-ads.refresh-token",
-        "google-ads.token-url", "google-ads.login-customer-id", "google-ads.base-url"};
+        "google-ads.token-url", "google-ads.login-customer-id", "google-ads.base-url", "google-ads.delay"};
 
     @BeforeAll
     static void install() throws Exception {
@@ -65,6 +65,8 @@ class GoogleAdsDeliveryTest {
         System.setProperty("google-ads.developer-token", "dev-token-delivery");
         System.setProperty("google-ads.login-customer-id", "111-222-3333");
         System.setProperty("google-ads.base-url", "http://127.0.0.1:" + ads.port());
+        // Sent at once here (GoogleAdsDelayTest covers the module's 6-hour hold).
+        System.setProperty("google-ads.delay", "0s");
         // Google's token endpoint, stood in by the same server: an access token for the right refresh token only.
         ads.stubFor(post(urlEqualTo("/token")).withHeader("Content-Type", containing("application/x-www-form-urlencoded"))
                 .withRequestBody(equalTo("grant_type=refresh_token&client_id=delivery-client.apps.googleusercontent.com"

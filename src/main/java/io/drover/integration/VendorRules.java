@@ -27,6 +27,7 @@ public class VendorRules implements Processor {
     private String vendor = "";
     private String integration = "";
     private Duration maxAge;
+    private String window;
 
     public void setIntegration(String integration) {
         this.integration = integration == null ? "" : integration.trim();
@@ -40,6 +41,7 @@ public class VendorRules implements Processor {
     /** How old an event may be when it is sent (a duration: 7d, 72h); empty: no limit. */
     public void setMaxAge(String maxAge) {
         this.maxAge = maxAge == null || maxAge.isBlank() ? null : Settings.parseDuration(maxAge);
+        this.window = this.maxAge == null ? null : describe(maxAge);
         if (this.maxAge != null && (this.maxAge.isNegative() || this.maxAge.isZero())) {
             throw new IllegalArgumentException("maxAge must be more than 0, got '" + maxAge + "'");
         }
@@ -58,7 +60,7 @@ public class VendorRules implements Processor {
         for (ObjectNode event : events) {
             long seconds = EventTimes.epochSeconds(event);
             if (seconds >= 0 && seconds < oldest) {
-                batch.refuse(event, TOO_OLD, "older than " + (vendor.isEmpty() ? integration : vendor) + "'s " + describe(maxAge) + " (event time "
+                batch.refuse(event, TOO_OLD, "older than " + (vendor.isEmpty() ? integration : vendor) + "'s " + window + " (event time "
                         + Instant.ofEpochSecond(seconds) + ")");
             } else {
                 kept.add(event);
@@ -70,22 +72,21 @@ public class VendorRules implements Processor {
         }
     }
 
-    /** "7 days", "72 hours", "90 minutes", "30 seconds". */
-    static String describe(Duration d) {
-        long s = d.toSeconds();
-        if (s % 86_400 == 0) {
-            return plural(s / 86_400, "day");
+    /** The window as the vendor gives it, from the setting: "7d" → "7 days", "72h" → "72 hours". */
+    static String describe(String setting) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)").matcher(
+                setting.trim().toLowerCase(java.util.Locale.ROOT));
+        if (!m.matches()) {
+            return setting.trim();
         }
-        if (s % 3_600 == 0) {
-            return plural(s / 3_600, "hour");
-        }
-        if (s % 60 == 0) {
-            return plural(s / 60, "minute");
-        }
-        return plural(s, "second");
-    }
-
-    private static String plural(long n, String unit) {
+        long n = Long.parseLong(m.group(1));
+        String unit = switch (m.group(2)) {
+            case "ms" -> "millisecond";
+            case "s" -> "second";
+            case "m" -> "minute";
+            case "h" -> "hour";
+            default -> "day";
+        };
         return n + " " + unit + (n == 1 ? "" : "s");
     }
 }

@@ -178,6 +178,22 @@ class TikTokDeliveryTest {
         assertThat(TestDrover.LOGS.lines()).noneMatch(l -> l.contains(TOKEN));
     }
 
+    @Test
+    void aValueWithoutItsCurrencyIsNotSentAsDollars() throws Exception {
+        String id = "tiktok-nocur-" + UUID.randomUUID();
+        ObjectNode order = track(id, "Order Completed");
+        ((ObjectNode) order.get("properties")).remove("currency");
+        ((ObjectNode) order.get("properties")).put("revenue", 25);
+        send(user, order);
+        JsonNode event = MAPPER.readTree(awaitRequests(id, 1).get(0).getBodyAsString()).at("/data/0");
+        assertThat(event.get("event").asText()).isEqualTo("Purchase");
+        // A EUR shop's revenue must not count as dollars: no value rather than a value in an invented currency.
+        assertThat(event.path("properties").has("value")).isFalse();
+        assertThat(event.path("properties").has("currency")).isFalse();
+        assertThat(Http.send("GET", drover.adminUrl("/observe/metrics"), null).body()).containsPattern(
+                "drover_integration_omitted_total\\{integration=\"tiktok\",reason=\"no_currency\"\\} [1-9]");
+    }
+
     private static ObjectNode track(String id, String name) {
         ObjectNode e = MAPPER.createObjectNode().put("type", "track").put("event", name).put("messageId", id);
         e.putObject("properties").put("price", 10).put("currency", "EUR").put("product_id", "p-1");

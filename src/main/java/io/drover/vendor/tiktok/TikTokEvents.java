@@ -21,9 +21,13 @@ import static io.drover.vendor.SegmentFields.text;
  */
 final class TikTokEvents {
 
-    /** Segment ecommerce v2 event → TikTok standard event. */
+    /**
+     * Segment ecommerce v2 event → TikTok standard event. An order is {@code CompletePayment}: "When a visitor makes a
+     * payment. TikTok recommends using this event when placing an order and making a payment are the same", which is
+     * what Segment's Order Completed records (https://ads.tiktok.com/help/article/supported-standard-events).
+     */
     static final Map<String, String> STANDARD_EVENTS = Map.of(
-            "Order Completed", "Purchase",
+            "Order Completed", "CompletePayment",
             "Product Added", "AddToCart",
             "Product Viewed", "ViewContent",
             "Checkout Started", "InitiateCheckout",
@@ -164,7 +168,7 @@ final class TikTokEvents {
             return out;
         }
         switch (tiktokName) {
-            case "Purchase", "InitiateCheckout" -> {
+            case "CompletePayment", "InitiateCheckout" -> {
                 contents(out, properties.path("products"));
                 value(out, properties, defaultCurrency, omitted, "revenue", "total", "value");
             }

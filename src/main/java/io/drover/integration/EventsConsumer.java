@@ -64,6 +64,12 @@ public class EventsConsumer extends DefaultConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(EventsConsumer.class);
     /** How long a stop or a rebalance waits to confirm delivered offsets before giving up (they are delivered again). */
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * A partition is held at least this long: under a steady stream every record falls due a moment after the one
+     * before, and releasing at each would fetch the partition's tail again and again; so a record is sent when it is
+     * due, at most this much later.
+     */
+    private static final long MIN_HOLD_MS = 1_000;
     /** A dead-letter record is never cut below this: an event (at most 32 KB) and its letter's fields fit. */
     private static final int MIN_RECORD_BYTES = 64 * 1024;
 
@@ -257,13 +263,13 @@ public class EventsConsumer extends DefaultConsumer {
         if (due <= System.currentTimeMillis()) {
             return false;
         }
-        held.put(tp, new HeldHead(r.offset(), due, r.timestamp()));
+        held.put(tp, new HeldHead(r.offset(), Math.max(due, System.currentTimeMillis() + MIN_HOLD_MS), r.timestamp()));
         kafka.pause(List.of(tp));
         kafka.seek(tp, r.offset());
         pending.removeIf(p -> p.partition() == r.partition() && p.topic().equals(r.topic()));
-        LOG.info("Integration {}: holds {} from offset {} until {}", endpoint.getIntegration(), tp, r.offset(),
+        LOG.debug("Integration {}: holds {} from offset {} until {}", endpoint.getIntegration(), tp, r.offset(),
                 java.time.Instant.ofEpochMilli(due));
-        countHeld(true);
+        countHeld(held.size() == 1);
         return true;
     }
 
@@ -283,9 +289,9 @@ public class EventsConsumer extends DefaultConsumer {
             due.forEach(held::remove);
             List<TopicPartition> assigned = due.stream().filter(kafka.assignment()::contains).toList();
             kafka.resume(assigned);
-            LOG.info("Integration {}: {} due, resumed", endpoint.getIntegration(), assigned);
+            LOG.debug("Integration {}: {} due, resumed", endpoint.getIntegration(), assigned);
         }
-        countHeld(!due.isEmpty());
+        countHeld(false);
     }
 
     /** Milliseconds until the next held partition is due (Long.MAX_VALUE: none is held). */
@@ -298,19 +304,20 @@ public class EventsConsumer extends DefaultConsumer {
     }
 
     /**
-     * Updates what the metrics and the admin API show as held: on every change, else every few seconds (the number of
-     * held events is the held partitions' end offsets less the held offsets).
+     * Updates what the metrics and the admin API show as held: at once when nothing is held any more or when
+     * {@code now} (the first partition held), else every few seconds (the number of held events is the held
+     * partitions' end offsets less the held offsets: one request to the broker).
      */
-    private void countHeld(boolean changed) {
-        long now = System.currentTimeMillis();
+    private void countHeld(boolean now) {
         if (held.isEmpty()) {
             heldNow = HeldEvents.NONE;
             return;
         }
-        if (!changed && now - heldCountedAt < 5_000) {
+        long at = System.currentTimeMillis();
+        if (!now && at - heldCountedAt < 5_000) {
             return;
         }
-        heldCountedAt = now;
+        heldCountedAt = at;
         long events = 0;
         long oldest = Long.MAX_VALUE;
         try {
@@ -325,7 +332,7 @@ public class EventsConsumer extends DefaultConsumer {
                 oldest = Math.min(oldest, h.receivedAt());
             }
         }
-        heldNow = new HeldEvents(events, Math.max(0, now - oldest) / 1000.0);
+        heldNow = new HeldEvents(events, Math.max(0, at - oldest) / 1000.0);
     }
 
     /** What this integration holds now: events, the oldest one's wait in seconds, and the module's delay. */

@@ -186,10 +186,10 @@ class TikTokDeliveryTest {
         ((ObjectNode) order.get("properties")).put("revenue", 25);
         send(user, order);
         JsonNode event = MAPPER.readTree(awaitRequests(id, 1).get(0).getBodyAsString()).at("/data/0");
-        assertThat(event.get("event").asText()).isEqualTo("CompletePayment");
         // A EUR shop's revenue must not count as dollars: no value rather than a value in an invented currency.
         assertThat(event.path("properties").has("value")).isFalse();
         assertThat(event.path("properties").has("currency")).isFalse();
+        assertThat(event.get("event").asText()).isEqualTo("CompletePayment");
         assertThat(Http.send("GET", drover.adminUrl("/observe/metrics"), null).body()).containsPattern(
                 "drover_integration_omitted_total\\{integration=\"tiktok\",reason=\"no_currency\"\\} [1-9]");
     }

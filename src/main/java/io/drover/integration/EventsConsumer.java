@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * retry topic ({@link RetryLater}: the vendor said the event came too early), at the time it carries. Records of a
  * partition are in arrival order, so a partition whose first record is not due is held as a whole: paused, its
  * position set back to that record, nothing committed past it, and resumed when it is due. Held events stay in Kafka
- * (they survive a restart and show as lag) and are counted in {@code drover_integration_held}.
+ * (they survive a restart) and are counted in {@code drover_integration_held} ({@link HeldPartitions}).
  */
 public class EventsConsumer extends DefaultConsumer {
 
@@ -64,12 +64,6 @@ public class EventsConsumer extends DefaultConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(EventsConsumer.class);
     /** How long a stop or a rebalance waits to confirm delivered offsets before giving up (they are delivered again). */
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
-    /**
-     * A partition is held at least this long: under a steady stream every record falls due a moment after the one
-     * before, and releasing at each would fetch the partition's tail again and again; so a record is sent when it is
-     * due, at most this much later.
-     */
-    private static final long MIN_HOLD_MS = 1_000;
     /** A dead-letter record is never cut below this: an event (at most 32 KB) and its letter's fields fit. */
     private static final int MIN_RECORD_BYTES = 64 * 1024;
 
@@ -79,12 +73,9 @@ public class EventsConsumer extends DefaultConsumer {
     private final Set<TopicPartition> revoked = new HashSet<>();
     /** Offsets committed without waiting and not yet confirmed by the broker (touched by the consumer thread only). */
     private final Map<TopicPartition, OffsetAndMetadata> unconfirmed = new HashMap<>();
-    /** Partitions held at their first record not yet due (touched by the consumer thread only). */
-    private final Map<TopicPartition, HeldHead> held = new HashMap<>();
-    /** What is held, for the metrics and the admin API (written by the consumer thread, read by others). */
-    private volatile HeldEvents heldNow = HeldEvents.NONE;
-    private long heldCountedAt;
     private final long delayMillis;
+    /** Scheduled delivery: the partitions held until their first record is due. */
+    private volatile HeldPartitions holds;
     private volatile boolean running;
     private volatile boolean reading;
     private Thread thread;
@@ -102,10 +93,6 @@ public class EventsConsumer extends DefaultConsumer {
         this.endpoint = endpoint;
         this.retry = endpoint.retryPolicy();
         this.delayMillis = endpoint.delayMillis();
-    }
-
-    /** A held partition: the offset of its first record not yet due, when that is due, and when it was received. */
-    private record HeldHead(long offset, long dueAt, long receivedAt) {
     }
 
     @Override
@@ -130,8 +117,9 @@ public class EventsConsumer extends DefaultConsumer {
             }
         }
         metrics = new IntegrationMetrics(getEndpoint().getCamelContext(), endpoint.getIntegration());
-        metrics.held(() -> heldNow);
         kafka = new KafkaConsumer<>(consumerProperties());
+        holds = new HeldPartitions(endpoint.getIntegration(), delayMillis, kafka);
+        metrics.held(holds::now);
         // A KafkaMetric's value may be read from any thread (the consumer itself may not): the scrape reads it.
         kafka.metrics().forEach((name, metric) -> {
             if (name.name().equals("records-lag-max") && name.group().equals("consumer-fetch-manager-metrics")
@@ -222,16 +210,20 @@ public class EventsConsumer extends DefaultConsumer {
                 if (wait <= 0) {
                     break;
                 }
-                release();
-                kafka.poll(Duration.ofMillis(Math.max(1, Math.min(wait, Math.min(500, untilNextDue()))))).forEach(pending::add);
+                holds.release();
+                kafka.poll(Duration.ofMillis(Math.max(1, Math.min(wait, Math.min(500, holds.untilNext())))))
+                        .forEach(pending::add);
                 if (pending.isEmpty()) {
                     continue;
                 }
             }
             while (!pending.isEmpty() && batch.size() < endpoint.getBatchSize()) {
                 ConsumerRecord<String, byte[]> r = pending.poll();
-                if (!hold(r)) {
+                if (!holds.hold(r)) {
                     batch.add(r);
+                } else {
+                    // read again from the held record on when its partition is resumed
+                    pending.removeIf(p -> p.partition() == r.partition() && p.topic().equals(r.topic()));
                 }
             }
             if (deadline == Long.MAX_VALUE && !batch.isEmpty()) {
@@ -241,103 +233,9 @@ public class EventsConsumer extends DefaultConsumer {
         return batch;
     }
 
-    /** When a record is due: at the time a retry record carries, else {@code delay} after Drover received it. */
-    private long dueAt(ConsumerRecord<String, byte[]> r) {
-        long retryAt = RetryLater.dueAt(r);
-        if (retryAt >= 0) {
-            return retryAt;
-        }
-        return delayMillis > 0 ? r.timestamp() + delayMillis : 0;
-    }
-
-    /**
-     * Whether a record must wait: its partition is held already (the record is read again when it is resumed), or the
-     * record is not due yet, and then its partition is held from it: paused, and its position set back to it.
-     */
-    private boolean hold(ConsumerRecord<String, byte[]> r) {
-        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-        if (held.containsKey(tp)) {
-            return true;
-        }
-        long due = dueAt(r);
-        if (due <= System.currentTimeMillis()) {
-            return false;
-        }
-        held.put(tp, new HeldHead(r.offset(), Math.max(due, System.currentTimeMillis() + MIN_HOLD_MS), r.timestamp()));
-        kafka.pause(List.of(tp));
-        kafka.seek(tp, r.offset());
-        pending.removeIf(p -> p.partition() == r.partition() && p.topic().equals(r.topic()));
-        LOG.debug("Integration {}: holds {} from offset {} until {}", endpoint.getIntegration(), tp, r.offset(),
-                java.time.Instant.ofEpochMilli(due));
-        countHeld(held.size() == 1);
-        return true;
-    }
-
-    /** Resumes the held partitions that are due now. */
-    private void release() {
-        if (held.isEmpty()) {
-            return;
-        }
-        long now = System.currentTimeMillis();
-        List<TopicPartition> due = new ArrayList<>();
-        held.forEach((tp, h) -> {
-            if (h.dueAt() <= now) {
-                due.add(tp);
-            }
-        });
-        if (!due.isEmpty()) {
-            due.forEach(held::remove);
-            List<TopicPartition> assigned = due.stream().filter(kafka.assignment()::contains).toList();
-            kafka.resume(assigned);
-            LOG.debug("Integration {}: {} due, resumed", endpoint.getIntegration(), assigned);
-        }
-        countHeld(false);
-    }
-
-    /** Milliseconds until the next held partition is due (Long.MAX_VALUE: none is held). */
-    private long untilNextDue() {
-        long next = Long.MAX_VALUE;
-        for (HeldHead h : held.values()) {
-            next = Math.min(next, h.dueAt());
-        }
-        return next == Long.MAX_VALUE ? next : Math.max(1, next - System.currentTimeMillis());
-    }
-
-    /**
-     * Updates what the metrics and the admin API show as held: at once when nothing is held any more or when
-     * {@code now} (the first partition held), else every few seconds (the number of held events is the held
-     * partitions' end offsets less the held offsets: one request to the broker).
-     */
-    private void countHeld(boolean now) {
-        if (held.isEmpty()) {
-            heldNow = HeldEvents.NONE;
-            return;
-        }
-        long at = System.currentTimeMillis();
-        if (!now && at - heldCountedAt < 5_000) {
-            return;
-        }
-        heldCountedAt = at;
-        long events = 0;
-        long oldest = Long.MAX_VALUE;
-        try {
-            Map<TopicPartition, Long> ends = kafka.endOffsets(held.keySet(), Duration.ofSeconds(2));
-            for (Map.Entry<TopicPartition, HeldHead> e : held.entrySet()) {
-                events += Math.max(1, ends.getOrDefault(e.getKey(), e.getValue().offset() + 1) - e.getValue().offset());
-                oldest = Math.min(oldest, e.getValue().receivedAt());
-            }
-        } catch (RuntimeException e) {
-            for (HeldHead h : held.values()) {
-                events++;
-                oldest = Math.min(oldest, h.receivedAt());
-            }
-        }
-        heldNow = new HeldEvents(events, Math.max(0, at - oldest) / 1000.0);
-    }
-
-    /** What this integration holds now: events, the oldest one's wait in seconds, and the module's delay. */
+    /** What this integration holds now (events not yet due, and the oldest one's wait in seconds). */
     public HeldEvents held() {
-        return heldNow;
+        return holds == null ? HeldEvents.NONE : holds.now();
     }
 
     /** The module's delay in ms (0: none). */
@@ -605,8 +503,8 @@ public class EventsConsumer extends DefaultConsumer {
             }
             return running;
         } finally {
-            release();
-            kafka.resume(kafka.assignment().stream().filter(tp -> !held.containsKey(tp)).toList());
+            holds.release();
+            holds.resumeOthers();
         }
     }
 
@@ -731,8 +629,7 @@ public class EventsConsumer extends DefaultConsumer {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             commitUnconfirmed(partitions);
             revoked.addAll(partitions);
-            partitions.forEach(held::remove);
-            countHeld(true);
+            holds.forget(partitions);
             pending.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
         }
 

@@ -248,6 +248,23 @@ class GoogleAdsDeliveryTest {
     }
 
     @Test
+    void aConversionStillTooRecentAfterThreeRetriesIsDeadLetteredWithGooglesWords() throws Exception {
+        String gclid = "never-old-" + UUID.randomUUID();
+        ads.stubFor(post(urlEqualTo(PATH)).atPriority(1).withRequestBody(containing(gclid))
+                .willReturn(okJson(partialFailure(0, "TOO_RECENT_EVENT", "Retry after 6 hours have passed."))));
+        ObjectNode event = order("buyer-9", gclid, "order-" + gclid);
+        send(event);
+        try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.google-ads")) {
+            String id = event.get("messageId").asText();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !letters(dlq, id).isEmpty());
+            assertThat(letters(dlq, id).get(0).value().get("reason").asText())
+                    .isEqualTo("still too early after 3 retries: conversionUploadError TOO_RECENT_EVENT: Retry after 6"
+                            + " hours have passed.");
+        }
+        assertThat(requestsWith(gclid)).as("the first upload and 3 retries").hasSize(4);
+    }
+
+    @Test
     void aCheckoutOfTheOrderDoesNotTakeTheOrdersIdSoThePurchaseIsNotRefusedAsADuplicate() throws Exception {
         String gclid = "checkout-" + UUID.randomUUID();
         String orderId = "order-" + gclid;

@@ -112,7 +112,7 @@ public class Ga4Request implements Processor {
             try {
                 ga4 = Ga4Events.toGa4(e, Ga4Events.text(google, "sessionId"), defaultCurrency, batch::omitted);
             } catch (Ga4Events.Refused refused) {
-                batch.reject(e, refused.getMessage());
+                batch.refuse(e, "invalid_name", refused.getMessage());
                 continue;
             }
             if (ga4 == null) {
@@ -120,7 +120,8 @@ public class Ga4Request implements Processor {
             }
             String clientId = clientId(e, google);
             if (clientId == null) {
-                batch.reject(e, "no GA4 client id: neither context.providers.google.clientId, anonymousId nor userId");
+                batch.refuse(e, "missing_field",
+                        "no GA4 client id: neither context.providers.google.clientId, anonymousId nor userId");
                 continue;
             }
             groups.computeIfAbsent(envelope(e, clientId), k -> new ArrayList<>())
@@ -133,7 +134,7 @@ public class Ga4Request implements Processor {
             Chunks<Item> chunks = Chunks.of(group.getValue(), MAX_EVENTS, MAX_BYTES, utf8Length(prefix) + 2,
                     i -> utf8Length(i.json()));
             for (Item tooLarge : chunks.tooLarge()) {
-                batch.reject(tooLarge.event(), "the GA4 event alone is larger than a request may be (130 kB)");
+                batch.refuse(tooLarge.event(), "too_large", "the GA4 event alone is larger than a request may be (130 kB)");
             }
             for (List<Item> chunk : chunks.chunks()) {
                 StringBuilder body = new StringBuilder(prefix);

@@ -85,7 +85,8 @@ public class MetaRequest implements Processor {
                     mapped.add(new Mapped(event, m));
                 }
             } catch (MetaEvents.Refused e) {
-                batch.reject(event, "Meta: " + e.getMessage());
+                // every rule Meta's events are refused for is a field it requires (see MetaEvents)
+                batch.refuse(event, "missing_field", "Meta: " + e.getMessage());
             }
         }
         List<VendorRequest> requests = new ArrayList<>();

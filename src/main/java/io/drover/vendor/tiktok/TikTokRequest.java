@@ -70,7 +70,7 @@ public class TikTokRequest implements Processor {
                     mapped.add(new Mapped(event, t));
                 }
             } catch (TikTokEvents.Refused e) {
-                batch.reject(event, "TikTok: " + e.getMessage());
+                batch.refuse(event, "missing_field", "TikTok: " + e.getMessage());
             }
         }
         String url = baseUrl + PATH;

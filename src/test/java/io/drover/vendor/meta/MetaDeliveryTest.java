@@ -252,8 +252,11 @@ class MetaDeliveryTest {
                     .startsWith("Meta: a Purchase needs its value and currency");
         }
         assertThat(requestsWith(purchase)).isEmpty();
-        assertThat(Http.send("GET", drover.adminUrl("/observe/metrics"), null).body()).containsPattern(
+        String metrics = Http.send("GET", drover.adminUrl("/observe/metrics"), null).body();
+        assertThat(metrics).containsPattern(
                 "drover_integration_omitted_total\\{integration=\"meta\",reason=\"no_currency\"\\} [1-9]");
+        assertThat(metrics).containsPattern(
+                "drover_integration_refused_total\\{integration=\"meta\",reason=\"missing_field\"\\} [1-9]");
     }
 
     @Test

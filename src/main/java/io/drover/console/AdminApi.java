@@ -227,6 +227,12 @@ public final class AdminApi {
         });
         ObjectNode errors = body.putObject("errors");
         modules.errors().forEach((file, reason) -> errors.put(file.getFileName().toString(), reason));
+        // Scheduled delivery: what each integration with a delay (or a vendor's "too early") holds in Kafka now.
+        ObjectNode held = body.putObject("held");
+        modules.scheduling().forEach((route, sched) -> held.putObject(route)
+                .put("delaySeconds", sched.delayMillis() / 1000.0)
+                .put("events", sched.held().events())
+                .put("oldestSeconds", sched.held().oldestSeconds()));
         ctx.response().putHeader("Content-Type", "application/json").end(body.toString());
     }
 

@@ -263,6 +263,27 @@ public final class IntegrationModules {
         return true;
     }
 
+    /**
+     * Per running integration (route id) with a delay or events held: the delay in ms and what it holds now
+     * ({@link EventsConsumer#held()}).
+     */
+    public Map<String, Scheduling> scheduling() {
+        Map<String, Scheduling> out = new java.util.TreeMap<>();
+        for (Route route : context.getRoutes()) {
+            if (route.getConsumer() instanceof EventsConsumer c && c.isStarted()) {
+                HeldEvents h = c.held();
+                if (c.delayMillis() > 0 || h.events() > 0) {
+                    out.put(route.getRouteId(), new Scheduling(c.delayMillis(), h));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** An integration's delay (ms) and what it holds. */
+    public record Scheduling(long delayMillis, HeldEvents held) {
+    }
+
     /** How many loads and unloads of this file have completed: a signal to wait on for a change to apply. */
     public synchronized long changes(Path file) {
         return changes.getOrDefault(file, 0L);

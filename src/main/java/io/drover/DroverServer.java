@@ -171,7 +171,8 @@ public final class DroverServer {
                 modules.context().addService(new ModuleWatcher(modules, modules.dir(), secrets), true, true);
                 if (settings.bool("camel.management.enabled", false)) {
                     new AdminApi(modules, settings.string("drover.admin.token", null), bootstrapServers,
-                            settings.bool("drover.admin.metrics-need-token", false))
+                            settings.bool("drover.admin.metrics-need-token", false),
+                            settings.string("drover.kafka.topic", "drover.events"))
                             .mount(modules.context(), settings.integer("drover.admin.port", 8081));
                 }
                 Banner.show(settings, server, sources, modules);

@@ -100,7 +100,7 @@ public final class IngestServer extends ServiceSupport {
         if (registry == null) {
             registry = new SimpleMeterRegistry();
         }
-        Gauge.builder("drover_http_connections_open", open, AtomicInteger::get)
+        Gauge.builder("drover.http.connections.open", open, AtomicInteger::get)
                 .description("Connections open on the ingestion port").register(registry);
         int listenOn = configuredPort;
         for (int i = 0; i < eventLoops; i++) {
@@ -133,7 +133,7 @@ public final class IngestServer extends ServiceSupport {
     }
 
     private Counter closedCounter(String reason) {
-        return Counter.builder("drover_http_connections_closed_total")
+        return Counter.builder("drover.http.connections.closed")
                 .description("Ingestion connections Drover closed, by reason").tag("reason", reason)
                 .register(registry);
     }

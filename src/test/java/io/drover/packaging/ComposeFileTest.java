@@ -29,7 +29,8 @@ class ComposeFileTest {
     @SuppressWarnings("unchecked")
     void theComposeFileIsValidAndMountsTheModulesAndTheSecrets() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(COMPOSE), "docker-compose is not installed (Debian: docker-compose)");
-        Result ok = config(Map.of("DROVER_WEB_WRITE_KEY", "wk_compose_test_0123456789"));
+        Result ok = config(Map.of("DROVER_WEB_WRITE_KEY", "wk_compose_test_0123456789", "DROVER_ADMIN_TOKEN",
+                "admin_compose_test_0123456789"));
         assertThat(ok.status()).as(ok.output()).isZero();
         Map<String, Object> root = (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(ok.output());
         Map<String, Object> drover = (Map<String, Object>) ((Map<String, Object>) root.get("services")).get("drover");
@@ -39,7 +40,10 @@ class ComposeFileTest {
         assertThat(((Map<String, Object>) drover.get("environment")).get("DROVER_SOURCES_WEB_WRITE_KEY"))
                 .isEqualTo("wk_compose_test_0123456789");
 
-        Result refused = config(Map.of());
+        Map<String, Object> services = (Map<String, Object>) root.get("services");
+        assertThat(services).containsKeys("prometheus", "grafana", "lb", "kafka-1", "kafka-2", "kafka-3");
+
+        Result refused = config(Map.of("DROVER_ADMIN_TOKEN", "admin_compose_test_0123456789"));
         assertThat(refused.status()).isNotZero();
         assertThat(refused.output()).contains("DROVER_WEB_WRITE_KEY");
     }
@@ -61,6 +65,7 @@ class ComposeFileTest {
         ProcessBuilder pb = new ProcessBuilder(COMPOSE.toString(), "-f", "docker/compose.yaml", "config")
                 .redirectErrorStream(true);
         pb.environment().remove("DROVER_WEB_WRITE_KEY");
+        pb.environment().remove("DROVER_ADMIN_TOKEN");
         pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

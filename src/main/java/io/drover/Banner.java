@@ -19,11 +19,11 @@ final class Banner {
     }
 
     static void show(Settings settings, IngestServer server, Sources sources, IntegrationModules modules) {
-        String host = settings.string("drover.http.host", "0.0.0.0");
+        String host = settings.string("drover.http.host");
         String api = "http://" + (host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host) + ":" + server.port();
-        String adminHost = settings.string("drover.admin.host", "127.0.0.1");
+        String adminHost = settings.string("drover.admin.host");
         String admin = "http://" + (adminHost.equals("0.0.0.0") ? "localhost" : adminHost) + ":"
-                + settings.integer("drover.admin.port", 8081);
+                + settings.integer("drover.admin.port");
         LOG.info("Ingestion API {}/v1/ (tag {}/drover.js); admin {}/admin/integrations, health {}/observe/health,"
                 + " metrics {}/observe/metrics", api, api, admin, admin, admin);
         LOG.info("Integrations: {} running, {} not started (see {}/admin/integrations)", modules.modules().size(),

@@ -171,9 +171,9 @@ public final class DroverServer {
                 modules.context().addService(new ModuleWatcher(modules, modules.dir(), secrets), true, true);
                 if (settings.bool("camel.management.enabled", false)) {
                     new AdminApi(modules, settings.string("drover.admin.token", null), bootstrapServers,
-                            settings.bool("drover.admin.metrics-need-token", false),
-                            settings.string("drover.kafka.topic", "drover.events"))
-                            .mount(modules.context(), settings.integer("drover.admin.port", 8081));
+                            settings.bool("drover.admin.metrics-need-token"),
+                            settings.string("drover.kafka.topic"))
+                            .mount(modules.context(), settings.integer("drover.admin.port"));
                 }
                 Banner.show(settings, server, sources, modules);
             } catch (Exception e) {
@@ -192,7 +192,7 @@ public final class DroverServer {
                 context.addService(new TagService(server), true, true);
                 context.addService(server, true, true);
                 modules = new IntegrationModules(context,
-                        Path.of(settings.string("drover.integrations-dir", "./integrations")).toAbsolutePath().normalize());
+                        Path.of(settings.string("drover.integrations-dir")).toAbsolutePath().normalize());
                 readiness.requireAtStart("integrations", () -> modules.bootRoutesNotReading().isEmpty(),
                         () -> "waiting for " + modules.bootRoutesNotReading() + " to get their partitions");
                 readiness.setCamelContext(context);
@@ -220,15 +220,15 @@ public final class DroverServer {
             });
             learnSecrets(context);
             try {
-                Path dataDir = Path.of(settings.string("drover.data-dir", "./data")).toAbsolutePath().normalize();
+                Path dataDir = Path.of(settings.string("drover.data-dir")).toAbsolutePath().normalize();
                 Files.createDirectories(dataDir);
-                Ports.requireFree(settings.string("drover.http.host", "0.0.0.0"),
-                        settings.integer("drover.http.port", 8080), "drover.http.port");
+                Ports.requireFree(settings.string("drover.http.host"),
+                        settings.integer("drover.http.port"), "drover.http.port");
                 if (settings.bool("camel.management.enabled", false)) {
-                    AdminBinding.check(settings.string("drover.admin.host", "127.0.0.1"),
+                    AdminBinding.check(settings.string("drover.admin.host"),
                             settings.string("drover.admin.token", null));
-                    Ports.requireFree(settings.string("drover.admin.host", "127.0.0.1"),
-                            settings.integer("drover.admin.port", 8081), "drover.admin.port");
+                    Ports.requireFree(settings.string("drover.admin.host"),
+                            settings.integer("drover.admin.port"), "drover.admin.port");
                 }
                 bootstrapServers = startBuffer(context, settings, dataDir);
                 context.getComponent("drover-events", EventsComponent.class).booting(startedAt);
@@ -284,22 +284,22 @@ public final class DroverServer {
             String bootstrap = settings.string("drover.kafka.bootstrap-servers", "");
             replication = settings.get("drover.kafka.replication-factor").map(Short::parseShort);
             if (bootstrap.isEmpty()) {
-                String host = settings.string("drover.kafka.embedded.host", "127.0.0.1");
-                int port = settings.integer("drover.kafka.embedded.port", 9092);
-                int controllerPort = settings.integer("drover.kafka.embedded.controller-port", 9093);
+                String host = settings.string("drover.kafka.embedded.host");
+                int port = settings.integer("drover.kafka.embedded.port");
+                int controllerPort = settings.integer("drover.kafka.embedded.controller-port");
                 Ports.requireFree(host, port, "drover.kafka.embedded.port");
                 Ports.requireFree(host, controllerPort, "drover.kafka.embedded.controller-port");
                 broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka"), host, port, controllerPort,
-                        settings.bool("drover.kafka.embedded.fsync", false),
-                        settings.integer("drover.kafka.embedded.retention-hours", 168));
+                        settings.bool("drover.kafka.embedded.fsync"),
+                        settings.integer("drover.kafka.embedded.retention-hours"));
                 broker.start();
                 // Stopped by Camel after the routes (and so the producer) have stopped.
                 context.addService(broker, true, false);
                 bootstrap = broker.bootstrapServers();
-                String percent = settings.string("drover.kafka.embedded.min-free-percent", "0");
+                String percent = settings.string("drover.kafka.embedded.min-free-percent");
                 try {
                     diskFloor = DiskFloor.of(dataDir.resolve("kafka"),
-                            settings.bytes("drover.kafka.embedded.min-free", 512L * 1024 * 1024), Double.parseDouble(percent));
+                            settings.bytes("drover.kafka.embedded.min-free"), Double.parseDouble(percent));
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("Setting drover.kafka.embedded.min-free-percent must be a number"
                             + " such as 5 or 2.5, got '" + percent + "'");
@@ -315,16 +315,16 @@ public final class DroverServer {
             } else {
                 LOG.info("Using the Kafka cluster at {}", bootstrap);
             }
-            EventTopic.ensure(bootstrap, settings.string("drover.kafka.topic", "drover.events"),
-                    settings.integer("drover.kafka.partitions", 6), replication);
-            EventTopic.ensure(bootstrap, settings.string("drover.kafka.invalid-topic", "drover.invalid"), 1, replication);
+            EventTopic.ensure(bootstrap, settings.string("drover.kafka.topic"),
+                    settings.integer("drover.kafka.partitions"), replication);
+            EventTopic.ensure(bootstrap, settings.string("drover.kafka.invalid-topic"), 1, replication);
             context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(bootstrap);
             // One embedded broker means one instance: a stable member id lets it take its partitions back at once.
-            DroverIntegrations.register(context, bootstrap, settings.string("drover.kafka.topic", "drover.events"),
+            DroverIntegrations.register(context, bootstrap, settings.string("drover.kafka.topic"),
                     replication.orElse(null), settings.string("drover.instance-id", broker != null ? "local" : null),
-                    settings.bool("drover.delivery.allow-private-targets", false));
+                    settings.bool("drover.delivery.allow-private-targets"));
             context.getComponent("drover-events", EventsComponent.class).setSharedParseSlots(
-                    settings.integer("drover.integrations.shared-parse-slots", EventsComponent.DEFAULT_SHARED_PARSE_SLOTS));
+                    settings.integer("drover.integrations.shared-parse-slots"));
             return bootstrap;
         }
 

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.drover.cli.DeadLettersCommand;
+import io.drover.cli.EventsCommand;
 import io.drover.cli.PlaybookTest;
 import io.drover.cli.ReplayCommand;
 
@@ -31,6 +32,7 @@ public final class Drover {
             case "replay" -> System.exit(ReplayCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
             case "dead-letters" -> System.exit(DeadLettersCommand.run(List.of(args).subList(1, args.length), System.out,
                     System.err));
+            case "events" -> System.exit(EventsCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
             case "help", "--help", "-h" -> usage(0);
             default -> {
                 System.err.println("Unknown command: " + command);
@@ -51,6 +53,10 @@ public final class Drover {
                   replay <integration> [--since <time>] [--until <time>] [--status ...] [--reason <text>]
                            [--bootstrap-servers host:port]
                            send the integration's dead letters (those matching) back through it
+                  events get <messageId> [--since 24h] [--admin http://127.0.0.1:8081]
+                           print every stored copy of an event (from a running Drover's admin API)
+                  events tail [--source S] [--type T] [--event E] [--user-id U] [--timeout 10m] [--admin URL]
+                           print events as they arrive, one JSON object a line
                   playbook-test <playbook or module file> <events.json>
                            print what a playbook makes of each event, and the vendor request(s)
 

@@ -15,6 +15,8 @@ import io.drover.buffer.EventTopic;
 import io.drover.config.Ports;
 import io.drover.console.AdminApi;
 import io.drover.console.AdminBinding;
+import io.drover.config.SecretsDirectory;
+import io.drover.health.MetricConventions;
 import io.drover.config.Settings;
 import io.drover.config.Sources;
 import io.drover.health.GateHealthCheck;
@@ -143,6 +145,8 @@ public final class DroverServer {
         private Sources sources;
         private IngestService ingest;
         private IngestServer server;
+        /** drover.secrets-dir, when set. */
+        private SecretsDirectory secrets;
         private Optional<Short> replication = Optional.empty();
         private Settings settings;
         private IntegrationModules modules;
@@ -164,12 +168,14 @@ public final class DroverServer {
                     ingest.modulesLoaded();
                 }
                 // Watching starts after the first load: from then on, files come and go while Drover runs.
-                modules.context().addService(new ModuleWatcher(modules, modules.dir()), true, true);
+                modules.context().addService(new ModuleWatcher(modules, modules.dir(), secrets), true, true);
                 if (settings.bool("camel.management.enabled", false)) {
                     new AdminApi(modules, settings.string("drover.admin.token", null), bootstrapServers,
-                            settings.bool("drover.admin.metrics-need-token", false))
-                            .mount(modules.context(), settings.integer("drover.admin.port", 8081));
+                            settings.bool("drover.admin.metrics-need-token"),
+                            settings.string("drover.kafka.topic"))
+                            .mount(modules.context(), settings.integer("drover.admin.port"));
                 }
+                Banner.show(settings, server, sources, modules);
             } catch (Exception e) {
                 LOG.error("Cannot read or watch the integrations directory: {}", e.toString());
             }
@@ -185,9 +191,8 @@ public final class DroverServer {
                 context.addService(ingest, true, true);
                 context.addService(new TagService(server), true, true);
                 context.addService(server, true, true);
-                context.addService(new FirstRunBanner(server, sources), true, true);
                 modules = new IntegrationModules(context,
-                        Path.of(settings.string("drover.integrations-dir", "./integrations")).toAbsolutePath().normalize());
+                        Path.of(settings.string("drover.integrations-dir")).toAbsolutePath().normalize());
                 readiness.requireAtStart("integrations", () -> modules.bootRoutesNotReading().isEmpty(),
                         () -> "waiting for " + modules.bootRoutesNotReading() + " to get their partitions");
                 readiness.setCamelContext(context);
@@ -206,17 +211,24 @@ public final class DroverServer {
             long startedAt = System.currentTimeMillis();
             CamelContext context = main.getCamelContext();
             Settings settings = new Settings(context);
+            // Found by Camel's metrics under this name: every meter, Camel's included, follows Prometheus' conventions.
+            context.getRegistry().bind("metricsRegistry", MetricConventions.registry());
+            settings.get("drover.secrets-dir").ifPresent(dir -> {
+                secrets = new SecretsDirectory(Path.of(dir).toAbsolutePath().normalize());
+                context.getPropertiesComponent().addPropertiesSource(secrets);
+                secrets.fingerprints();
+            });
             learnSecrets(context);
             try {
-                Path dataDir = Path.of(settings.string("drover.data-dir", "./data")).toAbsolutePath().normalize();
+                Path dataDir = Path.of(settings.string("drover.data-dir")).toAbsolutePath().normalize();
                 Files.createDirectories(dataDir);
-                Ports.requireFree(settings.string("drover.http.host", "0.0.0.0"),
-                        settings.integer("drover.http.port", 8080), "drover.http.port");
+                Ports.requireFree(settings.string("drover.http.host"),
+                        settings.integer("drover.http.port"), "drover.http.port");
                 if (settings.bool("camel.management.enabled", false)) {
-                    AdminBinding.check(settings.string("drover.admin.host", "127.0.0.1"),
+                    AdminBinding.check(settings.string("drover.admin.host"),
                             settings.string("drover.admin.token", null));
-                    Ports.requireFree(settings.string("drover.admin.host", "127.0.0.1"),
-                            settings.integer("drover.admin.port", 8081), "drover.admin.port");
+                    Ports.requireFree(settings.string("drover.admin.host"),
+                            settings.integer("drover.admin.port"), "drover.admin.port");
                 }
                 bootstrapServers = startBuffer(context, settings, dataDir);
                 context.getComponent("drover-events", EventsComponent.class).booting(startedAt);
@@ -237,7 +249,7 @@ public final class DroverServer {
                 readiness.requireAtStart("ingestion", () -> ingest.admitting(),
                         () -> "restoring the dedupe window or loading the modules present at start");
                 IdentityStore identity = null;
-                if (settings.bool("drover.identity.enabled", true)) {
+                if (settings.bool("drover.identity.enabled")) {
                     // Started with the context, after the buffer and before ingestion opens (services start in order).
                     if (settings.get("drover.identity.max-entries").isPresent()) {
                         LOG.warn("drover.identity.max-entries is no longer used: the identity store is on disk and"
@@ -245,9 +257,9 @@ public final class DroverServer {
                     }
                     // Stopped after ingestion (services stop in the reverse order): the reader, then RocksDB closes.
                     IdentityTopic identityTopic = new IdentityTopic(bootstrapServers,
-                            settings.string("drover.identity.topic", "drover.identity"), replication,
-                            dataDir.resolve("identity"), settings.bytes("drover.identity.cache", 64L * 1024 * 1024),
-                            settings.duration("drover.identity.ttl", java.time.Duration.ofDays(90)),
+                            settings.string("drover.identity.topic"), replication,
+                            dataDir.resolve("identity"), settings.bytes("drover.identity.cache"),
+                            settings.duration("drover.identity.ttl"),
                             () -> org.apache.camel.support.CamelContextHelper.findSingleByType(context,
                                     io.micrometer.core.instrument.MeterRegistry.class));
                     context.addService(identityTopic, true, false);
@@ -279,22 +291,22 @@ public final class DroverServer {
             String bootstrap = settings.string("drover.kafka.bootstrap-servers", "");
             replication = settings.get("drover.kafka.replication-factor").map(Short::parseShort);
             if (bootstrap.isEmpty()) {
-                String host = settings.string("drover.kafka.embedded.host", "127.0.0.1");
-                int port = settings.integer("drover.kafka.embedded.port", 9092);
-                int controllerPort = settings.integer("drover.kafka.embedded.controller-port", 9093);
+                String host = settings.string("drover.kafka.embedded.host");
+                int port = settings.integer("drover.kafka.embedded.port");
+                int controllerPort = settings.integer("drover.kafka.embedded.controller-port");
                 Ports.requireFree(host, port, "drover.kafka.embedded.port");
                 Ports.requireFree(host, controllerPort, "drover.kafka.embedded.controller-port");
                 broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka"), host, port, controllerPort,
-                        settings.bool("drover.kafka.embedded.fsync", false),
-                        settings.integer("drover.kafka.embedded.retention-hours", 168));
+                        settings.bool("drover.kafka.embedded.fsync"),
+                        settings.integer("drover.kafka.embedded.retention-hours"));
                 broker.start();
                 // Stopped by Camel after the routes (and so the producer) have stopped.
                 context.addService(broker, true, false);
                 bootstrap = broker.bootstrapServers();
-                String percent = settings.string("drover.kafka.embedded.min-free-percent", "0");
+                String percent = settings.string("drover.kafka.embedded.min-free-percent");
                 try {
                     diskFloor = DiskFloor.of(dataDir.resolve("kafka"),
-                            settings.bytes("drover.kafka.embedded.min-free", 512L * 1024 * 1024), Double.parseDouble(percent));
+                            settings.bytes("drover.kafka.embedded.min-free"), Double.parseDouble(percent));
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("Setting drover.kafka.embedded.min-free-percent must be a number"
                             + " such as 5 or 2.5, got '" + percent + "'");
@@ -310,16 +322,16 @@ public final class DroverServer {
             } else {
                 LOG.info("Using the Kafka cluster at {}", bootstrap);
             }
-            EventTopic.ensure(bootstrap, settings.string("drover.kafka.topic", "drover.events"),
-                    settings.integer("drover.kafka.partitions", 6), replication);
-            EventTopic.ensure(bootstrap, settings.string("drover.kafka.invalid-topic", "drover.invalid"), 1, replication);
+            EventTopic.ensure(bootstrap, settings.string("drover.kafka.topic"),
+                    settings.integer("drover.kafka.partitions"), replication);
+            EventTopic.ensure(bootstrap, settings.string("drover.kafka.invalid-topic"), 1, replication);
             context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(bootstrap);
             // One embedded broker means one instance: a stable member id lets it take its partitions back at once.
-            DroverIntegrations.register(context, bootstrap, settings.string("drover.kafka.topic", "drover.events"),
+            DroverIntegrations.register(context, bootstrap, settings.string("drover.kafka.topic"),
                     replication.orElse(null), settings.string("drover.instance-id", broker != null ? "local" : null),
-                    settings.bool("drover.delivery.allow-private-targets", false));
+                    settings.bool("drover.delivery.allow-private-targets"));
             context.getComponent("drover-events", EventsComponent.class).setSharedParseSlots(
-                    settings.integer("drover.integrations.shared-parse-slots", EventsComponent.DEFAULT_SHARED_PARSE_SLOTS));
+                    settings.integer("drover.integrations.shared-parse-slots"));
             return bootstrap;
         }
 
@@ -354,27 +366,4 @@ public final class DroverServer {
         }
     }
 
-    /** Shows the first-run default source's key on the console, once Camel runs. */
-    private static final class FirstRunBanner extends org.apache.camel.support.service.ServiceSupport {
-        private final IngestServer server;
-        private final Sources sources;
-
-        FirstRunBanner(IngestServer server, Sources sources) {
-            this.server = server;
-            this.sources = sources;
-        }
-
-        @Override
-        protected void doStart() {
-            int port = server.port();
-            if (sources.isGeneratedDefault()) {
-                // The generated key of the first-run default source is shown once on the console, never logged.
-                String key = sources.all().get(0).writeKey();
-                System.out.printf("%nDrover runs with its embedded default. Write key of the 'default' source: %s%n"
-                        + "Try it:%n  curl -u '%s:' -H 'Content-Type: application/json' "
-                        + "-d '{\"userId\":\"u1\",\"event\":\"Signed Up\"}' http://localhost:%d/v1/track%n%n",
-                        key, key, port);
-            }
-        }
-    }
 }

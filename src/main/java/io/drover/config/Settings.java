@@ -26,6 +26,39 @@ public final class Settings {
         return properties.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty());
     }
 
+    /**
+     * A setting whose default lives in application.properties (its one home: code does not repeat it). Fails, naming
+     * the setting, when nothing gives it a value.
+     */
+    public String string(String key) {
+        return get(key).orElseThrow(() -> new IllegalStateException("Setting " + key + " has no value; its default"
+                + " belongs in application.properties"));
+    }
+
+    /** {@link #string(String)} as a whole number. */
+    public int integer(String key) {
+        string(key);
+        return integer(key, 0);
+    }
+
+    /** {@link #string(String)} as a size (32768, 32KB, 512MB). */
+    public long bytes(String key) {
+        string(key);
+        return bytes(key, 0);
+    }
+
+    /** {@link #string(String)} as true or false. */
+    public boolean bool(String key) {
+        string(key);
+        return bool(key, false);
+    }
+
+    /** {@link #string(String)} as a duration (500ms, 20s, 15m, 24h, 7d). */
+    public Duration duration(String key) {
+        string(key);
+        return duration(key, Duration.ZERO);
+    }
+
     public String string(String key, String defaultValue) {
         return get(key).orElse(defaultValue);
     }

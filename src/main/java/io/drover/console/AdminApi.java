@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * the modules of the integrations directory, their routes, and the files that failed with the reason;
  * {@code GET /admin/integrations/<name>/dead-letters} lists an integration's dead letters (filters, pages);
  * {@code POST /admin/integrations/<name>/replay} sends its dead letters (those matching the same filters) back through
- * it. With {@code drover.admin.token} set it needs {@code Authorization: Bearer <token>}; without, it answers loopback
+ * it; {@code /admin/events} shows stored events ({@link EventsApi}). With {@code drover.admin.token} set it needs {@code Authorization: Bearer <token>}; without, it answers loopback
  * only. Kafka is read and written on Vert.x's worker pool, never on the event loop, and within a time bound.
  */
 public final class AdminApi {
@@ -44,6 +44,7 @@ public final class AdminApi {
     private final String bootstrapServers;
 
     private final boolean metricsNeedToken;
+    private final String eventsTopic;
 
     public AdminApi(IntegrationModules modules, String token, String bootstrapServers) {
         this(modules, token, bootstrapServers, false);
@@ -51,6 +52,13 @@ public final class AdminApi {
 
     /** @param metricsNeedToken with a token set, {@code /observe/metrics} needs it too (health never does) */
     public AdminApi(IntegrationModules modules, String token, String bootstrapServers, boolean metricsNeedToken) {
+        this(modules, token, bootstrapServers, metricsNeedToken, "drover.events");
+    }
+
+    /** @param eventsTopic where ingestion stores events ({@code drover.kafka.topic}), for {@code /admin/events} */
+    public AdminApi(IntegrationModules modules, String token, String bootstrapServers, boolean metricsNeedToken,
+                    String eventsTopic) {
+        this.eventsTopic = eventsTopic;
         this.modules = modules;
         this.token = token == null || token.isBlank() ? null : token;
         this.bootstrapServers = bootstrapServers;
@@ -81,6 +89,7 @@ public final class AdminApi {
         router.get("/admin/integrations").handler(this::integrations);
         router.get("/admin/integrations/:name/dead-letters").handler(this::deadLetters);
         router.post("/admin/integrations/:name/replay").handler(this::replay);
+        new EventsApi(bootstrapServers, eventsTopic, this::allowed).mount(router);
     }
 
     /**
@@ -205,7 +214,7 @@ public final class AdminApi {
         ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json").end(body.toString());
     }
 
-    private static void error(RoutingContext ctx, int status, String code, String message) {
+    static void error(RoutingContext ctx, int status, String code, String message) {
         ObjectNode body = MAPPER.createObjectNode().put("success", false).put("code", code).put("message", message);
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
     }
@@ -227,6 +236,12 @@ public final class AdminApi {
         });
         ObjectNode errors = body.putObject("errors");
         modules.errors().forEach((file, reason) -> errors.put(file.getFileName().toString(), reason));
+        // Scheduled delivery: what each integration with a delay (or a vendor's "too early") holds in Kafka now.
+        ObjectNode held = body.putObject("held");
+        modules.scheduling().forEach((route, sched) -> held.putObject(route)
+                .put("delaySeconds", sched.delayMillis() / 1000.0)
+                .put("events", sched.held().events())
+                .put("oldestSeconds", sched.held().oldestSeconds()));
         ctx.response().putHeader("Content-Type", "application/json").end(body.toString());
     }
 

@@ -438,7 +438,7 @@ final class IngestHandler implements Handler<RoutingContext> {
                 .putHeader("Vary", "Origin, Access-Control-Request-Headers")
                 .setStatusCode(204)
                 .end();
-        metrics.request(call.endpoint, 204);
+        metrics.request(call.endpoint, 204, System.nanoTime() - call.started);
     }
 
     private void refusePreflight(Call call, String reason, String message) {
@@ -504,6 +504,9 @@ final class IngestHandler implements Handler<RoutingContext> {
         volatile boolean ended;
         private Runnable onEnd;
 
+        /** When the request's headers were read: the answer's latency is counted from here. */
+        final long started = System.nanoTime();
+
         Call(HttpServerResponse response, String origin, String endpoint) {
             this.response = response;
             this.origin = origin;
@@ -559,7 +562,7 @@ final class IngestHandler implements Handler<RoutingContext> {
             if (!response.ended() && !response.closed()) {
                 response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
             }
-            metrics.request(endpoint, status);
+            metrics.request(endpoint, status, System.nanoTime() - started);
             finish();
         }
 

@@ -1,6 +1,10 @@
 package io.drover.ingest;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -16,11 +20,19 @@ final class IngestMetrics {
                 .description("analytics.js client metric posts received on /v1/m").register(this.registry);
     }
 
-    /** One answered request, by endpoint and HTTP status. */
-    void request(String endpoint, int status) {
+    /** One answered request, by endpoint and HTTP status, and its time from headers read to answer written. */
+    void request(String endpoint, int status, long nanos) {
         Counter.builder("drover.ingest.requests").description("Ingestion requests answered")
                 .tag("endpoint", endpoint).tag("status", String.valueOf(status)).register(registry).increment();
+        Timer.builder("drover.ingest.request").description("From a request's headers to its answer (the buffer's"
+                        + " acknowledgement included)").tag("endpoint", endpoint)
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
+
+    /** Histogram buckets of the ingestion latency (Prometheus: _bucket series for percentiles and SLOs). */
+    private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+            Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5)};
 
     /** Messages of a source: stored, or dropped as duplicates of a recent messageId. */
     void events(String source, String outcome, int count) {

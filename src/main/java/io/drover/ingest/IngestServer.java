@@ -59,18 +59,18 @@ public final class IngestServer extends ServiceSupport {
 
     public IngestServer(CamelContext context, Settings settings) {
         this.context = context;
-        this.host = settings.string("drover.http.host", "0.0.0.0");
-        this.configuredPort = settings.integer("drover.http.port", 8080);
-        this.eventLoops = Math.max(1, settings.integer("drover.http.event-loops", 1));
-        this.maxConnections = settings.integer("drover.http.max-connections", 10_000);
+        this.host = settings.string("drover.http.host");
+        this.configuredPort = settings.integer("drover.http.port");
+        this.eventLoops = Math.max(1, settings.integer("drover.http.event-loops"));
+        this.maxConnections = settings.integer("drover.http.max-connections");
         this.limits = new ConnectionDeadlines.Limits(
-                settings.duration("drover.http.header-timeout", java.time.Duration.ofSeconds(20)),
-                settings.duration("drover.http.body-timeout", java.time.Duration.ofSeconds(30)),
-                settings.duration("drover.http.keep-alive-timeout", java.time.Duration.ofSeconds(65)));
+                settings.duration("drover.http.header-timeout"),
+                settings.duration("drover.http.body-timeout"),
+                settings.duration("drover.http.keep-alive-timeout"));
         this.options = new HttpServerOptions().setHost(host).setPort(configuredPort)
                 .setHttp2ClearTextEnabled(false)
-                .setMaxInitialLineLength((int) settings.bytes("drover.http.max-request-line", 4096))
-                .setMaxHeaderSize((int) settings.bytes("drover.http.max-header-bytes", 8192))
+                .setMaxInitialLineLength((int) settings.bytes("drover.http.max-request-line"))
+                .setMaxHeaderSize((int) settings.bytes("drover.http.max-header-bytes"))
                 .setReuseAddress(true);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(1)
                 .setInternalBlockingPoolSize(1));
@@ -100,7 +100,7 @@ public final class IngestServer extends ServiceSupport {
         if (registry == null) {
             registry = new SimpleMeterRegistry();
         }
-        Gauge.builder("drover_http_connections_open", open, AtomicInteger::get)
+        Gauge.builder("drover.http.connections.open", open, AtomicInteger::get)
                 .description("Connections open on the ingestion port").register(registry);
         int listenOn = configuredPort;
         for (int i = 0; i < eventLoops; i++) {
@@ -133,7 +133,7 @@ public final class IngestServer extends ServiceSupport {
     }
 
     private Counter closedCounter(String reason) {
-        return Counter.builder("drover_http_connections_closed_total")
+        return Counter.builder("drover.http.connections.closed")
                 .description("Ingestion connections Drover closed, by reason").tag("reason", reason)
                 .register(registry);
     }

@@ -46,22 +46,22 @@ public final class IngestService extends ServiceSupport {
                          IdentityStore identity, String bootstrapServers, IngestServer server) {
         this.context = context;
         this.bootstrapServers = bootstrapServers;
-        this.topic = settings.string("drover.kafka.topic", "drover.events");
-        this.failedEvents = new FailedEvents(settings.string("drover.kafka.invalid-topic", "drover.invalid"));
+        this.topic = settings.string("drover.kafka.topic");
+        this.failedEvents = new FailedEvents(settings.string("drover.kafka.invalid-topic"));
         this.identity = identity;
         this.server = server;
         this.sources = sources;
         this.buffer = buffer;
         this.limits = new IngestLimits(
-                (int) settings.bytes("drover.ingest.max-message-bytes", 32 * 1024),
-                (int) settings.bytes("drover.ingest.max-batch-bytes", 500 * 1024),
-                settings.integer("drover.ingest.max-batch-messages", 2500),
-                settings.bytes("drover.ingest.max-stored-bytes-per-request", 4L * 1024 * 1024));
-        this.dedupeWindow = settings.duration("drover.ingest.dedupe-window", Duration.ofHours(24));
-        this.dedupeMaxEntries = settings.integer("drover.ingest.dedupe-max-entries", 1_000_000);
+                (int) settings.bytes("drover.ingest.max-message-bytes"),
+                (int) settings.bytes("drover.ingest.max-batch-bytes"),
+                settings.integer("drover.ingest.max-batch-messages"),
+                settings.bytes("drover.ingest.max-stored-bytes-per-request"));
+        this.dedupeWindow = settings.duration("drover.ingest.dedupe-window");
+        this.dedupeMaxEntries = settings.integer("drover.ingest.dedupe-max-entries");
         this.dedupe = new DedupeWindow(dedupeWindow, dedupeMaxEntries);
         this.clientAddress = new ClientAddress(settings.list("drover.http.trusted-proxies"));
-        this.drainTimeout = settings.duration("drover.shutdown.drain-timeout", Duration.ofSeconds(15));
+        this.drainTimeout = settings.duration("drover.shutdown.drain-timeout");
     }
 
     /**

@@ -24,6 +24,7 @@ public final class Batch {
 
     private final Set<ObjectNode> delivered = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<ObjectNode, Rejection> rejected = new IdentityHashMap<>();
+    private final Map<ObjectNode, Deferral> deferred = new IdentityHashMap<>();
     private Map<ObjectNode, byte[]> storedJson;   // identity map; null outside Drover's consumer
     private List<ObjectNode> selected = List.of();
     private VendorRequest lastRequest;
@@ -50,6 +51,27 @@ public final class Batch {
         }
     }
 
+    /**
+     * A value the bean leaves out of an event it still sends, rather than inventing one (a value without its
+     * currency): counted as {@code drover_integration_omitted_total{reason}}.
+     */
+    public void omitted(String reason) {
+        if (metrics != null) {
+            metrics.omitted(reason);
+        }
+    }
+
+    /**
+     * An event refused for good by one of the vendor's rules (too old, a required field missing): dead-lettered with
+     * {@code reason} and counted as {@code drover_integration_refused_total{reason=code}}.
+     */
+    public void refuse(ObjectNode event, String code, String reason) {
+        if (metrics != null && !rejected.containsKey(event)) {
+            metrics.refused(code);
+        }
+        reject(event, reason);
+    }
+
     void metrics(IntegrationMetrics metrics) {
         this.metrics = metrics;
     }
@@ -67,13 +89,28 @@ public final class Batch {
         rejected.putIfAbsent(event, new Rejection(reason, request));
     }
 
+    /** When to send an event again that the vendor said came too early, and what it said. */
+    record Deferral(long dueAtMillis, String reason) {
+    }
+
+    /** The vendor said this event came too early: it is sent again at {@code dueAtMillis}, through the retry topic. */
+    void defer(ObjectNode event, long dueAtMillis, String reason) {
+        if (!rejected.containsKey(event)) {
+            deferred.putIfAbsent(event, new Deferral(dueAtMillis, reason));
+        }
+    }
+
+    Map<ObjectNode, Deferral> deferred() {
+        return deferred;
+    }
+
     public boolean isOpen(ObjectNode event) {
-        return !delivered.contains(event) && !rejected.containsKey(event);
+        return !delivered.contains(event) && !rejected.containsKey(event) && !deferred.containsKey(event);
     }
 
     void delivered(List<ObjectNode> events) {
         for (ObjectNode e : events) {
-            if (!rejected.containsKey(e)) {
+            if (!rejected.containsKey(e) && !deferred.containsKey(e)) {
                 delivered.add(e);
             }
         }

@@ -122,6 +122,8 @@ public class Delivery {
         Batch batch = Batch.of(exchange);
         VendorRequest sent = batch.lastRequest();
         verdict.rejected().forEach((event, reason) -> batch.reject(event, reason, sent));
+        long now = System.currentTimeMillis();
+        verdict.later().forEach((event, later) -> batch.defer(event, now + later.afterMillis(), later.reason()));
         if (!verdict.restAccepted()) {
             // The vendor refused the request because of some of its events: send the others again, without them.
             throw new DeliveryException("the vendor refused " + verdict.rejected().size() + " of " + r.events().size()

@@ -46,6 +46,13 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Batches are handled one after the other, so one user's events (one partition) stay in order; a retried batch holds
  * back the rest of this integration only.
+ * <p>
+ * Scheduled delivery: a record is handed to the route only once it is due: {@code delay} after Drover received it
+ * (the module's setting: Google Ads takes a click conversion only 6 hours after the click), or, for a record of the
+ * retry topic ({@link RetryLater}: the vendor said the event came too early), at the time it carries. Records of a
+ * partition are in arrival order, so a partition whose first record is not due is held as a whole: paused, its
+ * position set back to that record, nothing committed past it, and resumed when it is due. Held events stay in Kafka
+ * (they survive a restart) and are counted in {@code drover_integration_held} ({@link HeldPartitions}).
  */
 public class EventsConsumer extends DefaultConsumer {
 
@@ -66,6 +73,9 @@ public class EventsConsumer extends DefaultConsumer {
     private final Set<TopicPartition> revoked = new HashSet<>();
     /** Offsets committed without waiting and not yet confirmed by the broker (touched by the consumer thread only). */
     private final Map<TopicPartition, OffsetAndMetadata> unconfirmed = new HashMap<>();
+    private final long delayMillis;
+    /** Scheduled delivery: the partitions held until their first record is due. */
+    private volatile HeldPartitions holds;
     private volatile boolean running;
     private volatile boolean reading;
     private Thread thread;
@@ -82,6 +92,7 @@ public class EventsConsumer extends DefaultConsumer {
         super(endpoint, processor);
         this.endpoint = endpoint;
         this.retry = endpoint.retryPolicy();
+        this.delayMillis = endpoint.delayMillis();
     }
 
     @Override
@@ -95,6 +106,8 @@ public class EventsConsumer extends DefaultConsumer {
                 EventTopic.maxMessageBytes(component.getBootstrapServers(), dlq));
         EventTopic.ensure(component.getBootstrapServers(), Replay.topic(endpoint.getIntegration()), 1,
                 java.util.Optional.ofNullable(component.getReplicationFactor()));
+        EventTopic.ensure(component.getBootstrapServers(), RetryLater.topic(endpoint.getIntegration()), 1,
+                java.util.Optional.ofNullable(component.getReplicationFactor()));
         template = getEndpoint().getCamelContext().createProducerTemplate();
         startTime = component.startTime(endpoint.getIntegration());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, component.getBootstrapServers()))) {
@@ -105,6 +118,8 @@ public class EventsConsumer extends DefaultConsumer {
         }
         metrics = new IntegrationMetrics(getEndpoint().getCamelContext(), endpoint.getIntegration());
         kafka = new KafkaConsumer<>(consumerProperties());
+        holds = new HeldPartitions(endpoint.getIntegration(), delayMillis, kafka);
+        metrics.held(holds::now);
         // A KafkaMetric's value may be read from any thread (the consumer itself may not): the scrape reads it.
         kafka.metrics().forEach((name, metric) -> {
             if (name.name().equals("records-lag-max") && name.group().equals("consumer-fetch-manager-metrics")
@@ -113,7 +128,9 @@ public class EventsConsumer extends DefaultConsumer {
             }
         });
         // Its replay topic too: dead letters sent back go through the same selection, delivery and retries.
-        kafka.subscribe(List.of(endpoint.getComponent().getTopic(), Replay.topic(endpoint.getIntegration())), new Rebalance());
+        // And its retry topic: events a vendor said came too early, held until the time it named.
+        kafka.subscribe(List.of(endpoint.getComponent().getTopic(), Replay.topic(endpoint.getIntegration()),
+                RetryLater.topic(endpoint.getIntegration())), new Rebalance());
         running = true;
         thread = new Thread(this::run, "drover-integration-" + endpoint.getIntegration());
         thread.start();
@@ -193,23 +210,42 @@ public class EventsConsumer extends DefaultConsumer {
                 if (wait <= 0) {
                     break;
                 }
-                kafka.poll(Duration.ofMillis(Math.min(wait, 500))).forEach(pending::add);
+                holds.release();
+                kafka.poll(Duration.ofMillis(Math.max(1, Math.min(wait, Math.min(500, holds.untilNext())))))
+                        .forEach(pending::add);
                 if (pending.isEmpty()) {
                     continue;
                 }
             }
-            if (deadline == Long.MAX_VALUE) {
-                deadline = System.currentTimeMillis() + endpoint.getLingerMs();
-            }
             while (!pending.isEmpty() && batch.size() < endpoint.getBatchSize()) {
-                batch.add(pending.poll());
+                ConsumerRecord<String, byte[]> r = pending.poll();
+                if (!holds.hold(r)) {
+                    batch.add(r);
+                } else {
+                    // read again from the held record on when its partition is resumed
+                    pending.removeIf(p -> p.partition() == r.partition() && p.topic().equals(r.topic()));
+                }
+            }
+            if (deadline == Long.MAX_VALUE && !batch.isEmpty()) {
+                deadline = System.currentTimeMillis() + endpoint.getLingerMs();
             }
         }
         return batch;
     }
 
+    /** What this integration holds now (events not yet due, and the oldest one's wait in seconds). */
+    public HeldEvents held() {
+        return holds == null ? HeldEvents.NONE : holds.now();
+    }
+
+    /** The module's delay in ms (0: none). */
+    public long delayMillis() {
+        return delayMillis;
+    }
+
     private void deliver(List<ConsumerRecord<String, byte[]>> batch) {
-        List<EventRecord> records = parse(batch);
+        Map<ObjectNode, Integer> deferrals = new IdentityHashMap<>();
+        List<EventRecord> records = parse(batch, deferrals);
         Set<TopicPartition> partitions = partitionsOf(batch);
         revoked.clear();
         metrics.received(records.size());
@@ -245,7 +281,7 @@ public class EventsConsumer extends DefaultConsumer {
             }
             if (failure == null) {
                 metrics.delivered(state.deliveredCount(), firstAttempt);
-                finish(batch, records, state, partitions, null, attempt, firstAttempt);
+                finish(batch, records, state, partitions, null, attempt, firstAttempt, deferrals);
                 return;
             }
             long now = System.currentTimeMillis();
@@ -263,7 +299,7 @@ public class EventsConsumer extends DefaultConsumer {
                     endpoint.getIntegration(), attempt, describe(failure),
                     records.stream().filter(r -> state.isOpen(r.event())).count());
             metrics.delivered(state.deliveredCount(), firstAttempt);
-            finish(batch, records, state, partitions, failure, attempt, firstAttempt);
+            finish(batch, records, state, partitions, failure, attempt, firstAttempt, deferrals);
             return;
         }
     }
@@ -276,8 +312,31 @@ public class EventsConsumer extends DefaultConsumer {
      * which then reads the batch again.
      */
     private void finish(List<ConsumerRecord<String, byte[]>> batch, List<EventRecord> records, Batch state,
-                        Set<TopicPartition> partitions, Exception failure, int attempts, long firstAttempt) {
+                        Set<TopicPartition> partitions, Exception failure, int attempts, long firstAttempt,
+                        Map<ObjectNode, Integer> deferrals) {
         List<DeadLetters.Entry> entries = new ArrayList<>();
+        List<RetryLater.Entry> later = new ArrayList<>();
+        for (EventRecord r : records) {
+            Batch.Deferral d = state.deferred().get(r.event());
+            if (d == null) {
+                continue;
+            }
+            int times = deferrals.getOrDefault(r.event(), 0) + 1;
+            if (times > RetryLater.MAX_DEFERRALS) {
+                LOG.warn("Integration {}: event at {}-{} still too early after {} retries ({}); to the dead-letter topic",
+                        endpoint.getIntegration(), r.partition(), r.offset(), times - 1, d.reason());
+                entries.add(new DeadLetters.Entry(r, new IllegalStateException("still too early after " + (times - 1)
+                        + " retries: " + d.reason()), state.lastRequest()));
+            } else {
+                later.add(new RetryLater.Entry(r, d.dueAtMillis(), times, d.reason()));
+            }
+        }
+        if (!later.isEmpty()) {
+            if (!retryLater(later, partitions)) {
+                seekBack(batch);
+                return;
+            }
+        }
         for (EventRecord r : records) {
             Batch.Rejection rejection = state.rejected().get(r.event());
             if (rejection != null) {
@@ -297,6 +356,35 @@ public class EventsConsumer extends DefaultConsumer {
             return;
         }
         commit(batch);
+    }
+
+    /**
+     * Writes events the vendor said came too early to the retry topic, with the time they are due, tried again with
+     * backoff until it succeeds; false when the batch is no longer this consumer's.
+     */
+    private boolean retryLater(List<RetryLater.Entry> later, Set<TopicPartition> partitions) {
+        for (int attempt = 1; ; attempt++) {
+            List<org.apache.camel.Message> messages = RetryLater.messages(getEndpoint().getCamelContext(),
+                    endpoint.getIntegration(), later);
+            try {
+                Exchange result = template.send(RetryLater.ENDPOINT_URI, ex -> ex.getIn().setBody(messages));
+                if (result.getException() != null) {
+                    throw result.getException();
+                }
+                metrics.deferred(later.size());
+                LOG.info("Integration {}: {} events came too early for the vendor ({}); sent again from {}",
+                        endpoint.getIntegration(), later.size(), later.get(0).reason(),
+                        java.time.Instant.ofEpochMilli(later.get(0).dueAtMillis()));
+                return true;
+            } catch (Exception e) {
+                long delay = retry.delayMillis(attempt, -1);
+                LOG.error("Integration {}: cannot write {} events to its retry topic (attempt {}: {}); writing them again"
+                        + " in {} ms", endpoint.getIntegration(), later.size(), attempt, e.toString(), delay);
+                if (!waitPolling(delay, partitions)) {
+                    return false;
+                }
+            }
+        }
     }
 
     /** The vendor's answer when there is one (the split step wraps it in a CamelExchangeException). */
@@ -415,7 +503,8 @@ public class EventsConsumer extends DefaultConsumer {
             }
             return running;
         } finally {
-            kafka.resume(kafka.assignment());
+            holds.release();
+            holds.resumeOthers();
         }
     }
 
@@ -493,7 +582,7 @@ public class EventsConsumer extends DefaultConsumer {
         });
     }
 
-    private List<EventRecord> parse(List<ConsumerRecord<String, byte[]>> batch) {
+    private List<EventRecord> parse(List<ConsumerRecord<String, byte[]>> batch, Map<ObjectNode, Integer> deferrals) {
         List<EventRecord> records = new ArrayList<>(batch.size());
         ParsedEvents parsed = endpoint.getComponent().parsedEvents();
         String shared = endpoint.getComponent().getTopic();
@@ -505,6 +594,10 @@ public class EventsConsumer extends DefaultConsumer {
                 ObjectNode event = ring.event(r);
                 if (event != null) {
                     records.add(new EventRecord(r.key(), r.partition(), r.offset(), event, r.value()));
+                    int times = RetryLater.deferrals(r);
+                    if (times > 0) {
+                        deferrals.put(event, times);
+                    }
                     continue;
                 }
             } catch (IOException | RuntimeException e) {
@@ -536,6 +629,7 @@ public class EventsConsumer extends DefaultConsumer {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             commitUnconfirmed(partitions);
             revoked.addAll(partitions);
+            holds.forget(partitions);
             pending.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
         }
 
@@ -555,7 +649,8 @@ public class EventsConsumer extends DefaultConsumer {
             List<TopicPartition> fresh = partitions.stream().filter(tp -> committed.get(tp) == null).toList();
             if (!fresh.isEmpty()) {
                 Map<TopicPartition, Long> starts = StartOffsets.of(kafka, fresh, startTime,
-                        endpoint.getStartFrom().equals("earliest"), Replay.topic(endpoint.getIntegration()));
+                        endpoint.getStartFrom().equals("earliest"), Replay.topic(endpoint.getIntegration()),
+                        RetryLater.topic(endpoint.getIntegration()));
                 Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
                 starts.forEach((tp, offset) -> {
                     kafka.seek(tp, offset);

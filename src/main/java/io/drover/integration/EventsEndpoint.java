@@ -38,6 +38,8 @@ public class EventsEndpoint extends DefaultEndpoint {
     private String maxDelay = "5m";
     @UriParam(defaultValue = "0", description = "Requests per second to the vendor at most; 0: no limit")
     private double rateLimit;
+    @UriParam(defaultValue = "0s", description = "How long after Drover received it an event is held before it is sent")
+    private String delay = "0s";
 
     public EventsEndpoint(String uri, EventsComponent component, String integration) {
         super(uri, component);
@@ -68,6 +70,22 @@ public class EventsEndpoint extends DefaultEndpoint {
     RetryPolicy retryPolicy() {
         return new RetryPolicy(maxAttempts, Settings.parseDuration(retryWindow), Settings.parseDuration(initialDelay),
                 Settings.parseDuration(maxDelay));
+    }
+
+    long delayMillis() {
+        long ms = Settings.parseDuration(delay).toMillis();
+        if (ms < 0) {
+            throw new IllegalArgumentException("delay must not be negative, got '" + delay + "'");
+        }
+        return ms;
+    }
+
+    public String getDelay() {
+        return delay;
+    }
+
+    public void setDelay(String delay) {
+        this.delay = delay;
     }
 
     public int getBatchSize() {

@@ -37,6 +37,8 @@ public final class IntegrationModules {
     private List<String> bootRoutes = List.of();
     private boolean booted;
     private final Map<Path, Long> changes = new java.util.HashMap<>();
+    /** What each known file (running or not) says: its settings, claims and playbook files. */
+    private final Map<Path, ModuleFile> files = new LinkedHashMap<>();
 
     public IntegrationModules(CamelContext context, Path dir) {
         this.context = context;
@@ -101,10 +103,34 @@ public final class IntegrationModules {
         // A secret set since the start (the environment, -D) is masked in what this module logs and dead-letters.
         io.drover.support.Redactor.learnFromSystem();
         String content = readQuietly(file);
+        ModuleFile module = ModuleFile.read(content);
+        files.put(file, module);
+        String taken = taken(file, module);
+        if (taken != null) {
+            // Refused before anything stops: the module that holds the id keeps running, and so does this file's
+            // previous version if it had one.
+            changes.merge(file, 1L, Long::sum);
+            errors.put(file, taken);
+            LOG.error("Integration module {} not started: {}", file.getFileName(), taken);
+            return false;
+        }
+        String brokenPlaybook = brokenPlaybook(module);
+        if (brokenPlaybook != null) {
+            // Checked before the running version stops: its playbook was compiled when it started and goes on.
+            changes.merge(file, 1L, Long::sum);
+            errors.put(file, brokenPlaybook);
+            LOG.error("Integration module {} not started: {}", file.getFileName(), brokenPlaybook);
+            if (routesByFile.containsKey(file)) {
+                LOG.warn("Integration module {}: kept running its previous version", file.getFileName());
+            }
+            return false;
+        }
         String previous = lastGood.get(file);
         removeRoutes(routesByFile.getOrDefault(file, List.of()));
         routesByFile.remove(file);
-        String error = start(file, content);
+        List<String> missing = module.missing(context.getPropertiesComponent());
+        String error = missing.isEmpty() ? start(file, content)
+                : (missing.size() == 1 ? "missing setting " : "missing settings ") + String.join(", ", missing);
         changes.merge(file, 1L, Long::sum);
         if (error == null) {
             lastGood.put(file, content);
@@ -113,7 +139,8 @@ public final class IntegrationModules {
         }
         errors.put(file, error);
         if (error.startsWith("missing setting")) {
-            LOG.warn("Integration module {} not started: {}; nothing is sent to it until it is set", file.getFileName(), error);
+            // A vendor without its settings is off, as shipped: the normal state of most modules, not a warning.
+            LOG.info("Integration module {} is off: {}; nothing is sent to it until set", file.getFileName(), error);
         } else {
             LOG.error("Integration module {} not started: {}", file.getFileName(), error);
         }
@@ -147,7 +174,75 @@ public final class IntegrationModules {
         }
     }
 
+    /**
+     * Why another running module stops this one from starting: a route id or an integration name it already holds
+     * (Camel would replace that module's route with this one's). Null when there is none.
+     */
+    private String taken(Path file, ModuleFile module) {
+        for (Map.Entry<Path, List<String>> running : routesByFile.entrySet()) {
+            if (running.getKey().equals(file)) {
+                continue;
+            }
+            ModuleFile other = files.get(running.getKey());
+            for (String id : module.routeIds()) {
+                if (running.getValue().contains(id)) {
+                    return "route id '" + id + "' is already taken by " + running.getKey().getFileName()
+                            + ", which keeps running: give this module a routeId and a name of its own";
+                }
+            }
+            for (String name : module.names()) {
+                if (other != null && other.names().contains(name)) {
+                    return "integration name '" + name + "' is already taken by " + running.getKey().getFileName()
+                            + ", which keeps running: give this module a name of its own";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The error of the first playbook file the module names that does not compile, or null. */
+    private String brokenPlaybook(ModuleFile module) {
+        for (String name : module.files()) {
+            Path playbook = dir.resolve(name);
+            if (!Files.exists(playbook)) {
+                continue;
+            }
+            try {
+                io.drover.playbook.Playbook.compile(name.replaceFirst("\\.playbook\\.ya?ml$", ""), playbook, context);
+            } catch (RuntimeException e) {
+                return rootMessage(e);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Settings changed (given by their environment-style names, e.g. from the secrets directory): every module that
+     * uses one is reloaded, so that a vendor whose secrets arrive starts and a rotated token is used, without a
+     * restart.
+     */
+    public synchronized void settingsChanged(java.util.Set<String> envNames) {
+        for (Path file : List.copyOf(files.keySet())) {
+            if (Files.exists(file) && files.get(file).uses(envNames)) {
+                LOG.info("Integration module {}: its settings changed, reloading it", file.getFileName());
+                load(file);
+            }
+        }
+    }
+
+    /** A playbook file changed: the modules that name it are reloaded (a module is the unit, playbook included). */
+    public synchronized void playbookChanged(Path playbook) {
+        String name = playbook.getFileName().toString();
+        for (Path file : List.copyOf(files.keySet())) {
+            if (Files.exists(file) && files.get(file).files().contains(name)) {
+                LOG.info("Integration module {}: its playbook {} changed, reloading it", file.getFileName(), name);
+                load(file);
+            }
+        }
+    }
+
     public synchronized void unload(Path file) {
+        files.remove(file);
         List<String> ids = routesByFile.remove(file);
         if (ids != null) {
             removeRoutes(ids);
@@ -166,6 +261,27 @@ public final class IntegrationModules {
             }
         }
         return true;
+    }
+
+    /**
+     * Per running integration (route id) with a delay or events held: the delay in ms and what it holds now
+     * ({@link EventsConsumer#held()}).
+     */
+    public Map<String, Scheduling> scheduling() {
+        Map<String, Scheduling> out = new java.util.TreeMap<>();
+        for (Route route : context.getRoutes()) {
+            if (route.getConsumer() instanceof EventsConsumer c && c.isStarted()) {
+                HeldEvents h = c.held();
+                if (c.delayMillis() > 0 || h.events() > 0) {
+                    out.put(route.getRouteId(), new Scheduling(c.delayMillis(), h));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** An integration's delay (ms) and what it holds. */
+    public record Scheduling(long delayMillis, HeldEvents held) {
     }
 
     /** How many loads and unloads of this file have completed: a signal to wait on for a change to apply. */

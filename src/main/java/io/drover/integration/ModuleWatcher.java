@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.drover.config.SecretsDirectory;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,13 +33,17 @@ public final class ModuleWatcher extends ServiceSupport {
 
     private final IntegrationModules modules;
     private final Path dir;
+    /** Where secrets are read from (null: none), watched as well: a change reloads the modules that use it. */
+    private final SecretsDirectory secrets;
+    private Map<String, String> secretPrints = Map.of();
     private final Map<Path, Long> changed = new HashMap<>();
     private WatchService watcher;
     private Thread thread;
 
-    public ModuleWatcher(IntegrationModules modules, Path dir) {
+    public ModuleWatcher(IntegrationModules modules, Path dir, SecretsDirectory secrets) {
         this.modules = modules;
         this.dir = dir;
+        this.secrets = secrets;
     }
 
     @Override
@@ -50,6 +55,13 @@ public final class ModuleWatcher extends ServiceSupport {
         watcher = FileSystems.getDefault().newWatchService();
         dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
                 StandardWatchEventKinds.ENTRY_DELETE);
+        if (secrets != null && Files.isDirectory(secrets.dir())) {
+            secretPrints = secrets.fingerprints();
+            secrets.dir().register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                    StandardWatchEventKinds.ENTRY_DELETE);
+        } else if (secrets != null) {
+            LOG.warn("drover.secrets-dir {} is not a directory: no secret is read from it", secrets.dir());
+        }
         thread = new Thread(this::run, "drover-integrations-watcher");
         thread.setDaemon(true);
         thread.start();
@@ -72,7 +84,7 @@ public final class ModuleWatcher extends ServiceSupport {
                 if (key != null) {
                     for (WatchEvent<?> event : key.pollEvents()) {
                         if (event.context() instanceof Path name) {
-                            changed.put(dir.resolve(name), System.currentTimeMillis());
+                            changed.put(((Path) key.watchable()).resolve(name), System.currentTimeMillis());
                         }
                     }
                     key.reset();
@@ -97,7 +109,20 @@ public final class ModuleWatcher extends ServiceSupport {
 
     private void apply(Path file) {
         try {
-            if (Files.exists(file) && IntegrationModules.isModule(file)) {
+            if (secrets != null && file.getParent().equals(secrets.dir())) {
+                Map<String, String> now = secrets.fingerprints();
+                java.util.Set<String> differ = new java.util.HashSet<>(now.keySet());
+                differ.addAll(secretPrints.keySet());
+                differ.removeIf(k -> java.util.Objects.equals(now.get(k), secretPrints.get(k)));
+                secretPrints = now;
+                if (!differ.isEmpty()) {
+                    // Names only: the values never reach the log.
+                    LOG.info("Secrets changed in {}: {}", secrets.dir(), differ);
+                    modules.settingsChanged(differ);
+                }
+            } else if (file.getFileName().toString().contains(".playbook.")) {
+                modules.playbookChanged(file);
+            } else if (Files.exists(file) && IntegrationModules.isModule(file)) {
                 modules.load(file);
             } else if (!Files.exists(file)) {
                 modules.unload(file);

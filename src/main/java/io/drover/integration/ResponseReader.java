@@ -36,17 +36,29 @@ public interface ResponseReader {
      * @param rejected     events the vendor refused for good, with its reason: they go to the dead-letter topic
      * @param restAccepted whether the vendor took the other events; if not, they are sent again without the rejected
      *                     ones (Amplitude refuses the whole request when one event is invalid)
+     * @param later        events the vendor said came too early, with when to send them again and its words: they go
+     *                     to the integration's retry topic and are sent again then ({@link RetryLater})
      */
-    record Verdict(Map<ObjectNode, String> rejected, boolean restAccepted) {
+    record Verdict(Map<ObjectNode, String> rejected, boolean restAccepted, Map<ObjectNode, Later> later) {
 
-        public static final Verdict DELIVERED = new Verdict(Map.of(), true);
+        public static final Verdict DELIVERED = new Verdict(Map.of(), true, Map.of());
 
         public Verdict {
             rejected = java.util.Collections.unmodifiableMap(new java.util.IdentityHashMap<>(rejected));
+            later = java.util.Collections.unmodifiableMap(new java.util.IdentityHashMap<>(later));
         }
 
         public static Verdict partial(Map<ObjectNode, String> rejected, boolean restAccepted) {
-            return new Verdict(rejected, restAccepted);
+            return new Verdict(rejected, restAccepted, Map.of());
         }
+
+        /** Some events refused for good, some to be sent again later; the vendor took the others. */
+        public static Verdict partial(Map<ObjectNode, String> rejected, Map<ObjectNode, Later> later) {
+            return new Verdict(rejected, true, later);
+        }
+    }
+
+    /** The vendor's "too early": send the event again in {@code afterMillis}; {@code reason} is what it said. */
+    record Later(long afterMillis, String reason) {
     }
 }

@@ -89,12 +89,13 @@ final class StartOffsets {
 
     /** The same, from the consumer at its first assignment, for partitions that still have no committed offset. */
     static Map<TopicPartition, Long> of(Consumer<?, ?> kafka, Collection<TopicPartition> partitions, long since,
-                                        boolean earliest, String replayTopic) {
+                                        boolean earliest, String... ownTopics) {
+        java.util.Set<String> own = java.util.Set.of(ownTopics);
         Map<TopicPartition, Long> starts = new HashMap<>();
         Map<TopicPartition, Long> beginnings = kafka.beginningOffsets(partitions);
         Map<TopicPartition, Long> query = new HashMap<>();
         for (TopicPartition tp : partitions) {
-            if (earliest || tp.topic().equals(replayTopic)) {
+            if (earliest || own.contains(tp.topic())) {
                 starts.put(tp, beginnings.get(tp));
             } else {
                 query.put(tp, since);

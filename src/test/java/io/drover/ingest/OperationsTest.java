@@ -29,7 +29,6 @@ class OperationsTest {
         assertThat(TestDrover.LOGS.lines()).isNotEmpty();
         assertThat(TestDrover.LOGS.lines()).noneMatch(line -> line.contains(WEB_KEY)
                 || line.contains(TestDrover.BACKEND_KEY) || line.contains(TestDrover.OPEN_KEY));
-        assertThat(TestDrover.LOGS.lines()).anyMatch(line -> line.contains("drover.sources.web.write-key = xxxxxx"));
     }
 
     @Test

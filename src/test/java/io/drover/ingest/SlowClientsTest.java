@@ -214,7 +214,7 @@ class SlowClientsTest {
 
     private static double closed(String reason) {
         MeterRegistry registry = CamelContextHelper.findSingleByType(drover.context(), MeterRegistry.class);
-        Counter c = registry.find("drover_http_connections_closed_total").tag("reason", reason).counter();
+        Counter c = registry.find("drover.http.connections.closed").tag("reason", reason).counter();
         return c == null ? 0 : c.count();
     }
 }

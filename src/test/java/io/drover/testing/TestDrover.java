@@ -101,6 +101,7 @@ public final class TestDrover {
         Path integrations = Files.createDirectories(dataDir.resolve("integrations"));
         Files.copy(Path.of("integrations/webhook.yaml"), integrations.resolve("webhook.yaml"));
         settings.put("drover.integrations-dir", integrations.toString());
+        settings.put("drover.secrets-dir", Files.createDirectories(dataDir.resolve("secrets")).toString());
         settings.put("drover.delivery.allow-private-targets", "true");
         settings.put("webhook.url", "http://127.0.0.1:" + vendor.port() + "/hook");
         settings.put("webhook.secret", WEBHOOK_SECRET);
@@ -116,6 +117,11 @@ public final class TestDrover {
     /** The integrations directory this Drover watches (a copy of the shipped webhook module is in it). */
     public Path integrationsDir() {
         return dataDir.resolve("integrations");
+    }
+
+    /** The secrets directory this Drover watches (empty at start). */
+    public Path secretsDir() {
+        return dataDir.resolve("secrets");
     }
 
     public String url(String path) {

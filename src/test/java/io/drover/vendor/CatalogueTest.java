@@ -97,7 +97,7 @@ class CatalogueTest {
             if (file.equals("meta.yaml") || file.equals("ga4.yaml")) {
                 assertThat(errors.has(file)).as(file + " runs").isFalse();
             } else {
-                assertThat(errors.path(file).asText()).as(file).startsWith("missing setting ");
+                assertThat(errors.path(file).asText()).as(file).startsWith("missing setting");
             }
         }
         // Events flow to Meta and GA4: loaded, they read every event from then on (once each has read what its

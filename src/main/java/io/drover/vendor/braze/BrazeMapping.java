@@ -44,7 +44,15 @@ final class BrazeMapping {
     private final String appId;
 
     /** @param appId Braze app identifier for events and purchases; {@code null} or empty: none sent */
+    /** The shop's one currency for an order that gives none (null: none; such an order is refused). */
+    private final String defaultCurrency;
+
     BrazeMapping(String appId) {
+        this(appId, null);
+    }
+
+    BrazeMapping(String appId, String defaultCurrency) {
+        this.defaultCurrency = defaultCurrency;
         this.appId = appId == null || appId.isBlank() ? null : appId.trim();
     }
 
@@ -100,7 +108,12 @@ final class BrazeMapping {
     private List<ObjectNode> purchases(ObjectNode event, JsonNode products) {
         JsonNode order = event.path("properties");
         String currency = order.path("currency").asText("");
-        currency = currency.isBlank() ? "USD" : currency.trim().toUpperCase(Locale.ROOT);
+        if (currency.isBlank() && defaultCurrency == null) {
+            // A purchase's currency is required by Braze; never assumed (a EUR shop's revenue would count as dollars).
+            throw new Unsendable(ORDER_COMPLETED + " without a currency (properties.currency, or the module's"
+                    + " braze.default-currency)");
+        }
+        currency = currency.isBlank() ? defaultCurrency : currency.trim().toUpperCase(Locale.ROOT);
         String time = time(event);
         String orderId = order.path("order_id").asText(null);
         List<ObjectNode> purchases = new ArrayList<>(products.size());

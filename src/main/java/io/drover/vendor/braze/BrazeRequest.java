@@ -40,9 +40,19 @@ public class BrazeRequest implements Processor {
         this.authorization = "Bearer " + apiKey.trim();
     }
 
+    private String appId;
+    private String defaultCurrency;
+
     /** Optional app identifier sent with events and purchases; empty: none. */
     public void setAppId(String appId) {
-        this.mapping = new BrazeMapping(appId);
+        this.appId = appId;
+        this.mapping = new BrazeMapping(appId, defaultCurrency);
+    }
+
+    /** The currency of an order that comes without one (a shop that sells in one currency); empty: none. */
+    public void setDefaultCurrency(String defaultCurrency) {
+        this.defaultCurrency = io.drover.vendor.Currencies.setting(defaultCurrency);
+        this.mapping = new BrazeMapping(appId, this.defaultCurrency);
     }
 
     /**

@@ -56,6 +56,17 @@ final class Ga4Events {
 
     /** The GA4 event of a page or track event; {@code null} for other types (GA4 has no identify, group, alias). */
     static ObjectNode toGa4(ObjectNode event, String sessionId) {
+        return toGa4(event, sessionId, null, reason -> { });
+    }
+
+    /**
+     * The GA4 event; a value (with tax and shipping) that comes without its currency takes {@code defaultCurrency},
+     * and without that is left out ("If you set value then currency is required for revenue metrics"), and
+     * {@code omitted} is told.
+     */
+    static ObjectNode toGa4(ObjectNode event, String sessionId, String defaultCurrency,
+                            java.util.function.Consumer<String> omitted) {
+        Money money = new Money(defaultCurrency, omitted);
         String type = event.path("type").asText();
         JsonNode properties = event.path("properties");
         ObjectNode out = JSON.objectNode();
@@ -73,7 +84,7 @@ final class Ga4Events {
             if (recommended != null) {
                 out.put("name", recommended);
                 common(params, properties, sessionId);
-                recommended(recommended, properties, params);
+                recommended(recommended, properties, params, money);
             } else {
                 String name = Ga4Names.snakeCase(segmentName, Ga4Names.NAME_MAX);
                 String problem = Ga4Names.eventNameProblem(name);
@@ -109,7 +120,36 @@ final class Ga4Events {
         params.put("engagement_time_msec", engagement.isNumber() && engagement.asLong() > 0 ? engagement.asLong() : 1);
     }
 
-    private static void recommended(String name, JsonNode p, ObjectNode params) {
+    /** The module's default currency and where to count a value left out for want of one. */
+    private record Money(String defaultCurrency, java.util.function.Consumer<String> omitted) {
+
+        /** currency and the amounts, or, without a currency, none of the amounts (counted once). */
+        void put(ObjectNode params, JsonNode p, String[] names, JsonNode... amounts) {
+            String currency = text(p, "currency");
+            if (currency == null) {
+                currency = defaultCurrency;
+            }
+            boolean any = false;
+            for (JsonNode a : amounts) {
+                any |= a != null && a.isNumber();
+            }
+            if (currency == null) {
+                if (any) {
+                    omitted.accept("no_currency");
+                }
+                return;
+            }
+            Ga4Events.put(params, "currency", currency.toUpperCase(java.util.Locale.ROOT), VALUE_MAX);
+            for (int i = 0; i < amounts.length; i++) {
+                putNumber(params, names[i], amounts[i]);
+            }
+        }
+    }
+
+    private static final String[] VALUE = {"value"};
+    private static final String[] VALUE_TAX_SHIPPING = {"value", "tax", "shipping"};
+
+    private static void recommended(String name, JsonNode p, ObjectNode params, Money money) {
         switch (name) {
             case "search" -> put(params, "search_term", text(p, "query"), VALUE_MAX);
             case "view_item_list", "select_item" -> {
@@ -118,13 +158,11 @@ final class Ga4Events {
                 items(params, p);
             }
             case "view_item", "add_to_cart", "remove_from_cart", "add_to_wishlist" -> {
-                put(params, "currency", text(p, "currency"), VALUE_MAX);
-                putNumber(params, "value", productValue(p));
+                money.put(params, p, VALUE, productValue(p));
                 items(params, p);
             }
             case "view_cart", "begin_checkout", "add_shipping_info", "add_payment_info" -> {
-                put(params, "currency", text(p, "currency"), VALUE_MAX);
-                putNumber(params, "value", orderValue(p));
+                money.put(params, p, VALUE, orderValue(p));
                 put(params, "coupon", text(p, "coupon"), VALUE_MAX);
                 if (name.equals("add_shipping_info")) {
                     put(params, "shipping_tier", text(p, "shipping_method"), VALUE_MAX);
@@ -136,10 +174,7 @@ final class Ga4Events {
             case "purchase", "refund" -> {
                 put(params, "transaction_id", text(p, "order_id"), VALUE_MAX);
                 put(params, "affiliation", text(p, "affiliation"), VALUE_MAX);
-                put(params, "currency", text(p, "currency"), VALUE_MAX);
-                putNumber(params, "value", orderValue(p));
-                putNumber(params, "tax", p.path("tax"));
-                putNumber(params, "shipping", p.path("shipping"));
+                money.put(params, p, VALUE_TAX_SHIPPING, orderValue(p), p.path("tax"), p.path("shipping"));
                 put(params, "coupon", text(p, "coupon"), VALUE_MAX);
                 items(params, p);
             }

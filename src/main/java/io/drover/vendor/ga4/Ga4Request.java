@@ -39,6 +39,7 @@ public class Ga4Request implements Processor {
     private String apiSecret;
     private String baseUrl = "https://www.google-analytics.com";
     private boolean debug;
+    private String defaultCurrency;
     /** Trait name → user property name, both checked once. */
     private Map<String, String> userProperties = Map.of();
     private volatile String url;
@@ -58,6 +59,11 @@ public class Ga4Request implements Processor {
     /** Send to the validation server, which checks the requests and records nothing. */
     public void setDebug(boolean debug) {
         this.debug = debug;
+    }
+
+    /** The currency of a value that comes without one (a shop that sells in one currency); empty: none. */
+    public void setDefaultCurrency(String defaultCurrency) {
+        this.defaultCurrency = io.drover.vendor.Currencies.setting(defaultCurrency);
     }
 
     /** Traits copied from {@code context.traits} to {@code user_properties}, comma-separated (none by default). */
@@ -104,9 +110,9 @@ public class Ga4Request implements Processor {
             JsonNode google = e.path("context").path("providers").path("google");
             ObjectNode ga4;
             try {
-                ga4 = Ga4Events.toGa4(e, Ga4Events.text(google, "sessionId"));
+                ga4 = Ga4Events.toGa4(e, Ga4Events.text(google, "sessionId"), defaultCurrency, batch::omitted);
             } catch (Ga4Events.Refused refused) {
-                batch.reject(e, refused.getMessage());
+                batch.refuse(e, "invalid_name", refused.getMessage());
                 continue;
             }
             if (ga4 == null) {
@@ -114,7 +120,8 @@ public class Ga4Request implements Processor {
             }
             String clientId = clientId(e, google);
             if (clientId == null) {
-                batch.reject(e, "no GA4 client id: neither context.providers.google.clientId, anonymousId nor userId");
+                batch.refuse(e, "missing_field",
+                        "no GA4 client id: neither context.providers.google.clientId, anonymousId nor userId");
                 continue;
             }
             groups.computeIfAbsent(envelope(e, clientId), k -> new ArrayList<>())
@@ -127,7 +134,7 @@ public class Ga4Request implements Processor {
             Chunks<Item> chunks = Chunks.of(group.getValue(), MAX_EVENTS, MAX_BYTES, utf8Length(prefix) + 2,
                     i -> utf8Length(i.json()));
             for (Item tooLarge : chunks.tooLarge()) {
-                batch.reject(tooLarge.event(), "the GA4 event alone is larger than a request may be (130 kB)");
+                batch.refuse(tooLarge.event(), "too_large", "the GA4 event alone is larger than a request may be (130 kB)");
             }
             for (List<Item> chunk : chunks.chunks()) {
                 StringBuilder body = new StringBuilder(prefix);

@@ -55,6 +55,10 @@ public class GoogleAdsRequest extends ServiceSupport implements Processor, Camel
 
     private String customerId;
     private String conversionAction;
+    /** Segment event name → conversion action (resource name or id), for events with an action of their own. */
+    private Map<String, String> conversionActions = Map.of();
+    /** How long after Google's TOO_RECENT_EVENT the conversion is uploaded again ("Retry after 6 hours"). */
+    private long tooRecentRetryMillis = java.time.Duration.ofHours(6).toMillis();
     private String developerToken;
     private String accessToken = "";
     private String clientId = "";
@@ -78,6 +82,33 @@ public class GoogleAdsRequest extends ServiceSupport implements Processor, Camel
     /** A conversion action's resource name ({@code customers/X/conversionActions/Y}) or just its id. */
     public void setConversionAction(String conversionAction) {
         this.conversionAction = conversionAction.trim();
+    }
+
+    /**
+     * Conversion actions of their own for some events: {@code "Checkout Started=123,Signed Up=456"} (an id or a resource
+     * name each); the events not named go to {@link #setConversionAction the conversion action}. Empty: none.
+     */
+    public void setConversionActions(String mapping) {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (mapping != null) {
+            for (String pair : mapping.split(",")) {
+                if (pair.isBlank()) {
+                    continue;
+                }
+                int eq = pair.lastIndexOf('=');
+                if (eq <= 0 || eq == pair.length() - 1) {
+                    throw new IllegalArgumentException("google-ads.conversion-actions takes 'Event Name=action id' pairs,"
+                            + " comma-separated; got '" + pair.trim() + "'");
+                }
+                map.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        this.conversionActions = Map.copyOf(map);
+    }
+
+    /** How long after Google answers TOO_RECENT_EVENT a conversion is uploaded again (a duration: 6h). */
+    public void setTooRecentRetry(String duration) {
+        this.tooRecentRetryMillis = io.drover.config.Settings.parseDuration(duration).toMillis();
     }
 
     public void setDeveloperToken(String developerToken) {
@@ -209,13 +240,22 @@ public class GoogleAdsRequest extends ServiceSupport implements Processor, Camel
             throw new DeliveryException("Google Ads refused the access token (401); retrying with a new one", status,
                     answer, true, 0);
         }
-        return PartialFailureReader.read(status, answer, retryAfter, request);
+        return PartialFailureReader.read(status, answer, retryAfter, request, tooRecentRetryMillis);
     }
 
     /** The conversion action's resource name: given as is, or made from the customer id and the action id. */
     String conversionActionName() {
-        return conversionAction.contains("/") ? conversionAction
-                : "customers/" + customerId + "/conversionActions/" + digits(conversionAction);
+        return actionName(conversionAction);
+    }
+
+    /** The conversion action of a Segment event: its own when it has one, else the module's. */
+    String conversionActionName(String event) {
+        String own = conversionActions.get(event);
+        return own == null ? conversionActionName() : actionName(own);
+    }
+
+    private String actionName(String action) {
+        return action.contains("/") ? action : "customers/" + customerId + "/conversionActions/" + digits(action);
     }
 
     private record Conversion(ObjectNode event, ObjectNode json) {
@@ -226,10 +266,9 @@ public class GoogleAdsRequest extends ServiceSupport implements Processor, Camel
     public void process(Exchange exchange) {
         List<ObjectNode> events = exchange.getIn().getBody(List.class);
         String target = url();
-        String action = conversionActionName();
         List<Conversion> conversions = new ArrayList<>(events.size());
         for (ObjectNode e : events) {
-            ObjectNode c = conversion(e, action);
+            ObjectNode c = conversion(e, conversionActionName(e.path("event").asText("")));
             if (c == null) {
                 Batch.of(exchange).leftOut("no_click_id");
             } else {
@@ -291,7 +330,7 @@ public class GoogleAdsRequest extends ServiceSupport implements Processor, Camel
         if (currency != null) {
             c.put("currencyCode", currency.toUpperCase(Locale.ROOT));
         }
-        String orderId = text(p, "order_id");
+        String orderId = orderId(e.path("event").asText(""), text(p, "order_id"));
         if (orderId != null) {
             c.put("orderId", orderId);
         }
@@ -303,6 +342,25 @@ public class GoogleAdsRequest extends ServiceSupport implements Processor, Camel
             c.putObject("consent").put("adUserData", advertising.asBoolean() ? "GRANTED" : "DENIED");
         }
         return c;
+    }
+
+    /** The Segment event that is the order: its conversion carries the order id as it is. */
+    static final String ORDER_EVENT = "Order Completed";
+
+    /**
+     * The conversion's order id. Google keeps one conversion per order id and conversion action ("Duplicate events,
+     * whether based on order ID or click/call and conversion date combinations, will also result in errors"), so the
+     * order's own id goes only on the order (Order Completed), and any other event that carries the order's id
+     * (Checkout Started, ...) gets it suffixed with the event's name ({@code order-5001/checkout_started}): unique
+     * whichever conversion action the event goes to, the same at every retry (Google dedupes Drover's re-sends), and
+     * never the id of the real purchase.
+     */
+    static String orderId(String event, String orderId) {
+        if (orderId == null || ORDER_EVENT.equals(event)) {
+            return orderId;
+        }
+        String suffix = event.trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_|_$", "");
+        return suffix.isEmpty() ? orderId : orderId + "/" + suffix;
     }
 
     /** The order's value as Segment users expect it: {@code total}, else {@code revenue}, else {@code value}. */

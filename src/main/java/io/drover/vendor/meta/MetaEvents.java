@@ -40,8 +40,36 @@ final class MetaEvents {
         }
     }
 
+    /** How the module maps: its {@code action_source} setting and the shop's one currency (null: none). */
+    record Options(String actionSource, String defaultCurrency) {
+        /** {@code meta.action-source=auto}: website for an event with a page URL, else other. */
+        static final String AUTO = "auto";
+    }
+
+    /**
+     * {@code action_source} of an event: the setting, or with {@code auto} (the default) {@code website} when the
+     * event carries the page it happened on (a page's {@code properties.url}, else {@code context.page.url}), else
+     * {@code other}: a backend event Drover cannot place ("Conversion happened in a way that is not listed"). Meta
+     * asks that "the action_source parameter is accurate to the best of your knowledge"; a backend that knows where
+     * its conversions happen sets {@code meta.action-source} (physical_store, system_generated, ...).
+     */
+    static String actionSource(String setting, String pageUrl) {
+        if (!Options.AUTO.equals(setting)) {
+            return setting;
+        }
+        return pageUrl != null ? "website" : "other";
+    }
+
     /** The Meta event, or {@code null} when the event is not one Meta takes (identify, group, ...). */
     static ObjectNode map(ObjectNode event, String actionSource) throws Refused {
+        return map(event, new Options(actionSource, null), reason -> { });
+    }
+
+    /**
+     * The Meta event, or {@code null} when the event is not one Meta takes; {@code omitted} is told of each value left
+     * out rather than invented (a value without a currency).
+     */
+    static ObjectNode map(ObjectNode event, Options options, java.util.function.Consumer<String> omitted) throws Refused {
         String type = event.path("type").asText();
         String name;
         if ("page".equals(type)) {
@@ -62,14 +90,17 @@ final class MetaEvents {
         if (messageId != null) {
             out.put("event_id", messageId);
         }
-        out.put("action_source", actionSource);
         JsonNode properties = event.path("properties");
         String url = "page".equals(type) ? SegmentFields.text(properties, "url") : null;
         if (url == null) {
             url = SegmentFields.text(event.path("context").path("page"), "url");
         }
+        String actionSource = actionSource(options.actionSource(), url);
+        out.put("action_source", actionSource);
         if (url != null) {
             out.put("event_source_url", url);
+        } else if ("website".equals(actionSource)) {
+            throw new Refused("a website event needs the page it happened on for event_source_url (context.page.url)");
         }
         ObjectNode userData = out.putObject("user_data");
         if (!MetaUserData.fill(userData, event)) {
@@ -78,7 +109,7 @@ final class MetaEvents {
         if ("website".equals(actionSource) && !userData.has("client_user_agent")) {
             throw new Refused("a website event needs the browser's user agent (context.userAgent)");
         }
-        ObjectNode customData = customData(name, track(event), properties);
+        ObjectNode customData = customData(name, track(event), properties, options.defaultCurrency(), omitted);
         if (!customData.isEmpty()) {
             out.set("custom_data", customData);
         }
@@ -98,7 +129,8 @@ final class MetaEvents {
         return "track".equals(event.path("type").asText()) ? event.path("event").asText() : null;
     }
 
-    private static ObjectNode customData(String metaName, String track, JsonNode properties) {
+    private static ObjectNode customData(String metaName, String track, JsonNode properties, String defaultCurrency,
+                                         java.util.function.Consumer<String> omitted) throws Refused {
         ObjectNode data = JSON.objectNode();
         if (!properties.isObject() || properties.isEmpty()) {
             return data;
@@ -113,36 +145,54 @@ final class MetaEvents {
         }
         switch (metaName) {
             case "Purchase", "InitiateCheckout" -> {
-                value(data, properties, "revenue", "total", "value");
+                if (!value(data, properties, defaultCurrency, omitted, "revenue", "total", "value")
+                        && "Purchase".equals(metaName)) {
+                    // "value: Required for purchase events", "currency: Required for purchase events".
+                    throw new Refused("a Purchase needs its value and currency (properties.revenue, total or value, and"
+                            + " properties.currency, or the module's meta.default-currency)");
+                }
                 products(data, properties.path("products"), true);
                 if ("Purchase".equals(metaName)) {
                     text(data, "order_id", properties, "order_id");
                 }
             }
             case "AddToCart", "ViewContent", "AddToWishlist" -> {
-                value(data, properties, "price", "value");
+                value(data, properties, defaultCurrency, omitted, "price", "value");
                 ArrayNode one = JSON.arrayNode().add(properties);
                 products(data, one, false);
                 text(data, "content_name", properties, "name");
                 text(data, "content_category", properties, "category");
             }
             case "Search" -> text(data, "search_string", properties, "query");
-            default -> value(data, properties, "value", "revenue");
+            default -> value(data, properties, defaultCurrency, omitted, "value", "revenue");
         }
         return data;
     }
 
-    /** value (the first of these properties that is a number) and its currency, USD when none is given. */
-    private static void value(ObjectNode data, JsonNode properties, String... fields) {
+    /**
+     * value (the first of these properties that is a number) and its currency: the event's, else the module's
+     * default currency (a shop that sells in one). Without either no value is sent (a value in an unknown currency
+     * would be counted as the wrong money), and {@code omitted} is told. True when a value and currency were set.
+     */
+    private static boolean value(ObjectNode data, JsonNode properties, String defaultCurrency,
+                                 java.util.function.Consumer<String> omitted, String... fields) {
         for (String f : fields) {
             JsonNode v = number(properties.get(f));
             if (v != null) {
-                data.set("value", v);
                 String currency = SegmentFields.text(properties, "currency");
-                data.put("currency", currency == null ? "USD" : currency.trim().toUpperCase(Locale.ROOT));
-                return;
+                if (currency == null) {
+                    currency = defaultCurrency;
+                }
+                if (currency == null) {
+                    omitted.accept("no_currency");
+                    return false;
+                }
+                data.set("value", v);
+                data.put("currency", currency.trim().toUpperCase(Locale.ROOT));
+                return true;
             }
         }
+        return false;
     }
 
     /** contents [{id, quantity, item_price}], content_ids and content_type from Segment's products. */

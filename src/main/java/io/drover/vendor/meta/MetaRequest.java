@@ -33,7 +33,8 @@ public class MetaRequest implements Processor {
     private String baseUrl = "https://graph.facebook.com";
     private String apiVersion = "v26.0";
     private String testEventCode;
-    private String actionSource = "website";
+    private String actionSource = MetaEvents.Options.AUTO;
+    private String defaultCurrency;
     private volatile String url;
 
     public void setPixelId(String pixelId) {
@@ -60,8 +61,14 @@ public class MetaRequest implements Processor {
         this.testEventCode = testEventCode == null || testEventCode.isBlank() ? null : testEventCode.trim();
     }
 
+    /** {@code action_source} of every event, or {@code auto} (the default): see {@link MetaEvents#actionSource}. */
     public void setActionSource(String actionSource) {
-        this.actionSource = actionSource == null || actionSource.isBlank() ? "website" : actionSource.trim();
+        this.actionSource = actionSource == null || actionSource.isBlank() ? MetaEvents.Options.AUTO : actionSource.trim();
+    }
+
+    /** The currency of a value that comes without one (a shop that sells in one currency); empty: none. */
+    public void setDefaultCurrency(String defaultCurrency) {
+        this.defaultCurrency = io.drover.vendor.Currencies.setting(defaultCurrency);
     }
 
     @Override
@@ -70,14 +77,16 @@ public class MetaRequest implements Processor {
         List<ObjectNode> events = exchange.getIn().getBody(List.class);
         Batch batch = Batch.of(exchange);
         List<Mapped> mapped = new ArrayList<>(events.size());
+        MetaEvents.Options options = new MetaEvents.Options(actionSource, defaultCurrency);
         for (ObjectNode event : events) {
             try {
-                ObjectNode m = MetaEvents.map(event, actionSource);
+                ObjectNode m = MetaEvents.map(event, options, batch::omitted);
                 if (m != null) {
                     mapped.add(new Mapped(event, m));
                 }
             } catch (MetaEvents.Refused e) {
-                batch.reject(event, "Meta: " + e.getMessage());
+                // every rule Meta's events are refused for is a field it requires (see MetaEvents)
+                batch.refuse(event, "missing_field", "Meta: " + e.getMessage());
             }
         }
         List<VendorRequest> requests = new ArrayList<>();

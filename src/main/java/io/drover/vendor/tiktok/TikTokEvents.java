@@ -21,9 +21,13 @@ import static io.drover.vendor.SegmentFields.text;
  */
 final class TikTokEvents {
 
-    /** Segment ecommerce v2 event → TikTok standard event. */
+    /**
+     * Segment ecommerce v2 event → TikTok standard event. An order is {@code CompletePayment}: "When a visitor makes a
+     * payment. TikTok recommends using this event when placing an order and making a payment are the same", which is
+     * what Segment's Order Completed records (https://ads.tiktok.com/help/article/supported-standard-events).
+     */
     static final Map<String, String> STANDARD_EVENTS = Map.of(
-            "Order Completed", "Purchase",
+            "Order Completed", "CompletePayment",
             "Product Added", "AddToCart",
             "Product Viewed", "ViewContent",
             "Checkout Started", "InitiateCheckout",
@@ -46,6 +50,15 @@ final class TikTokEvents {
 
     /** The TikTok event, or {@code null} when the event is not one TikTok takes (identify, group, ...). */
     static ObjectNode map(ObjectNode event) throws Refused {
+        return map(event, null, reason -> { });
+    }
+
+    /**
+     * The TikTok event, or {@code null} when the event is not one TikTok takes; a value without a currency takes
+     * {@code defaultCurrency} (null: none, and the value is left out, {@code omitted} told).
+     */
+    static ObjectNode map(ObjectNode event, String defaultCurrency, java.util.function.Consumer<String> omitted)
+            throws Refused {
         String type = event.path("type").asText();
         String name;
         String track = null;
@@ -75,7 +88,7 @@ final class TikTokEvents {
         if (!page.isEmpty()) {
             out.set("page", page);
         }
-        ObjectNode properties = properties(name, track, event.path("properties"));
+        ObjectNode properties = properties(name, track, event.path("properties"), defaultCurrency, omitted);
         if (!properties.isEmpty()) {
             out.set("properties", properties);
         }
@@ -148,19 +161,20 @@ final class TikTokEvents {
         return seconds;
     }
 
-    private static ObjectNode properties(String tiktokName, String track, JsonNode properties) {
+    private static ObjectNode properties(String tiktokName, String track, JsonNode properties, String defaultCurrency,
+                                         java.util.function.Consumer<String> omitted) {
         ObjectNode out = JSON.objectNode();
         if (track == null || !properties.isObject()) {
             return out;
         }
         switch (tiktokName) {
-            case "Purchase", "InitiateCheckout" -> {
+            case "CompletePayment", "InitiateCheckout" -> {
                 contents(out, properties.path("products"));
-                value(out, properties, "revenue", "total", "value");
+                value(out, properties, defaultCurrency, omitted, "revenue", "total", "value");
             }
             case "AddToCart", "ViewContent", "AddToWishlist" -> {
                 contents(out, JSON.arrayNode().add(properties));
-                value(out, properties, "price", "value");
+                value(out, properties, defaultCurrency, omitted, "price", "value");
             }
             case "Search" -> {
                 String query = text(properties, "query");
@@ -168,19 +182,31 @@ final class TikTokEvents {
                     out.put("search_string", query);
                 }
             }
-            default -> value(out, properties, "value", "revenue");
+            default -> value(out, properties, defaultCurrency, omitted, "value", "revenue");
         }
         return out;
     }
 
-    /** value (the first of these properties that is a number) and its ISO 4217 currency, USD when none is given. */
-    private static void value(ObjectNode out, JsonNode properties, String... fields) {
+    /**
+     * value (the first of these properties that is a number) and its ISO 4217 currency: the event's, else the
+     * module's default currency. Without either the value is left out (a value in an unknown currency would be
+     * counted as the wrong money) and {@code omitted} is told.
+     */
+    private static void value(ObjectNode out, JsonNode properties, String defaultCurrency,
+                              java.util.function.Consumer<String> omitted, String... fields) {
         for (String f : fields) {
             JsonNode v = number(properties.get(f));
             if (v != null) {
-                out.set("value", v);
                 String currency = text(properties, "currency");
-                out.put("currency", currency == null ? "USD" : currency.trim().toUpperCase(Locale.ROOT));
+                if (currency == null) {
+                    currency = defaultCurrency;
+                }
+                if (currency == null) {
+                    omitted.accept("no_currency");
+                    return;
+                }
+                out.set("value", v);
+                out.put("currency", currency.trim().toUpperCase(Locale.ROOT));
                 return;
             }
         }

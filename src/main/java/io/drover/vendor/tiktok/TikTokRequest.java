@@ -31,6 +31,7 @@ public class TikTokRequest implements Processor {
     private String accessToken;
     private String baseUrl = "https://business-api.tiktok.com";
     private String testEventCode;
+    private String defaultCurrency;
 
     public void setPixelCode(String pixelCode) {
         this.pixelCode = pixelCode.trim();
@@ -48,6 +49,11 @@ public class TikTokRequest implements Processor {
         this.testEventCode = testEventCode == null || testEventCode.isBlank() ? null : testEventCode.trim();
     }
 
+    /** The currency of a value that comes without one (a shop that sells in one currency); empty: none. */
+    public void setDefaultCurrency(String defaultCurrency) {
+        this.defaultCurrency = io.drover.vendor.Currencies.setting(defaultCurrency);
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) throws JsonProcessingException {
@@ -59,12 +65,12 @@ public class TikTokRequest implements Processor {
         List<Mapped> mapped = new ArrayList<>(events.size());
         for (ObjectNode event : events) {
             try {
-                ObjectNode t = TikTokEvents.map(event);
+                ObjectNode t = TikTokEvents.map(event, defaultCurrency, batch::omitted);
                 if (t != null) {
                     mapped.add(new Mapped(event, t));
                 }
             } catch (TikTokEvents.Refused e) {
-                batch.reject(event, "TikTok: " + e.getMessage());
+                batch.refuse(event, "missing_field", "TikTok: " + e.getMessage());
             }
         }
         String url = baseUrl + PATH;

@@ -138,6 +138,20 @@ class BrazeRequestTest {
         return exchange.getIn().getBody(List.class);
     }
 
+    @Test
+    void anOrderWithoutItsCurrencyIsRefusedUnlessTheShopHasOne() throws Exception {
+        ObjectNode noCurrency = order("u", 1);
+        ((ObjectNode) noCurrency.get("properties")).remove("currency");
+        Batch[] batch = new Batch[1];
+        assertThat(run(bean(75), List.of(noCurrency), batch)).isEmpty();
+        assertThat(batch[0].rejectionReasons().get(noCurrency)).contains("without a currency");
+
+        BrazeRequest euro = bean(75);
+        euro.setDefaultCurrency("EUR");
+        VendorRequest r = run(euro, List.of(noCurrency), new Batch[1]).get(0);
+        assertThat(body(r).at("/purchases/0/currency").asText()).isEqualTo("EUR");
+    }
+
     static JsonNode body(VendorRequest r) throws Exception {
         return MAPPER.readTree(r.body());
     }

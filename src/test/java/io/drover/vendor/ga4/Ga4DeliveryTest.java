@@ -96,16 +96,20 @@ class Ga4DeliveryTest {
                 {"ip":"203.0.113.9","userAgent":"Mozilla/5.0 (Test)",
                  "providers":{"google":{"clientId":"GA1.1.%s","sessionId":"1764324000"}},
                  "traits":{"email":"never@sent.example"}}""".formatted(client);
+        // Within GA4's window (72 hours): a page two minutes ago, the purchase a minute later.
+        java.time.Instant pageTime = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .minusSeconds(120);
+        java.time.Instant orderTime = pageTime.plusMillis(60_500);
         ObjectNode page = (ObjectNode) MAPPER.readTree("""
-                {"type":"page","anonymousId":"anon-%s","userId":"user-%s","timestamp":"2026-11-28T09:00:00.000Z",
+                {"type":"page","anonymousId":"anon-%s","userId":"user-%s","timestamp":"%s",
                  "properties":{"url":"https://shop.example/p/1","title":"P1","referrer":"https://www.google.com/"},
-                 "context":%s}""".formatted(client, client, context));
+                 "context":%s}""".formatted(client, client, pageTime, context));
         ObjectNode order = (ObjectNode) MAPPER.readTree("""
                 {"type":"track","event":"Order Completed","anonymousId":"anon-%s","userId":"user-%s",
-                 "timestamp":"2026-11-28T09:01:00.500Z",
+                 "timestamp":"%s",
                  "properties":{"order_id":"o-%s","revenue":20,"currency":"EUR",
                                "products":[{"product_id":"p-1","name":"Hat","price":10,"quantity":2}]},
-                 "context":%s}""".formatted(client, client, client, context));
+                 "context":%s}""".formatted(client, client, orderTime, client, context));
         send(page, order);
 
         List<LoggedRequest> requests = awaitEvents(client, 2);
@@ -123,13 +127,13 @@ class Ga4DeliveryTest {
                     """.formatted(client, client)));
         }
         assertThat(events).isEqualTo(MAPPER.readTree("""
-                [{"name":"page_view","timestamp_micros":1795856400000000,
+                [{"name":"page_view","timestamp_micros":%d,
                   "params":{"session_id":"1764324000","engagement_time_msec":1,"page_location":"https://shop.example/p/1",
                             "page_referrer":"https://www.google.com/","page_title":"P1"}},
-                 {"name":"purchase","timestamp_micros":1795856460500000,
+                 {"name":"purchase","timestamp_micros":%d,
                   "params":{"session_id":"1764324000","engagement_time_msec":1,"transaction_id":"o-%s","currency":"EUR",
                             "value":20,"items":[{"item_id":"p-1","item_name":"Hat","price":10,"quantity":2}]}}]
-                """.formatted(client)));
+                """.formatted(micros(pageTime), micros(orderTime), client)));
     }
 
     @Test
@@ -194,6 +198,47 @@ class Ga4DeliveryTest {
     }
 
     @Test
+    void anEventOlderThan72HoursIsDeadLetteredAloneBeforeTheRequestAndTheFreshOneSent() throws Exception {
+        String client = "backlog-" + UUID.randomUUID();
+        // GA4 answers 2xx whatever it gets: an event older than its 72 hours would be lost without a word.
+        ObjectNode old = track(client, "Video Played", "{}",
+                java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).minus(Duration.ofHours(73)));
+        ObjectNode fresh = track(client, "Video Paused", "{}");
+        send(old, fresh);
+        try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.ga4")) {
+            String id = old.get("messageId").asText();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !letters(dlq, id).isEmpty());
+            JsonNode letter = letters(dlq, id).get(0).value();
+            assertThat(letter.get("reason").asText()).startsWith("older than GA4's 72 hours (event time ");
+            assertThat(letter.has("requestId")).as("refused before any request was built").isFalse();
+            Modules.handled(drover, "ga4", fresh.get("messageId").asText());
+            dlq.awaitCaughtUp();
+            assertThat(letters(dlq, fresh.get("messageId").asText())).isEmpty();
+        }
+        List<LoggedRequest> requests = awaitEvents(client, 1);
+        assertThat(requests).hasSize(1);
+        JsonNode events = MAPPER.readTree(requests.get(0).getBodyAsString()).get("events");
+        assertThat(events.findValuesAsText("name")).containsExactly("video_paused");
+        assertThat(Http.send("GET", drover.adminUrl("/observe/metrics"), null).body()).containsPattern(
+                "drover_integration_refused_total\\{integration=\"ga4\",reason=\"too_old\"\\} [1-9]");
+    }
+
+    @Test
+    void aValueWithoutItsCurrencyIsLeftOutAndCounted() throws Exception {
+        String client = "nocurrency-" + UUID.randomUUID();
+        ObjectNode order = track(client, "Order Completed", "{\"order_id\":\"o-1\",\"revenue\":20,\"tax\":2}");
+        send(order);
+        JsonNode params = MAPPER.readTree(awaitEvents(client, 1).get(0).getBodyAsString()).at("/events/0/params");
+        assertThat(params.get("transaction_id").asText()).isEqualTo("o-1");
+        // "If you set value then currency is required for revenue metrics": no value in an unknown currency.
+        assertThat(params.has("value")).isFalse();
+        assertThat(params.has("tax")).isFalse();
+        assertThat(params.has("currency")).isFalse();
+        assertThat(Http.send("GET", drover.adminUrl("/observe/metrics"), null).body()).containsPattern(
+                "drover_integration_omitted_total\\{integration=\"ga4\",reason=\"no_currency\"\\} [1-9]");
+    }
+
+    @Test
     void aClientErrorIsDeadLetteredAtOnceWithGa4sAnswer() throws Exception {
         String client = "refused-" + UUID.randomUUID();
         ga4.stubFor(post(urlPathEqualTo("/mp/collect")).withRequestBody(containing(client))
@@ -253,9 +298,19 @@ class Ga4DeliveryTest {
     }
 
     private static ObjectNode track(String anonymousId, String name, String properties) throws Exception {
+        return track(anonymousId, name, properties,
+                java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).minusSeconds(60));
+    }
+
+    private static ObjectNode track(String anonymousId, String name, String properties, java.time.Instant time)
+            throws Exception {
         return (ObjectNode) MAPPER.readTree("""
-                {"type":"track","event":"%s","anonymousId":"%s","messageId":"%s","timestamp":"2026-11-28T09:00:00.000Z",
-                 "properties":%s}""".formatted(name, anonymousId, "ga4-" + UUID.randomUUID(), properties));
+                {"type":"track","event":"%s","anonymousId":"%s","messageId":"%s","timestamp":"%s",
+                 "properties":%s}""".formatted(name, anonymousId, "ga4-" + UUID.randomUUID(), time, properties));
+    }
+
+    private static long micros(java.time.Instant t) {
+        return t.getEpochSecond() * 1_000_000 + t.getNano() / 1_000;
     }
 
     private static void send(ObjectNode... events) {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -54,7 +55,8 @@ class GoogleAdsDeliveryTest {
     private static final String CLIENT_SECRET = "delivery-client-secret";
     private static final String[] SETTINGS = {"google-ads.customer-id", "google-ads.conversion-action",
         "google-ads.developer-token", "google-ads.client-id", "google-ads.client-secret", "google-ads.refresh-token",
-        "google-ads.token-url", "google-ads.login-customer-id", "google-ads.base-url"};
+        "google-ads.token-url", "google-ads.login-customer-id", "google-ads.base-url", "google-ads.delay",
+        "google-ads.too-recent-retry", "google-ads.events"};
 
     @BeforeAll
     static void install() throws Exception {
@@ -65,6 +67,11 @@ class GoogleAdsDeliveryTest {
         System.setProperty("google-ads.developer-token", "dev-token-delivery");
         System.setProperty("google-ads.login-customer-id", "111-222-3333");
         System.setProperty("google-ads.base-url", "http://127.0.0.1:" + ads.port());
+        // Sent at once here (GoogleAdsDelayTest covers the module's 6-hour hold).
+        System.setProperty("google-ads.delay", "0s");
+        // Google's "Retry after 6 hours have passed", in seconds here.
+        System.setProperty("google-ads.too-recent-retry", "2s");
+        System.setProperty("google-ads.events", "Order Completed,Checkout Started");
         // Google's token endpoint, stood in by the same server: an access token for the right refresh token only.
         ads.stubFor(post(urlEqualTo("/token")).withHeader("Content-Type", containing("application/x-www-form-urlencoded"))
                 .withRequestBody(equalTo("grant_type=refresh_token&client_id=delivery-client.apps.googleusercontent.com"
@@ -211,6 +218,91 @@ class GoogleAdsDeliveryTest {
             assertThat(letter.toString()).doesNotContain(TOKEN);
         }
         assertThat(requestsWith(gclid)).hasSize(1);
+    }
+
+    @Test
+    void aConversionGoogleFindsTooRecentIsUploadedAgainAfterTheTimeItNamesNotDeadLettered() throws Exception {
+        String gclid = "recent-" + UUID.randomUUID();
+        String scenario = "recent-" + gclid;
+        // Google, for a click under 6 hours old: a 200 whose partial failure names the conversion, TOO_RECENT_EVENT.
+        ads.stubFor(post(urlEqualTo(PATH)).atPriority(1).withRequestBody(containing(gclid)).inScenario(scenario)
+                .whenScenarioStateIs(STARTED).willReturn(okJson(partialFailure(0, "TOO_RECENT_EVENT",
+                        "The click associated with the given identifier or iOS URL parameter occurred less than 6 hours"
+                                + " ago. Retry after 6 hours have passed.")))
+                .willSetStateTo("old enough"));
+        ads.stubFor(post(urlEqualTo(PATH)).atPriority(1).withRequestBody(containing(gclid)).inScenario(scenario)
+                .whenScenarioStateIs("old enough").willReturn(okJson("{\"results\":[{}]}")));
+        ObjectNode event = order("buyer-7", gclid, "order-" + gclid);
+        send(event);
+        List<LoggedRequest> both = awaitRequests(gclid, 2);
+        long waited = both.get(1).getLoggedDate().getTime() - both.get(0).getLoggedDate().getTime();
+        assertThat(waited).as("uploaded again once the time Google named (2 s here) had passed").isGreaterThanOrEqualTo(2_000);
+        assertThat(MAPPER.readTree(both.get(1).getBodyAsString())).isEqualTo(MAPPER.readTree(both.get(0).getBodyAsString()));
+        try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.google-ads")) {
+            dlq.awaitCaughtUp();
+            assertThat(letters(dlq, event.get("messageId").asText())).isEmpty();
+        }
+        assertThat(Http.send("GET", drover.adminUrl("/observe/metrics"), null).body())
+                .containsPattern("drover_integration_deferred_total\\{integration=\"google-ads\"\\} [1-9]");
+        assertThat(requestsWith(gclid)).hasSize(2);
+    }
+
+    @Test
+    void aConversionStillTooRecentAfterThreeRetriesIsDeadLetteredWithGooglesWords() throws Exception {
+        String gclid = "never-old-" + UUID.randomUUID();
+        ads.stubFor(post(urlEqualTo(PATH)).atPriority(1).withRequestBody(containing(gclid))
+                .willReturn(okJson(partialFailure(0, "TOO_RECENT_EVENT", "Retry after 6 hours have passed."))));
+        ObjectNode event = order("buyer-9", gclid, "order-" + gclid);
+        send(event);
+        try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.google-ads")) {
+            String id = event.get("messageId").asText();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !letters(dlq, id).isEmpty());
+            assertThat(letters(dlq, id).get(0).value().get("reason").asText())
+                    .isEqualTo("still too early after 3 retries: conversionUploadError TOO_RECENT_EVENT: Retry after 6"
+                            + " hours have passed.");
+        }
+        assertThat(requestsWith(gclid)).as("the first upload and 3 retries").hasSize(4);
+    }
+
+    @Test
+    void aCheckoutOfTheOrderDoesNotTakeTheOrdersIdSoThePurchaseIsNotRefusedAsADuplicate() throws Exception {
+        String gclid = "checkout-" + UUID.randomUUID();
+        String orderId = "order-" + gclid;
+        // Google keeps one conversion per order id and conversion action; a second is DUPLICATE_ORDER_ID.
+        String scenario = "orders-" + gclid;
+        String once = ".*\"orderId\":\"" + orderId + "\".*";
+        String duplicate = partialFailure(0, "DUPLICATE_ORDER_ID", "The order ID has already been used.");
+        ads.stubFor(post(urlEqualTo(PATH)).atPriority(1).withRequestBody(matching(once + "\"orderId\":\"" + orderId
+                + "\".*")).willReturn(okJson(partialFailure(1, "DUPLICATE_ORDER_ID", "The order ID has already been used."))));
+        ads.stubFor(post(urlEqualTo(PATH)).atPriority(2).withRequestBody(matching(once)).inScenario(scenario)
+                .whenScenarioStateIs(STARTED).willReturn(okJson("{\"results\":[{}]}")).willSetStateTo("used"));
+        ads.stubFor(post(urlEqualTo(PATH)).atPriority(2).withRequestBody(matching(once)).inScenario(scenario)
+                .whenScenarioStateIs("used").willReturn(okJson(duplicate)));
+        ObjectNode checkout = order("buyer-8", gclid, orderId);
+        checkout.put("event", "Checkout Started");
+        ObjectNode purchase = order("buyer-8", gclid, orderId);
+        send(checkout, purchase);
+        awaitRequests(gclid, 1);
+        Modules.handled(drover, "google-ads", purchase.get("messageId").asText());
+        try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.google-ads")) {
+            dlq.awaitCaughtUp();
+            assertThat(letters(dlq, purchase.get("messageId").asText())).as("the purchase was taken").isEmpty();
+            assertThat(letters(dlq, checkout.get("messageId").asText())).isEmpty();
+        }
+        List<String> orderIds = new java.util.ArrayList<>();
+        for (LoggedRequest r : requestsWith(gclid)) {
+            orderIds.addAll(MAPPER.readTree(r.getBodyAsString()).get("conversions").findValuesAsText("orderId"));
+        }
+        assertThat(orderIds).containsExactly(orderId + "/checkout_started", orderId);
+    }
+
+    private static String partialFailure(int index, String code, String message) {
+        return """
+                {"results":[{},{}],"partialFailureError":{"code":3,"message":"%s",
+                 "details":[{"@type":"type.googleapis.com/google.ads.googleads.v26.errors.GoogleAdsFailure",
+                  "errors":[{"errorCode":{"conversionUploadError":"%s"},"message":"%s",
+                   "location":{"fieldPathElements":[{"fieldName":"conversions","index":%d}]}}]}]},"jobId":"44"}
+                """.formatted(message, code, message, index);
     }
 
     private static String partialFailure(int index) {

@@ -99,6 +99,38 @@ class GoogleAdsRequestTest {
     }
 
     @Test
+    void eventsGoToTheirOwnConversionActionAndOnlyTheOrderCarriesTheOrderIdAsItIs() throws Exception {
+        GoogleAdsRequest bean = bean(false);
+        bean.setConversionActions("Checkout Started=66, Signed Up = customers/1234567890/conversionActions/77");
+        ObjectNode checkout = order("o9", Map.of("gclid", "GC")).put("event", "Checkout Started");
+        ObjectNode purchase = order("o9", Map.of("gclid", "GC"));
+        JsonNode conversions = MAPPER.readTree(requests(run(bean, List.of(checkout, purchase))).get(0).body())
+                .get("conversions");
+        assertThat(conversions.get(0).get("conversionAction").asText()).isEqualTo("customers/1234567890/conversionActions/66");
+        assertThat(conversions.get(0).get("orderId").asText()).isEqualTo("o9/checkout_started");
+        assertThat(conversions.get(1).get("conversionAction").asText()).isEqualTo("customers/1234567890/conversionActions/55");
+        assertThat(conversions.get(1).get("orderId").asText()).isEqualTo("o9");
+        assertThat(bean.conversionActionName("Signed Up")).isEqualTo("customers/1234567890/conversionActions/77");
+    }
+
+    @Test
+    void tooRecentIsSentAgainLaterAndNotRefused() {
+        ObjectNode a = order("a", Map.of()), b = order("b", Map.of());
+        VendorRequest request = new VendorRequest("POST", "u", Map.of(), "{}", List.of(a, b), null);
+        ResponseReader.Verdict v = PartialFailureReader.read(200, """
+                {"results":[{},{}],"partialFailureError":{"code":3,"message":"m","details":[{
+                   "errors":[{"errorCode":{"conversionUploadError":"TOO_RECENT_EVENT"},
+                      "message":"The click associated with the given identifier or iOS URL parameter occurred less than 6 hours ago. Retry after 6 hours have passed.",
+                      "location":{"fieldPathElements":[{"fieldName":"conversions","index":1}]}}]}]}}
+                """, -1, request, 21_600_000);
+        assertThat(v.rejected()).isEmpty();
+        assertThat(v.later()).containsOnlyKeys(b);
+        assertThat(v.later().get(b).afterMillis()).isEqualTo(21_600_000);
+        assertThat(v.later().get(b).reason()).startsWith("conversionUploadError TOO_RECENT_EVENT");
+        assertThat(v.restAccepted()).isTrue();
+    }
+
+    @Test
     void partialFailuresRejectTheNamedConversionsAndTheRestIsTaken() {
         ObjectNode a = order("a", Map.of()), b = order("b", Map.of()), c = order("c", Map.of());
         VendorRequest request = new VendorRequest("POST", "u", Map.of(), "{}", List.of(a, b, c), null);

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -143,7 +144,9 @@ class MetaDeliveryTest {
                 + "\"error_subcode\":2804003,\"error_user_msg\":\"Event timestamp too old\",\"fbtrace_id\":\"A1b2C3\"}}";
         meta.stubFor(post(urlPathEqualTo(PATH)).withRequestBody(containing(id))
                 .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody(answer)));
-        send(user, track(id, "Order Completed"));
+        ObjectNode purchase = track(id, "Order Completed");
+        ((ObjectNode) purchase.get("properties")).put("revenue", 10);   // a Purchase needs its value and currency
+        send(user, purchase);
         try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.meta")) {
             JsonNode letter = awaitLetter(dlq, id);
             assertThat(letter.get("status").asInt()).isEqualTo(400);
@@ -195,6 +198,91 @@ class MetaDeliveryTest {
             assertThat(letters(dlq, id)).isEmpty();
         }
         assertThat(requestsWith(id)).hasSize(1);
+    }
+
+    @Test
+    void anEventOlderThanSevenDaysIsDeadLetteredAloneAndTheFreshOnesAreSent() throws Exception {
+        // Meta, as it documents: "If any event_time in data is greater than 7 days in the past, we return an error for
+        // the entire request and process no events."
+        long weekAgo = java.time.Instant.now().minus(Duration.ofDays(7)).getEpochSecond();
+        String tooOld = "{\"error\":{\"message\":\"Invalid parameter\",\"type\":\"OAuthException\",\"code\":100,"
+                + "\"error_subcode\":2804003,\"error_user_title\":\"Event Timestamp Too Old\",\"fbtrace_id\":\"Old1\"}}";
+        meta.stubFor(post(urlPathEqualTo(PATH)).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.data[?(@.event_time < " + weekAgo + ")]"))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody(tooOld)));
+        String a = "meta-fresh-a-" + UUID.randomUUID(), old = "meta-old-" + UUID.randomUUID(),
+                b = "meta-fresh-b-" + UUID.randomUUID();
+        ObjectNode backlog = track(old, "Product Added");
+        backlog.put("timestamp", java.time.Instant.now().minus(Duration.ofDays(8)).truncatedTo(
+                java.time.temporal.ChronoUnit.MILLIS).toString());
+        send(user, track(a, "Product Added"), backlog, track(b, "Product Added"));
+
+        awaitRequests(b, 1);
+        try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.meta")) {
+            JsonNode letter = awaitLetter(dlq, old);
+            assertThat(letter.get("reason").asText()).startsWith("older than Meta's 7 days (event time ");
+            assertThat(letter.has("status")).as("never sent: refused before the request was built").isFalse();
+            dlq.awaitCaughtUp();
+            assertThat(letters(dlq, a)).isEmpty();
+            assertThat(letters(dlq, b)).isEmpty();
+        }
+        assertThat(requestsWith(old)).isEmpty();
+        assertThat(requestsWith(a)).hasSize(1);
+        assertThat(Http.send("GET", drover.adminUrl("/observe/metrics"), null).body()).containsPattern(
+                "drover_integration_refused_total\\{integration=\"meta\",reason=\"too_old\"\\} [1-9]");
+    }
+
+    @Test
+    void aValueWithoutItsCurrencyIsNotSentAsDollarsAndAPurchaseWithoutOneIsRefusedAlone() throws Exception {
+        String product = "meta-nocur-" + UUID.randomUUID(), purchase = "meta-nocur-order-" + UUID.randomUUID();
+        ObjectNode added = track(product, "Product Added");
+        ((ObjectNode) added.get("properties")).remove("currency");
+        ObjectNode order = track(purchase, "Order Completed");
+        ((ObjectNode) order.get("properties")).remove("currency");
+        ((ObjectNode) order.get("properties")).put("revenue", 30);
+        send(user, added, order);
+
+        JsonNode event = sent(product);
+        assertThat(event.get("event_name").asText()).isEqualTo("AddToCart");
+        assertThat(event.at("/custom_data").has("value")).as("no value in a currency nobody gave").isFalse();
+        assertThat(event.at("/custom_data").has("currency")).isFalse();
+        assertThat(event.at("/custom_data/content_ids/0").asText()).isEqualTo("p-1");
+        try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.meta")) {
+            assertThat(awaitLetter(dlq, purchase).get("reason").asText())
+                    .startsWith("Meta: a Purchase needs its value and currency");
+        }
+        assertThat(requestsWith(purchase)).isEmpty();
+        String metrics = Http.send("GET", drover.adminUrl("/observe/metrics"), null).body();
+        assertThat(metrics).containsPattern(
+                "drover_integration_omitted_total\\{integration=\"meta\",reason=\"no_currency\"\\} [1-9]");
+        assertThat(metrics).containsPattern(
+                "drover_integration_refused_total\\{integration=\"meta\",reason=\"missing_field\"\\} [1-9]");
+    }
+
+    @Test
+    void anEventWithoutThePageItHappenedOnIsNotLabelledAWebsiteEvent() throws Exception {
+        String backend = "meta-backend-" + UUID.randomUUID(), browser = "meta-browser-" + UUID.randomUUID();
+        ObjectNode fromBackend = track(backend, "Subscription Renewed");
+        ((ObjectNode) fromBackend.get("context")).remove("page");
+        send(user, fromBackend, track(browser, "Subscription Renewed"));
+        // Website events "require the client_user_agent, action_source, and event_source_url parameters": an event
+        // that does not say which page it happened on is not labelled one.
+        JsonNode sentFromBackend = sent(backend);
+        assertThat(sentFromBackend.get("action_source").asText()).isEqualTo("other");
+        assertThat(sentFromBackend.has("event_source_url")).isFalse();
+        JsonNode sentFromBrowser = sent(browser);
+        assertThat(sentFromBrowser.get("action_source").asText()).isEqualTo("website");
+        assertThat(sentFromBrowser.get("event_source_url").asText()).isEqualTo("https://shop.example/p");
+    }
+
+    /** The server event Meta got for this id (its request awaited). */
+    private static JsonNode sent(String id) throws Exception {
+        for (JsonNode e : MAPPER.readTree(awaitRequests(id, 1).get(0).getBodyAsString()).get("data")) {
+            if (id.equals(e.path("event_id").asText())) {
+                return e;
+            }
+        }
+        throw new AssertionError("no event " + id + " in its request");
     }
 
     private static ObjectNode track(String id, String name) {

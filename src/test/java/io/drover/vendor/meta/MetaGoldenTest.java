@@ -20,7 +20,7 @@ public class MetaGoldenTest {
         bean.setPixelId("1234567890");
         bean.setAccessToken("EAAB_golden_token");
         bean.setApiVersion("v26.0");
-        bean.setActionSource("website");
+        // action_source as the module sets it: auto (website for an event with its page URL, else other)
         return bean;
     }
 

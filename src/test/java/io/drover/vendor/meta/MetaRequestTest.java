@@ -63,10 +63,10 @@ class MetaRequestTest {
     void eventsMetaCannotTakeAreRefusedWithAReasonAndOthersLeftOut() throws Exception {
         Exchange exchange = exchange();
         Batch batch = Batch.of(exchange);
-        ObjectNode noAgent = track("E");
+        ObjectNode noAgent = onPage(track("E"));
         ((ObjectNode) noAgent.get("context")).remove("userAgent");
         ObjectNode identify = track("E").put("type", "identify");
-        ObjectNode good = track("E");
+        ObjectNode good = onPage(track("E"));
         List<VendorRequest> requests = run(bean(), List.of(noAgent, identify, good), batch);
         assertThat(requests).hasSize(1);
         assertThat(requests.get(0).events()).containsExactly(good);
@@ -82,6 +82,40 @@ class MetaRequestTest {
         ((ObjectNode) event.get("context")).remove("userAgent");
         VendorRequest r = run(bean, List.of(event), Batch.of(exchange())).get(0);
         assertThat(MAPPER.readTree(r.body()).at("/data/0/action_source").asText()).isEqualTo("system_generated");
+    }
+
+    @Test
+    void aWebsiteEventNeedsThePageItHappenedOnAndWithoutOneAnEventIsNotLabelledWebsite() throws Exception {
+        ObjectNode withoutPage = track("E");
+        VendorRequest auto = run(bean(), List.of(withoutPage, onPage(track("E"))), Batch.of(exchange())).get(0);
+        assertThat(MAPPER.readTree(auto.body()).at("/data/0/action_source").asText()).isEqualTo("other");
+        assertThat(MAPPER.readTree(auto.body()).at("/data/1/action_source").asText()).isEqualTo("website");
+        assertThat(MAPPER.readTree(auto.body()).at("/data/1/event_source_url").asText()).isEqualTo("https://shop.example/p");
+
+        MetaRequest website = bean();
+        website.setActionSource("website");
+        Batch batch = Batch.of(exchange());
+        assertThat(run(website, List.of(withoutPage), batch)).isEmpty();
+        assertThat(batch.rejectionReasons().get(withoutPage)).contains("event_source_url");
+    }
+
+    @Test
+    void theShopsOneCurrencyIsUsedForAValueWithoutOneAndNoneIsInvented() throws Exception {
+        ObjectNode added = track("Product Added");
+        ((ObjectNode) added.get("properties")).put("price", 12);
+        VendorRequest none = run(bean(), List.of(added), Batch.of(exchange())).get(0);
+        assertThat(MAPPER.readTree(none.body()).at("/data/0/custom_data").has("value")).isFalse();
+        assertThat(MAPPER.readTree(none.body()).at("/data/0/custom_data").has("currency")).isFalse();
+        MetaRequest euro = bean();
+        euro.setDefaultCurrency("eur");
+        VendorRequest r = run(euro, List.of(added), Batch.of(exchange())).get(0);
+        assertThat(MAPPER.readTree(r.body()).at("/data/0/custom_data/value").asInt()).isEqualTo(12);
+        assertThat(MAPPER.readTree(r.body()).at("/data/0/custom_data/currency").asText()).isEqualTo("EUR");
+    }
+
+    private static ObjectNode onPage(ObjectNode event) {
+        ((ObjectNode) event.get("context")).putObject("page").put("url", "https://shop.example/p");
+        return event;
     }
 
     private static MetaRequest bean() {

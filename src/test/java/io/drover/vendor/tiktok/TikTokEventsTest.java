@@ -40,7 +40,7 @@ class TikTokEventsTest {
 
     @Test
     void segmentEcommerceEventsBecomeTikTokStandardEvents() throws Exception {
-        assertThat(name("Order Completed")).isEqualTo("Purchase");
+        assertThat(name("Order Completed")).isEqualTo("CompletePayment");
         assertThat(name("Product Added")).isEqualTo("AddToCart");
         assertThat(name("Product Viewed")).isEqualTo("ViewContent");
         assertThat(name("Checkout Started")).isEqualTo("InitiateCheckout");

@@ -212,7 +212,8 @@ public final class DroverServer {
             CamelContext context = main.getCamelContext();
             Settings settings = new Settings(context);
             // Found by Camel's metrics under this name: every meter, Camel's included, follows Prometheus' conventions.
-            context.getRegistry().bind("metricsRegistry", MetricConventions.registry());
+            var metrics = MetricConventions.registry();
+            context.getRegistry().bind("metricsRegistry", metrics);
             settings.get("drover.secrets-dir").ifPresent(dir -> {
                 secrets = new SecretsDirectory(Path.of(dir).toAbsolutePath().normalize());
                 context.getPropertiesComponent().addPropertiesSource(secrets);
@@ -246,6 +247,12 @@ public final class DroverServer {
                     var refused = buffer.refusal();
                     return refused == null ? "the event buffer cannot take writes" : refused.getMessage();
                 });
+                // The same two facts as health, as metrics: for alerts and the dashboard.
+                io.micrometer.core.instrument.Gauge.builder("drover.buffer.takes.writes", buffer, b -> b.takesWrites() ? 1 : 0)
+                        .description("1 while the event buffer (Kafka) takes writes; 0 while ingestion answers 503")
+                        .register(metrics);
+                io.micrometer.core.instrument.Gauge.builder("drover.ready", readiness, r -> r.ready() ? 1 : 0)
+                        .description("1 while Drover is ready (the readiness check is UP)").register(metrics);
                 readiness.requireAtStart("ingestion", () -> ingest.admitting(),
                         () -> "restoring the dedupe window or loading the modules present at start");
                 IdentityStore identity = null;

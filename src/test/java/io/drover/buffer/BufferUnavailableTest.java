@@ -94,6 +94,9 @@ class BufferUnavailableTest {
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                 Http.send("GET", "http://127.0.0.1:" + ADMIN_PORT + "/observe/health/ready", null).status()).isEqualTo(503));
         assertThat(Http.send("GET", "http://127.0.0.1:" + ADMIN_PORT + "/observe/health/live", null).status()).isEqualTo(200);
+        // And so do the metrics, for alerts.
+        assertThat(Http.send("GET", "http://127.0.0.1:" + ADMIN_PORT + "/observe/metrics", null).body())
+                .contains("drover_buffer_takes_writes 0.0").contains("drover_ready 0.0");
     }
 
     private static Http.Response post() {

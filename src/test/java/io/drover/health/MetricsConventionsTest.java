@@ -47,7 +47,8 @@ class MetricsConventionsTest {
         assertThat(metrics).contains("drover_ingest_request_seconds_bucket{endpoint=\"track\",le=\"0.005\"}")
                 .contains("# TYPE drover_integration_delivery_seconds histogram")
                 .contains("jvm_memory_used_bytes").contains("jvm_gc_").contains("jvm_threads_live_threads")
-                .contains("process_files_open_files").contains("process_cpu_usage");
+                .contains("process_files_open_files").contains("process_cpu_usage")
+                .contains("drover_ready 1.0").contains("drover_buffer_takes_writes 1.0");
     }
 
     @Test

@@ -333,6 +333,8 @@ public final class DroverServer {
                     settings.integer("drover.kafka.partitions"), replication);
             EventTopic.ensure(bootstrap, settings.string("drover.kafka.invalid-topic"), 1, replication);
             context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(bootstrap);
+            context.getComponent("kafka", KafkaComponent.class).setKafkaClientFactory(new io.drover.buffer.MeteredKafkaClients(
+                    org.apache.camel.support.CamelContextHelper.findSingleByType(context, io.micrometer.core.instrument.MeterRegistry.class)));
             // One embedded broker means one instance: a stable member id lets it take its partitions back at once.
             DroverIntegrations.register(context, bootstrap, settings.string("drover.kafka.topic"),
                     replication.orElse(null), settings.string("drover.instance-id", broker != null ? "local" : null),

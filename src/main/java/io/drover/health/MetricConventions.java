@@ -31,7 +31,22 @@ public final class MetricConventions {
         return registry;
     }
 
+    /**
+     * The Kafka client meters exported (of hundreds): the producer's health. Its latencies are left out: Kafka gives
+     * them in milliseconds, Prometheus wants seconds, and drover_ingest_request_seconds (the acknowledgement
+     * included) says it already.
+     */
+    private static final java.util.Set<String> KAFKA = java.util.Set.of(
+            "kafka.producer.record.send.total", "kafka.producer.record.error.total", "kafka.producer.record.retry.total",
+            "kafka.producer.connection.count", "kafka.producer.buffer.available.bytes");
+
+    /** Kafka's names in Prometheus' terms: no "_count" on a gauge. */
+    private static final java.util.Map<String, String> KAFKA_NAMES = java.util.Map.of(
+            "kafka.producer.connection.count", "kafka.producer.connections");
+
     public static void apply(MeterRegistry registry) {
+        registry.config().meterFilter(MeterFilter.denyUnless(id -> !id.getName().startsWith("kafka.")
+                || KAFKA.contains(id.getName()) || KAFKA_NAMES.containsValue(id.getName())));
         // Nanoseconds in the name ("process_cpu_time_ns_total"): process_cpu_usage says the same in Prometheus' way.
         registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
         // "system_cpu_count" reads as a summary's _count series: system_cpus (below).
@@ -40,6 +55,9 @@ public final class MetricConventions {
             public Meter.Id map(Meter.Id id) {
                 if (id.getName().equals("system.cpu.count")) {
                     id = id.withName("system.cpus");
+                }
+                if (KAFKA_NAMES.containsKey(id.getName())) {
+                    id = id.withName(KAFKA_NAMES.get(id.getName()));
                 }
                 if ((id.getDescription() == null || id.getDescription().isBlank()) && HELP.containsKey(id.getName())) {
                     id = new Meter.Id(id.getName(), Tags.of(id.getTagsAsIterable()), id.getBaseUnit(), HELP.get(id.getName()),

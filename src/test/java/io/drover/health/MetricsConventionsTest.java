@@ -48,7 +48,9 @@ class MetricsConventionsTest {
                 .contains("# TYPE drover_integration_delivery_seconds histogram")
                 .contains("jvm_memory_used_bytes").contains("jvm_gc_").contains("jvm_threads_live_threads")
                 .contains("process_files_open_files").contains("process_cpu_usage")
-                .contains("drover_ready 1.0").contains("drover_buffer_takes_writes 1.0");
+                .contains("drover_ready 1.0").contains("drover_buffer_takes_writes 1.0")
+                .contains("kafka_producer_record_send_total{").contains("kafka_producer_record_error_total{")
+                .contains("kafka_producer_connections{").doesNotContain("kafka_consumer_");
     }
 
     @Test

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DashboardTest {
 
-    private static final Pattern METRIC = Pattern.compile("\\b((?:drover|jvm|process|camel)_[a-z0-9_]+)\\b");
+    private static final Pattern METRIC = Pattern.compile("\\b((?:drover|jvm|process|camel|kafka)_[a-z0-9_]+)\\b");
     private static final Pattern REGISTERED = Pattern.compile("(Counter|Gauge|Timer)\\.builder\\(\"(drover\\.[a-z.]+)\"");
 
     @Test

@@ -208,7 +208,8 @@ public final class AdminApi {
         });
     }
 
-    private static void badParameter(RoutingContext ctx, DeadLetterFilter.BadParameter e) {
+    /** 400 naming the parameter (the dead-letter and events APIs' one shape for it). */
+    static void badParameter(RoutingContext ctx, DeadLetterFilter.BadParameter e) {
         ObjectNode body = MAPPER.createObjectNode().put("success", false).put("code", "bad_parameter")
                 .put("parameter", e.parameter()).put("message", e.getMessage());
         ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json").end(body.toString());

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.config.Settings;
+import io.drover.integration.DeadLetterFilter.BadParameter;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -60,8 +61,8 @@ final class EventsApi {
         Duration since;
         try {
             since = duration(ctx, "since", Duration.ofHours(24));
-        } catch (IllegalArgumentException e) {
-            bad(ctx, "since", e.getMessage());
+        } catch (BadParameter e) {
+            AdminApi.badParameter(ctx, e);
             return;
         }
         EventsReader.Match match = new EventsReader.Match(null, null, null, null, null, id);
@@ -113,10 +114,7 @@ final class EventsApi {
             }
             follow = "true".equals(f);
         } catch (BadParameter e) {
-            bad(ctx, e.parameter, e.getMessage());
-            return;
-        } catch (IllegalArgumentException e) {
-            bad(ctx, "since", e.getMessage());
+            AdminApi.badParameter(ctx, e);
             return;
         }
         if (follow) {
@@ -232,22 +230,7 @@ final class EventsApi {
         throw new BadParameter(name, "a whole number from 1 to " + max);
     }
 
-    private static void bad(RoutingContext ctx, String parameter, String message) {
-        ObjectNode body = MAPPER.createObjectNode().put("success", false).put("code", "bad_parameter")
-                .put("parameter", parameter).put("message", message);
-        ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json").end(body.toString());
-    }
-
     private static void json(RoutingContext ctx, ObjectNode body) {
         ctx.response().putHeader("Content-Type", "application/json").end(body.toString());
-    }
-
-    private static final class BadParameter extends IllegalArgumentException {
-        final String parameter;
-
-        BadParameter(String parameter, String message) {
-            super(message);
-            this.parameter = parameter;
-        }
     }
 }

@@ -20,6 +20,8 @@
 #   BENCH_PROFILE=0            1: record Drover under JFR (CPU samples every 10 ms, bench/cpu-samples.jfc) in the measured
 #                              window and summarise it (<label>-profile.txt); see docs/benchmarks.md for what it costs
 #   BENCH_OUT=target/bench/e2e-<time>
+#   BENCH_USERS=10000000 BENCH_KNOWN=0.3 BENCH_ZIPF=1.1 BENCH_NEW=0.05: the user population, as in bench/run.sh (the
+#                              identity store starts with it; BENCH_USERS=0: a fresh user per event)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -61,6 +63,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 build_bench io/drover/bench/EndToEnd.class
+population
+build_identity_store
 check_quiet
 
 module() {  # module NAME INDEX VENDOR_PORT: a batching webhook-style module pointing at the stand-in vendor
@@ -93,6 +97,7 @@ run_one() {  # run_one INTEGRATIONS RATE
   free_port port; free_port kafka; free_port controller; free_port admin; free_port vport
   DATA_DIR=$(mktemp -d /tmp/drover-e2e-XXXXXX)
   mkdir -p "$DATA_DIR/integrations"
+  prewarm_identity "$DATA_DIR"
   for i in $(seq 0 $((n - 1))); do module "bench-$i" "$i" "$vport" > "$DATA_DIR/integrations/bench-$i.yaml"; done
 
   # The stand-in vendor first (its port must listen before the modules deliver), then Drover, then GO.
@@ -150,5 +155,6 @@ field() { grep -oE "(^| )$1=[^ ]*" <<<"$2" | head -1 | cut -d= -f2; }
   while read -r line; do
     echo "| $(field integrations "$line") | $(field offered "$line") | $(field accepted_per_s "$line") | $(field delivered_per_s_min "$line") | $(field delivered_all "$line") | $(field latency_p50_ms "$line") ms | $(field latency_p99_ms "$line") ms | $(field latency_p999_ms "$line") ms | $(field latency_max_ms "$line") ms | $(field cpu_drover "$line") | $(field cpu_generator_and_vendor "$line") |"
   done < "$OUT/results.txt"
-} | tee "$OUT/results.md"
+} > "$OUT/table.md"
+{ echo "Users: $POPULATION."; echo; cat "$OUT/table.md"; } | tee "$OUT/results.md"
 log "done; logs and results in $OUT"

@@ -62,3 +62,31 @@ check_quiet() {
     log "WARNING: the machine is already busy (load average above 0.5): other processes will lower the figures"
   fi
 }
+
+# The user population the load sends events for (src/test/java/io/drover/bench/UserPopulation.java, bench/ingest.lua),
+# exported so that wrk's Lua and the Java generators draw from the same one, and POPULATION, its one-line description
+# for the reports. BENCH_USERS=0: a fresh user per event and no pre-warmed store (the benchmarks' old behaviour).
+population() {
+  export BENCH_USERS=${BENCH_USERS:-10000000} BENCH_KNOWN=${BENCH_KNOWN:-0.3} BENCH_ZIPF=${BENCH_ZIPF:-1.1} BENCH_NEW=${BENCH_NEW:-0.05}
+  if [[ $BENCH_USERS == 0 ]]; then
+    POPULATION="a fresh user per event, identity store empty at start"
+  else
+    POPULATION=$(awk -v u="$BENCH_USERS" -v k="$BENCH_KNOWN" -v z="$BENCH_ZIPF" -v n="$BENCH_NEW" 'BEGIN {
+      printf "%d users in the identity store at start (%d%% known by userId), events per user Zipf %s, %d%% from new visitors",
+             u, k * 100, z, n * 100 }')
+  fi
+}
+# The directory of the store that knows that population, built once by IdentityLookups (a bulk write, then a full
+# compaction: ~2 min for 10 million users) and copied into each fresh Drover data directory by prewarm_identity.
+identity_store_dir() { echo "$ROOT/target/bench/identity-${BENCH_USERS}u-${BENCH_KNOWN}k"; }
+build_identity_store() {
+  [[ $BENCH_USERS == 0 ]] && return 0
+  local dir; dir=$(identity_store_dir)
+  [[ -f $dir/CURRENT ]] && return 0
+  log "building the identity store of $BENCH_USERS users in $dir (once; kept for the next runs)"
+  java -Xmx256m -cp "$CP" io.drover.bench.IdentityLookups --dir "$dir" --build-only true >&2
+}
+prewarm_identity() {  # prewarm_identity DATA_DIR: Drover's identity store starts with the population in it
+  [[ $BENCH_USERS == 0 ]] && return 0
+  cp -r "$(identity_store_dir)" "$1/identity"
+}

@@ -8,7 +8,9 @@
 #   BENCH_WARMUP=30            seconds of warm-up before each closed-loop run (not counted). Drover's JIT needs it: in the
 #                              first 20 s of load the compiler threads take about a third of a core on this machine
 #   BENCH_OPEN_WARMUP=5        seconds of warm-up of each open-loop run (Drover is warm by then)
-#   BENCH_CONNECTIONS=32       connections of the closed-loop single-event runs (Drover and bare route)
+#   BENCH_CONNECTIONS="32 256" connections of the closed-loop single-event runs (Drover and bare route, one pair of
+#                              runs per count; the first count is warmed for BENCH_WARMUP, the next ones for BENCH_REWARM)
+#   BENCH_REWARM=15            seconds of warm-up when the connection count changes (the JIT is warm by then)
 #   BENCH_THREADS=2            wrk threads
 #   BENCH_BATCH_SIZE=100       events per /v1/batch request
 #   BENCH_BATCH_CONNECTIONS=8  connections of the closed-loop batch run
@@ -19,6 +21,10 @@
 #   BENCH_PROFILE=1            1: one extra Drover single-event run under JFR, summarised (the measured runs are not
 #                              profiled, so the profiler does not lower their figures); 0: skip
 #   BENCH_OUT=target/bench/<time>  where logs, GC logs, the JFR recording and results.md go
+#   BENCH_USERS=10000000       the user population (bench/lib.sh, population): the identity store starts with these
+#   BENCH_KNOWN=0.3            users in it, and the load draws its events from them: BENCH_KNOWN of them logged in,
+#   BENCH_ZIPF=1.1             events per user Zipf-distributed, BENCH_NEW of the events from never-seen visitors.
+#   BENCH_NEW=0.05             BENCH_USERS=0: a fresh user per event and an empty store (the old behaviour)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -26,7 +32,9 @@ ROOT=$PWD
 DURATION=${BENCH_DURATION:-20}
 WARMUP=${BENCH_WARMUP:-30}
 OPEN_WARMUP=${BENCH_OPEN_WARMUP:-5}
-CONNECTIONS=${BENCH_CONNECTIONS:-32}
+CONNECTION_COUNTS=${BENCH_CONNECTIONS:-32 256}
+CONNECTIONS=${CONNECTION_COUNTS%% *}
+REWARM=${BENCH_REWARM:-15}
 THREADS=${BENCH_THREADS:-2}
 BATCH_SIZE=${BENCH_BATCH_SIZE:-100}
 BATCH_CONNECTIONS=${BENCH_BATCH_CONNECTIONS:-8}
@@ -60,6 +68,9 @@ trap 'exit 130' INT TERM
 
 # --- build -------------------------------------------------------------------------------------------------------
 build_bench io/drover/bench/OpenLoop.class
+population
+build_identity_store
+prewarm_identity "$DATA_DIR"
 if ! command -v wrk >/dev/null; then
   log "installing wrk"
   apt-get update -qq && apt-get install -y -qq wrk >/dev/null
@@ -118,9 +129,9 @@ wrk_run() {  # wrk_run LABEL URL CONNECTIONS SECONDS BATCH
   BENCH_LABEL=$1 BENCH_BATCH=$5 BENCH_AUTH=$AUTH \
     wrk -t"$THREADS" -c"$3" -d"$4s" --timeout 10s --latency -s "$ROOT/bench/ingest.lua" "$2"
 }
-warm() {  # warm LABEL URL CONNECTIONS BATCH: a run whose figures are thrown away (JIT, pools, the broker's log)
-  log "warm-up $1 (${WARMUP}s)"
-  wrk_run "$1" "$2" "$3" "$WARMUP" "$4" > "$OUT/$1-warmup.out" 2>&1
+warm() {  # warm LABEL URL CONNECTIONS BATCH [SECONDS]: a run whose figures are thrown away (JIT, pools, the broker's log)
+  log "warm-up $1 (${5:-$WARMUP}s)"
+  wrk_run "$1" "$2" "$3" "${5:-$WARMUP}" "$4" > "$OUT/$1-warmup.out" 2>&1
 }
 
 # The GC log since a given line: pauses, max heap after GC (the live set under load), max pause.
@@ -165,15 +176,19 @@ answer=$(curl -s -m 10 -H "Authorization: $AUTH" -H 'Content-Type: application/j
   -d '{"userId":"bench-smoke","event":"Bench Started"}' "$DROVER/v1/track")
 [[ $answer == '{"success":true}' ]] || { log "Drover's smoke request failed: $answer"; exit 1; }
 
-# --- 1. single events, closed loop: bare route vs Drover ---------------------------------------------------------
-warm bare-track "$BARE/v1/track" "$CONNECTIONS" 0
-warm drover-track "$DROVER/v1/track" "$CONNECTIONS" 0
-log "measuring: bare route, single events, $CONNECTIONS connections, ${DURATION}s"
-measure bare-track "$BARE_PID" wrk_run bare-track "$BARE/v1/track" "$CONNECTIONS" "$DURATION" 0
-log "measuring: Drover, single events, $CONNECTIONS connections, ${DURATION}s"
-mark=$(gc_mark)
-measure drover-track "$DROVER_PID" wrk_run drover-track "$DROVER/v1/track" "$CONNECTIONS" "$DURATION" 0
-GC_TRACK=$(gc_since "$mark")
+# --- 1. single events, closed loop: bare route vs Drover, at each connection count ---------------------------------
+declare -A GC_TRACK
+for c in $CONNECTION_COUNTS; do
+  w=$WARMUP; [[ $c != "$CONNECTIONS" ]] && w=$REWARM
+  warm "bare-track-$c" "$BARE/v1/track" "$c" 0 "$w"
+  warm "drover-track-$c" "$DROVER/v1/track" "$c" 0 "$w"
+  log "measuring: bare route, single events, $c connections, ${DURATION}s"
+  measure "bare-track-$c" "$BARE_PID" wrk_run "bare-track-$c" "$BARE/v1/track" "$c" "$DURATION" 0
+  log "measuring: Drover, single events, $c connections, ${DURATION}s"
+  mark=$(gc_mark)
+  measure "drover-track-$c" "$DROVER_PID" wrk_run "drover-track-$c" "$DROVER/v1/track" "$c" "$DURATION" 0
+  GC_TRACK[$c]=$(gc_since "$mark")
+done
 # The baseline's job is done: stop it so that it takes nothing from the remaining runs.
 stop_pid "$BARE_PID"; BARE_PID=
 
@@ -213,7 +228,7 @@ LIVE_KB=$(awk '/garbage-first heap|total/ && /used/ { for (i = 1; i <= NF; i++) 
   "$OUT/heap-after-full-gc.txt" | tr -d 'K,')
 
 # --- results -----------------------------------------------------------------------------------------------------
-R_BARE=$(result bare-track); R_TRACK=$(result drover-track); R_BATCH=$(result drover-batch); R_OPEN=$(result "drover-open-$RATE")
+R_BATCH=$(result drover-batch); R_OPEN=$(result "drover-open-$RATE")
 row() {  # row NAME LOAD RESULT GC-SUMMARY NAME-OF-CPU-FILE
   local r=$3 g=$4 c rate events failed heap=n/a
   c=$(cat "$OUT/$5.cpu")
@@ -226,12 +241,21 @@ row() {  # row NAME LOAD RESULT GC-SUMMARY NAME-OF-CPU-FILE
     "$heap" \
     "$(num cpu_server "$c")" "$(num cpu_generator "$c")" "$(num cpu_irq "$c")" "$(num cpu_other "$c")"
 }
-RATIO=$(awk -v d="$(num req_per_s "$R_TRACK")" -v b="$(num req_per_s "$R_BARE")" 'BEGIN { printf "%.1f", (b > 0 ? 100 * d / b : 0) }')
+ratio() {  # ratio CONNECTIONS: Drover's single-event rate as a percentage of the bare route's, measured in this run
+  awk -v d="$(num req_per_s "$(result "drover-track-$1")")" -v b="$(num req_per_s "$(result "bare-track-$1")")" \
+    'BEGIN { printf "%.1f", (b > 0 ? 100 * d / b : 0) }'
+}
+cpu_per_request() {  # cpu_per_request NAME: the server's CPU per answered request, in microseconds
+  awk -v c="$(num cpu_server "$(cat "$OUT/$1.cpu")")" -v r="$(num req_per_s "$(result "$1")")" \
+    'BEGIN { printf "%.0f", (r > 0 ? c * 1e6 / r : 0) }'
+}
 BATCH_EPS=$(num events_per_s "$R_BATCH")
 BATCH_FAILED=$(( $(num failed_status "$R_BATCH") + $(num socket_errors "$R_BATCH") ))
 pass() { awk "BEGIN { exit !($1) }" && echo reached || echo "NOT reached"; }
 {
   echo "## Drover ingestion benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "Users: $POPULATION."
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB;" \
        "$(java -version 2>&1 | head -1); -Xmx$HEAP for both servers; ${DURATION}s per run after ${WARMUP}s warm-up (open loop: ${OPEN_WARMUP}s);" \
@@ -239,8 +263,10 @@ pass() { awk "BEGIN { exit !($1) }" && echo reached || echo "NOT reached"; }
   echo
   echo "| server | load | req/s | events/s | p50 ms | p99 ms | p99.9 ms | failed | max heap after GC | CPU cores: server / generator / irq / other processes |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
-  row "bare Camel route" "POST /v1/track, closed loop, $CONNECTIONS conn" "$R_BARE" "" bare-track
-  row "Drover" "POST /v1/track, closed loop, $CONNECTIONS conn" "$R_TRACK" "$GC_TRACK" drover-track
+  for c in $CONNECTION_COUNTS; do
+    row "bare Camel route" "POST /v1/track, closed loop, $c conn" "$(result "bare-track-$c")" "" "bare-track-$c"
+    row "Drover" "POST /v1/track, closed loop, $c conn" "$(result "drover-track-$c")" "${GC_TRACK[$c]}" "drover-track-$c"
+  done
   row "Drover" "POST /v1/batch x$BATCH_SIZE, closed loop, $BATCH_CONNECTIONS conn" "$R_BATCH" "$GC_BATCH" drover-batch
   for rate in $RATES; do
     row "Drover" "POST /v1/track, open loop at $rate/s, $OPEN_CONNECTIONS conn, latency from intended send" \
@@ -254,20 +280,25 @@ pass() { awk "BEGIN { exit !($1) }" && echo reached || echo "NOT reached"; }
          "p99 $(num svc_p99_ms "$r") ms, p99.9 $(num svc_p999_ms "$r") ms; max from intended send $(num max_ms "$r") ms."
   done
   echo
-  echo "GC (Drover): single events [$GC_TRACK]; batches [$GC_BATCH]; open loop at $RATE/s [${GC_OPEN[$RATE]}]."
+  echo "GC (Drover): single events at $CONNECTIONS connections [${GC_TRACK[$CONNECTIONS]}]; batches [$GC_BATCH]; open loop at $RATE/s [${GC_OPEN[$RATE]}]."
   echo "Max heap after GC: the heap in use right after each GC pause of the run (gc log). Young pauses leave old-generation"
   echo "garbage in place, so this is an upper bound of the live set. The live set itself: Drover's heap in use after a"
   echo "full GC once the load stopped: $((${LIVE_KB:-0} / 1024)) MB (jcmd GC.heap_info)."
   echo
   echo "Goals:"
-  echo "1. single-event throughput, Drover / bare route: $RATIO % (goal >= 50 %): $(pass "$RATIO >= 50")"
+  for c in $CONNECTION_COUNTS; do
+    echo "1. single events at $c connections, Drover / bare route: $(ratio "$c") % (goal >= 50 %): $(pass "$(ratio "$c") >= 50");" \
+         "Drover's CPU per request $(cpu_per_request "drover-track-$c") µs (goal < 50 µs): $(pass "$(cpu_per_request "drover-track-$c") < 50")" \
+         "(the bare route's: $(cpu_per_request "bare-track-$c") µs)"
+  done
   echo "2. batches of $BATCH_SIZE: $BATCH_EPS events/s accepted (goal 100000): $(pass "$BATCH_EPS >= 100000")"
-  echo "3. heap: -Xmx$HEAP, at most $(num heap_after_gc_max_mb "$GC_BATCH") MB after GC under batch load, $BATCH_FAILED failed requests (goal: within 512 MB): $(pass "$BATCH_FAILED == 0 && $(num heap_after_gc_max_mb "$GC_BATCH") <= 512")"
+  echo "3. heap: live set after a full GC $((${LIVE_KB:-0} / 1024)) MB (goal < 256 MB): $(pass "${LIVE_KB:-0} < 256 * 1024");" \
+       "-Xmx$HEAP, at most $(num heap_after_gc_max_mb "$GC_BATCH") MB after GC under batch load, $BATCH_FAILED failed requests"
   echo "4. open loop at $RATE/s: p99 $(num p99_ms "$R_OPEN") ms from intended send (goal < 20 ms): $(pass "$(num p99_ms "$R_OPEN") < 20")"
   echo
   echo "Drover's CPU by thread (cores; from /proc, digits folded to N), single events closed loop:"
   echo '```'
-  head -12 "$OUT/drover-track.threads"
+  head -12 "$OUT/drover-track-$CONNECTIONS.threads"
   echo '```'
   echo "... and batches:"
   echo '```'

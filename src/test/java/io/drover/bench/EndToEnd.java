@@ -124,6 +124,9 @@ public final class EndToEnd {
             acceptedAt[1] = sentOk.sum();
         }, measureTo - System.nanoTime(), TimeUnit.NANOSECONDS);
         String run = Long.toString(System.currentTimeMillis(), 36);
+        UserPopulation population = UserPopulation.fromEnvironment();
+        UserPopulation.Draw visitors = population.draw(System.nanoTime());
+        System.out.println("population: " + population.describe());
         // Requests are due at fixed intervals: the warm-up's until the window starts, then the window's.
         long warmupRequests = (long) Math.ceil(warmup * warmupRate / batch);
         for (long r = 0; ; r++) {
@@ -141,7 +144,7 @@ public final class EndToEnd {
                 late.increment();
                 inFlight.acquire();
             }
-            String body = batchBody(run, r, batch, due);
+            String body = batchBody(run, r, batch, due, visitors);
             boolean inWindow = due >= measureFrom;
             HttpRequest request = HttpRequest.newBuilder(URI.create(drover + "/v1/batch")).timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json").header("Authorization", auth)
@@ -242,13 +245,12 @@ public final class EndToEnd {
         return -1;
     }
 
-    /** A realistic web event (about 700 bytes), stamped with the time its request was due. */
-    private static String batchBody(String run, long request, int batch, long due) {
+    /** A realistic web event (about 700 bytes) of a visitor from the population, stamped with the time its request was due. */
+    private static String batchBody(String run, long request, int batch, long due, UserPopulation.Draw visitors) {
         StringBuilder b = new StringBuilder(batch * 760).append("{\"batch\":[");
         for (int j = 0; j < batch; j++) {
-            long user = (request * batch + j) % 5000;
-            b.append(j == 0 ? "" : ",").append("{\"type\":\"track\",\"event\":\"Product Viewed\",\"userId\":\"user-")
-                    .append(user).append("\",\"anonymousId\":\"anon-").append(user).append("\",\"messageId\":\"")
+            b.append(j == 0 ? "" : ",").append("{\"type\":\"track\",\"event\":\"Product Viewed\",");
+            visitors.next().appendTo(b).append(",\"messageId\":\"")
                     .append(run).append('-').append(request).append('-').append(j).append("\",\"properties\":{")
                     .append(STAMP).append(due)
                     .append(",\"product_id\":\"sku-42\",\"name\":\"Sneaker 42\",\"price\":89.99,\"currency\":\"USD\",")

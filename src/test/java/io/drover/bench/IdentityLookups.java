@@ -4,9 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
@@ -37,22 +35,23 @@ public final class IdentityLookups {
             a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         Path dir = Path.of(a.getOrDefault("dir", "target/bench/identity-store"));
-        int users = Integer.parseInt(a.getOrDefault("users", "10000000"));
-        double known = Double.parseDouble(a.getOrDefault("known", "0.3"));
-        double zipf = Double.parseDouble(a.getOrDefault("zipf", "1.1"));
-        double newVisitors = Double.parseDouble(a.getOrDefault("new", "0.05"));
+        UserPopulation env = UserPopulation.fromEnvironment();
+        int users = Integer.parseInt(a.getOrDefault("users", String.valueOf(env.users)));
+        double known = Double.parseDouble(a.getOrDefault("known", String.valueOf(env.known)));
+        double zipf = Double.parseDouble(a.getOrDefault("zipf", String.valueOf(env.zipf)));
+        double newVisitors = Double.parseDouble(a.getOrDefault("new", String.valueOf(env.fresh)));
         long cache = Long.parseLong(a.getOrDefault("cache-mb", "64")) * 1024 * 1024;
         int warmSeconds = Integer.parseInt(a.getOrDefault("warmup-seconds", "20"));
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "30"));
         Duration ttl = Duration.ofDays(90);
-        Population population = new Population(users, known);
+        UserPopulation population = new UserPopulation(users, known, zipf, newVisitors);
         System.out.printf("population: %,d users, %.0f%% known (userId), %.0f%% anonymous only; %,d entries%n", users,
                 known * 100, (1 - known) * 100, population.entries());
 
         if (!Files.exists(dir.resolve("CURRENT"))) {
             long t0 = System.nanoTime();
             try (IdentityStore store = IdentityStore.open(dir, ttl, cache, null, (k, v) -> { })) {
-                store.load(population.iterator());
+                store.load(population.entriesIterator());
                 long loaded = System.nanoTime();
                 store.compact();
                 long compacted = System.nanoTime();
@@ -76,7 +75,7 @@ public final class IdentityLookups {
                     store.size(), store.diskBytes() / (1024 * 1024));
             System.out.printf("heap live set with the store open (after System.gc()): %.1f MB%n", liveHeapMb());
 
-            Zipf draw = new Zipf(users, zipf, new SplittableRandom(42));
+            UserPopulation.Zipf draw = new UserPopulation.Zipf(users, zipf, new SplittableRandom(42));
             SplittableRandom r = new SplittableRandom(7);
             Histogram get = new Histogram(60_000_000_000L, 3);
             Histogram see = new Histogram(60_000_000_000L, 3);
@@ -105,7 +104,7 @@ public final class IdentityLookups {
                     if (backend) {
                         // A server-side event of a logged-in user: its userId only (trusted).
                         event.remove("anonymousId");
-                        event.put("userId", population.userKey(user).substring(2));
+                        event.put("userId", population.userId(user));
                     }
                     long e0 = System.nanoTime();
                     store.see(event, backend);
@@ -131,160 +130,5 @@ public final class IdentityLookups {
             System.gc();
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024);
-    }
-
-    /** Users 0..n-1: ids derived from the index (UUID anonymous ids, as analytics.js makes; userIds as a shop's). */
-    static final class Population {
-        private final int users;
-        private final int knownPerMille;
-        private final long now = System.currentTimeMillis();
-
-        Population(int users, double known) {
-            this.users = users;
-            this.knownPerMille = (int) Math.round(known * 1000);
-        }
-
-        boolean known(int i) {
-            return (i * 7919L) % 1000 < knownPerMille;
-        }
-
-        long entries() {
-            long k = 0;
-            for (int i = 0; i < users; i++) {
-                k += known(i) ? 2 : 1;
-            }
-            return k;
-        }
-
-        /** UUID-shaped (36 characters, as analytics.js makes) and simple enough for bench/ingest.lua to make too. */
-        String anonymousId(int i) {
-            // String.format("%08x-0000-4000-8000-%012d", i, i), without the formatter's cost (13 million times).
-            String hex = Integer.toHexString(i);
-            String dec = Integer.toString(i);
-            StringBuilder b = new StringBuilder(36);
-            b.append("00000000", 0, 8 - hex.length()).append(hex).append("-0000-4000-8000-");
-            return b.append("000000000000", 0, 12 - dec.length()).append(dec).toString();
-        }
-
-        String anonymousKey(int i) {
-            return "a:" + anonymousId(i);
-        }
-
-        String userKey(int i) {
-            return "u:customer-" + i;
-        }
-
-        /**
-         * Rank (0 = most active) to user: a fixed permutation (7919 is prime: any population that is not a multiple
-         * of it), so that popular users are spread over the key space; exact in a Lua double too.
-         */
-        int shuffle(int rank) {
-            return (int) ((rank * 7919L) % users);
-        }
-
-        ObjectNode providers(int i) {
-            ObjectNode p = JSON.objectNode();
-            p.putObject("meta").put("fbp", "fb.1.1732780800000." + (i * 7919L) % 1_000_000_007L);
-            p.putObject("google").put("clientId", (i * 104729L) % 1_000_000_007L + ".1732780800");
-            return p;
-        }
-
-        Iterator<Map.Entry<String, Identity>> iterator() {
-            return new Iterator<>() {
-                int i;
-                boolean userPending;
-
-                @Override
-                public boolean hasNext() {
-                    return i < users || userPending;
-                }
-
-                @Override
-                public Map.Entry<String, Identity> next() {
-                    if (!hasNext()) {
-                        throw new NoSuchElementException();
-                    }
-                    int u = i;
-                    boolean k = known(u);
-                    if (userPending) {
-                        userPending = false;
-                        i++;
-                        return Map.entry(userKey(u), new Identity(userKey(u).substring(2), anonymousId(u),
-                                providers(u), now));
-                    }
-                    if (k) {
-                        userPending = true;
-                    } else {
-                        i++;
-                    }
-                    return Map.entry(anonymousKey(u), new Identity(k ? userKey(u).substring(2) : null, anonymousId(u),
-                            providers(u), now));
-                }
-            };
-        }
-
-    }
-
-    /**
-     * Zipf over 1..n with exponent s, by rejection-inversion (Hörmann and Derflinger 1996, as Apache Commons RNG's
-     * RejectionInversionZipfSampler): no table, so no heap that grows with n.
-     */
-    static final class Zipf {
-        private final int n;
-        private final double s;
-        private final SplittableRandom random;
-        private final double hIntegralX1;
-        private final double hIntegralN;
-        private final double sConst;
-
-        Zipf(int n, double s, SplittableRandom random) {
-            this.n = n;
-            this.s = s;
-            this.random = random;
-            this.hIntegralX1 = hIntegral(1.5) - 1;
-            this.hIntegralN = hIntegral(n + 0.5);
-            this.sConst = 2 - hIntegralInverse(hIntegral(2.5) - h(2));
-        }
-
-        int sample() {
-            while (true) {
-                double u = hIntegralN + random.nextDouble() * (hIntegralX1 - hIntegralN);
-                double x = hIntegralInverse(u);
-                int k = (int) (x + 0.5);
-                if (k < 1) {
-                    k = 1;
-                } else if (k > n) {
-                    k = n;
-                }
-                if (k - x <= sConst || u >= hIntegral(k + 0.5) - h(k)) {
-                    return k;
-                }
-            }
-        }
-
-        private double h(double x) {
-            return Math.exp(-s * Math.log(x));
-        }
-
-        private double hIntegral(double x) {
-            double logX = Math.log(x);
-            return helper2((1 - s) * logX) * logX;
-        }
-
-        private double hIntegralInverse(double x) {
-            double t = x * (1 - s);
-            if (t < -1) {
-                t = -1;
-            }
-            return Math.exp(helper1(t) * x);
-        }
-
-        private static double helper1(double x) {
-            return Math.abs(x) > 1e-8 ? Math.log1p(x) / x : 1 - x * (0.5 - x * (1.0 / 3 - 0.25 * x));
-        }
-
-        private static double helper2(double x) {
-            return Math.abs(x) > 1e-8 ? Math.expm1(x) / x : 1 + x * 0.5 * (1 + x * (1.0 / 3) * (1 + 0.25 * x));
-        }
     }
 }

@@ -43,7 +43,7 @@ public final class OpenLoop {
     private final long endNanos;
     private final int connections;
     private final String authorization;
-    private final String runId = Long.toString(System.currentTimeMillis(), 36);
+    private final UserPopulation population = UserPopulation.fromEnvironment();
     private final LongAdder ok = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder reconnects = new LongAdder();
@@ -88,6 +88,7 @@ public final class OpenLoop {
         }
         // Answers per second over the measured window (from the end of the warm-up to the last answer).
         double achieved = ok.sum() / ((lastDone - warmupEndNanos) / 1e9);
+        System.out.println("population: " + population.describe());
         System.out.printf(Locale.ROOT, "RESULT target_rate=%.0f achieved_rate=%.1f ok=%d failed=%d reconnects=%d "
                         + "p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f "
                         + "svc_p50_ms=%.3f svc_p99_ms=%.3f svc_p999_ms=%.3f%n",
@@ -108,6 +109,7 @@ public final class OpenLoop {
         final Histogram fromSend = new Histogram(HIGHEST_NANOS, 3);
         long lastDone;
         private final int index;
+        private final UserPopulation.Draw visitors;
         private Socket socket;
         private OutputStream out;
         private InputStream in;
@@ -115,6 +117,7 @@ public final class OpenLoop {
         Worker(int index) {
             super("open-loop-" + index);
             this.index = index;
+            this.visitors = population.draw(System.nanoTime() + index);
             setDaemon(true);
         }
 
@@ -125,12 +128,13 @@ public final class OpenLoop {
                 if (due >= endNanos) {
                     break;
                 }
+                byte[] request = request(i);  // built before it is due, so its cost is not in the latency
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
                 }
                 long sent = System.nanoTime();
-                boolean success = send(request(i));
+                boolean success = send(request);
                 long done = System.nanoTime();
                 if (due < warmupEndNanos) {
                     continue;
@@ -154,14 +158,14 @@ public final class OpenLoop {
             close();
         }
 
-        /** About 400 bytes, like a typical server-side track call; a distinct userId each, no messageId. */
+        /** About 400 bytes, like a typical track call; its user drawn from the population, no messageId. */
         private byte[] request(long i) {
-            String body = "{\"userId\":\"ol-" + runId + "-" + i + "\",\"event\":\"Product Viewed\","
+            String body = visitors.next().appendTo(new StringBuilder(64).append('{')) + ",\"event\":\"Product Viewed\","
                     + "\"properties\":{\"product_id\":\"sku-48213\",\"name\":\"Trail Running Shoe\","
                     + "\"category\":\"Footwear\",\"price\":89.95,\"currency\":\"EUR\",\"quantity\":1},"
                     + "\"context\":{\"library\":{\"name\":\"drover-bench\",\"version\":\"1.0.0\"},\"locale\":\"de-DE\","
                     + "\"page\":{\"path\":\"/products/sku-48213\",\"referrer\":\"https://search.example/q?shoes\"}},"
-                    + "\"timestamp\":\"2025-11-28T12:00:00.000Z\",\"anonymousId\":\"a7c2e1f0-4b1d-4c55-9a6e-0d3f2b8c7e61\"}";
+                    + "\"timestamp\":\"2025-11-28T12:00:00.000Z\"}";
             byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
             StringBuilder head = new StringBuilder(256)
                     .append("POST ").append(url.getRawPath()).append(" HTTP/1.1\r\n")

@@ -6,6 +6,7 @@
 #   bench/identity.sh                                    # 10,000,000 users, 30% known, Zipf 1.1
 #   bench/identity.sh --users 1000000 --zipf 0.9 --known 0.5 --seconds 20
 # Options: --users N --known SHARE --zipf EXPONENT --new SHARE (events from never-seen visitors) --cache-mb MB
+#          --heap-entries N (hot entries decoded in the heap, as drover.identity.heap-entries; 0: none)
 #          --warmup-seconds S --seconds S --dir DIR (default target/bench/identity-<users>u-<known>k, the store
 #          bench/run.sh and bench/e2e.sh start Drover with)
 #          --startup true: afterwards, start a whole Drover twice on that store (IdentityStartup) and time it

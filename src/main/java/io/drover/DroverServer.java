@@ -266,6 +266,7 @@ public final class DroverServer {
                     IdentityTopic identityTopic = new IdentityTopic(bootstrapServers,
                             settings.string("drover.identity.topic"), replication,
                             dataDir.resolve("identity"), settings.bytes("drover.identity.cache"),
+                            settings.integer("drover.identity.heap-entries"),
                             settings.duration("drover.identity.ttl"),
                             () -> org.apache.camel.support.CamelContextHelper.findSingleByType(context,
                                     io.micrometer.core.instrument.MeterRegistry.class));

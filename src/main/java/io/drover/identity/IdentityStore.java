@@ -38,13 +38,13 @@ public final class IdentityStore implements AutoCloseable {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    /** Null until {@link #open(Path, long, MeterRegistry)}: an empty store that keeps nothing (before the start). */
+    /** Null until {@link #open(Path, long, int, MeterRegistry)}: an empty store that keeps nothing (before the start). */
     private volatile IdentityDb entries;
     private final long ttlMillis;
     private final BiConsumer<String, Identity> publisher;
 
     /**
-     * A store to open later ({@link #open(Path, long, MeterRegistry)}, when its service starts).
+     * A store to open later ({@link #open(Path, long, int, MeterRegistry)}, when its service starts).
      *
      * @param ttl       how long an entry lives after its last update
      * @param publisher where changes go (the topic), as key and new value
@@ -60,24 +60,25 @@ public final class IdentityStore implements AutoCloseable {
      * @param dir        its directory ({@code <data-dir>/identity}); missing or empty: an empty store
      * @param ttl        how long an entry lives after its last update
      * @param cacheBytes RocksDB's block cache (off the heap)
+     * @param heapEntries how many hot entries are kept decoded in the heap (0: none)
      * @param registry   where its metrics go (null: none)
      * @param publisher  where changes go (the topic), as key and new value
      */
-    public static IdentityStore open(Path dir, Duration ttl, long cacheBytes, MeterRegistry registry,
+    public static IdentityStore open(Path dir, Duration ttl, long cacheBytes, int heapEntries, MeterRegistry registry,
                                      BiConsumer<String, Identity> publisher) {
         IdentityStore store = new IdentityStore(ttl, publisher);
-        store.open(dir, cacheBytes, registry);
+        store.open(dir, cacheBytes, heapEntries, registry);
         return store;
     }
 
-    /** A store with a small cache and no metrics (tests). */
+    /** A store with small caches and no metrics (tests). */
     static IdentityStore open(Path dir, Duration ttl, BiConsumer<String, Identity> publisher) {
-        return open(dir, ttl, 8L * 1024 * 1024, null, publisher);
+        return open(dir, ttl, 8L * 1024 * 1024, 1000, null, publisher);
     }
 
     /** Opens its database; fails if another process has it open (see {@link IdentityDb#open}). */
-    void open(Path dir, long cacheBytes, MeterRegistry registry) {
-        entries = IdentityDb.open(dir, Duration.ofMillis(ttlMillis), cacheBytes, registry);
+    void open(Path dir, long cacheBytes, int heapEntries, MeterRegistry registry) {
+        entries = IdentityDb.open(dir, Duration.ofMillis(ttlMillis), cacheBytes, heapEntries, registry);
     }
 
     /** The database under it, for the topic reader (offsets, batches of records) and metrics; null before opening. */
@@ -356,7 +357,8 @@ public final class IdentityStore implements AutoCloseable {
                     into = target.putObject(vendor.getKey());
                 }
                 if (!into.hasNonNull(id.getKey())) {
-                    into.set(id.getKey(), id.getValue());
+                    // Copied when it is a container: the known entry may be a hot one, shared (IdentityDb).
+                    into.set(id.getKey(), id.getValue().isContainerNode() ? id.getValue().deepCopy() : id.getValue());
                 }
             }
         }

@@ -64,6 +64,7 @@ public final class IdentityTopic extends ServiceSupport {
     private final Duration ttl;
     private final Path dir;
     private final long cacheBytes;
+    private final int heapEntries;
     private final Supplier<MeterRegistry> registry;
     private final IdentityStore store;
     /** Records read from the topic since the start, and how many of them before it was caught up. */
@@ -87,17 +88,19 @@ public final class IdentityTopic extends ServiceSupport {
     /**
      * @param dir        the store's directory ({@code <data-dir>/identity})
      * @param cacheBytes its block cache, off the heap ({@code drover.identity.cache})
+     * @param heapEntries its hot entries kept decoded in the heap ({@code drover.identity.heap-entries})
      * @param ttl        how long an entry lives after its last update ({@code drover.identity.ttl})
      * @param registry   where the metrics go, asked at start (null from it: none)
      */
     public IdentityTopic(String bootstrapServers, String topic, Optional<Short> replicationFactor, Path dir,
-                         long cacheBytes, Duration ttl, Supplier<MeterRegistry> registry) {
+                         long cacheBytes, int heapEntries, Duration ttl, Supplier<MeterRegistry> registry) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.replicationFactor = replicationFactor;
         this.ttl = ttl;
         this.dir = dir;
         this.cacheBytes = cacheBytes;
+        this.heapEntries = heapEntries;
         this.registry = registry;
         this.store = new IdentityStore(ttl, this::publish);
     }
@@ -126,7 +129,7 @@ public final class IdentityTopic extends ServiceSupport {
         long startedAt = System.nanoTime();
         // First, before any Kafka call: a data directory in use by another Drover fails the start at once.
         MeterRegistry meters = registry == null ? null : registry.get();
-        store.open(dir, cacheBytes, meters);
+        store.open(dir, cacheBytes, heapEntries, meters);
         try {
             startReading(meters);
         } catch (Exception | Error e) {

@@ -41,6 +41,7 @@ public final class IdentityLookups {
         double zipf = Double.parseDouble(a.getOrDefault("zipf", String.valueOf(env.zipf)));
         double newVisitors = Double.parseDouble(a.getOrDefault("new", String.valueOf(env.fresh)));
         long cache = Long.parseLong(a.getOrDefault("cache-mb", "64")) * 1024 * 1024;
+        int heapEntries = Integer.parseInt(a.getOrDefault("heap-entries", "20000"));
         int warmSeconds = Integer.parseInt(a.getOrDefault("warmup-seconds", "20"));
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "30"));
         Duration ttl = Duration.ofDays(90);
@@ -50,7 +51,7 @@ public final class IdentityLookups {
 
         if (!Files.exists(dir.resolve("CURRENT"))) {
             long t0 = System.nanoTime();
-            try (IdentityStore store = IdentityStore.open(dir, ttl, cache, null, (k, v) -> { })) {
+            try (IdentityStore store = IdentityStore.open(dir, ttl, cache, heapEntries, null, (k, v) -> { })) {
                 store.load(population.entriesIterator());
                 long loaded = System.nanoTime();
                 store.compact();
@@ -67,7 +68,7 @@ public final class IdentityLookups {
         }
 
         long openStart = System.nanoTime();
-        try (IdentityStore store = IdentityStore.open(dir, ttl, cache, null, (k, v) -> { })) {
+        try (IdentityStore store = IdentityStore.open(dir, ttl, cache, heapEntries, null, (k, v) -> { })) {
             long opened = System.nanoTime();
             Identity probe = store.get(population.anonymousKey(users - 1));
             System.out.printf("open: %.0f ms (first lookup after %.1f ms more: %s); ~%,d entries, %,d MB on disk%n",

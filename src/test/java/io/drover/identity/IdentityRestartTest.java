@@ -122,7 +122,7 @@ class IdentityRestartTest {
 
     private IdentityTopic topic() {
         return new IdentityTopic(bootstrap, topic, Optional.empty(), dataDir.resolve("identity"), 8L * 1024 * 1024,
-                Duration.ofDays(1), () -> null);
+                1000, Duration.ofDays(1), () -> null);
     }
 
     private IdentityTopic start() {

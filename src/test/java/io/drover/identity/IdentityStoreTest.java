@@ -294,6 +294,51 @@ class IdentityStoreTest {
         assertThat(store.get("u:user-8").anonymousId()).isEqualTo("anon-new");
     }
 
+    @Test
+    void aHotEntryInTheHeapIsNeverOlderThanWhatTheDiskHolds() throws Exception {
+        store.apply("u:user-9", new Identity("user-9", "anon-1", MAPPER.createObjectNode(), System.currentTimeMillis() - 2000));
+        assertThat(store.get("u:user-9").anonymousId()).isEqualTo("anon-1");   // now kept in the heap too
+        // A newer record from the topic (another instance's) replaces it.
+        store.apply("u:user-9", new Identity("user-9", "anon-2", MAPPER.createObjectNode(), System.currentTimeMillis() - 1000));
+        assertThat(store.get("u:user-9").anonymousId()).isEqualTo("anon-2");
+        // So does what this instance learns.
+        store.learn(event("{\"type\":\"identify\",\"userId\":\"user-9\",\"anonymousId\":\"anon-3\"}"));
+        assertThat(store.get("u:user-9").anonymousId()).isEqualTo("anon-3");
+        // And a tombstone (a deletion) from the topic.
+        store.db().applyAll(java.util.Collections.singletonList(new IdentityDb.Record("u:user-9", null)), null, null);
+        assertThat(store.get("u:user-9")).isNull();
+    }
+
+    @Test
+    void anEventEnrichedFromAHotEntryDoesNotShareItsVendorIds() throws Exception {
+        ObjectNode providers = (ObjectNode) MAPPER.readTree("{\"acme\":{\"ids\":{\"click\":\"c-1\"}}}");
+        store.apply("a:anon-h", new Identity(null, "anon-h", providers, System.currentTimeMillis()));
+        ObjectNode e = event("{\"type\":\"page\",\"anonymousId\":\"anon-h\"}");
+        store.see(e, false);
+        assertThat(e.at("/context/providers/acme/ids/click").asText()).isEqualTo("c-1");
+        // A later step (a vendor's mapping) changing the event leaves the store's entry as it was.
+        ((ObjectNode) e.at("/context/providers/acme/ids")).put("click", "changed");
+        assertThat(store.get("a:anon-h").providers().at("/acme/ids/click").asText()).isEqualTo("c-1");
+    }
+
+    @Test
+    void readsRacingTopicRecordsEndWithTheNewest() throws Exception {
+        long base = System.currentTimeMillis() - 60_000;
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            while (!done.get()) {
+                store.get("u:user-r");
+            }
+        });
+        reader.start();
+        for (int i = 0; i < 2000; i++) {
+            store.apply("u:user-r", new Identity("user-r", "anon-" + i, MAPPER.createObjectNode(), base + i));
+        }
+        done.set(true);
+        reader.join(10_000);
+        assertThat(store.get("u:user-r").anonymousId()).isEqualTo("anon-1999");
+    }
+
     private static ObjectNode event(String json) throws Exception {
         return (ObjectNode) MAPPER.readTree(json);
     }

@@ -5,9 +5,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +27,6 @@ import org.apache.camel.impl.DefaultCamelContext;
 public final class PlaybookTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final Pattern PLAYBOOK_PROPERTY = Pattern.compile("playbook:\\s*\"?([^\"\\n]+?)\"?\\s*$", Pattern.MULTILINE);
 
     private PlaybookTest() {
     }
@@ -40,9 +39,8 @@ public final class PlaybookTest {
         }
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             context.start();
-            Path file = playbookFile(Path.of(args.get(0)));
-            String name = file.getFileName().toString().replaceFirst("\\.playbook\\.ya?ml$", "").replaceFirst("\\.ya?ml$", "");
-            Playbook playbook = Playbook.compile(name, file, context);
+            Module module = module(Path.of(args.get(0)));
+            Playbook playbook = module.compile(context);
             List<ObjectNode> events = events(Path.of(args.get(1)));
             List<ObjectNode> outputs = new ArrayList<>();
             boolean failed = false;
@@ -63,7 +61,7 @@ public final class PlaybookTest {
                     }
                 }
             }
-            printRequests(playbook, outputs, out);
+            printRequests(playbook, module, outputs, out);
             return failed ? 1 : 0;
         } catch (PlaybookException e) {
             err.println(e.getMessage());
@@ -74,39 +72,62 @@ public final class PlaybookTest {
         }
     }
 
-    private static void printRequests(Playbook playbook, List<ObjectNode> outputs, PrintStream out) throws IOException {
+    /** Cut as the consumer cuts batches at run time: by the module's batchSize, one request each. */
+    private static void printRequests(Playbook playbook, Module module, List<ObjectNode> outputs, PrintStream out)
+            throws IOException {
         if (outputs.isEmpty()) {
             out.println("No request: no event was transformed.");
             return;
         }
         Request request = playbook.request().orElse(null);
-        int size = request == null ? outputs.size() : Math.max(1, request.batchSize());
-        for (int from = 0; from < outputs.size(); from += size) {
-            List<ObjectNode> batch = outputs.subList(from, Math.min(outputs.size(), from + size));
+        for (int from = 0; from < outputs.size(); from += module.batchSize()) {
+            List<ObjectNode> batch = outputs.subList(from, Math.min(outputs.size(), from + module.batchSize()));
             out.println();
-            if (request == null) {
-                out.println("Request (the module's URL and method; the playbook has no request section):");
-                out.println(MAPPER.writeValueAsString(batch.size() == 1 ? batch.get(0) : batch));
-            } else {
-                out.printf("%s %s%n", request.method(), request.endpoint());
+            out.printf("%s %s%n", module.method(), module.endpoint());
+            if (request != null) {
                 request.headers().forEach((k, v) -> out.printf("%s: %s%n", k, v));
-                out.println(MAPPER.writeValueAsString(request.wrap(batch)));
+                out.println(MAPPER.writeValueAsString(request.wrap(batch, module.batchSize())));
+            } else {
+                out.println(MAPPER.writeValueAsString(batch.size() == 1 && module.batchSize() == 1 ? batch.get(0) : batch));
             }
         }
     }
 
-    /** A module file names its playbook in the request bean's {@code playbook} property. */
-    static Path playbookFile(Path file) throws IOException {
-        String name = file.getFileName().toString();
-        if (name.contains(".playbook.")) {
-            return file;
+    /** What the tester needs of a module: its playbook, URL, method and batch size (a playbook file alone: defaults). */
+    record Module(String name, String inline, String file, Path dir, String endpoint, String method, int batchSize) {
+        Playbook compile(org.apache.camel.CamelContext context) {
+            return io.drover.playbook.PlaybookRequest.compile(name, inline, file, dir, context);
         }
-        Matcher m = PLAYBOOK_PROPERTY.matcher(Files.readString(file));
-        if (!m.find()) {
-            throw new IllegalArgumentException(file + " is neither a playbook (*.playbook.yaml) nor a module that names one");
+    }
+
+    static Module module(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        String fileName = file.getFileName().toString();
+        if (fileName.contains(".playbook.")) {
+            return new Module(fileName.replaceFirst("\\.playbook\\.ya?ml$", ""), "", fileName, dir,
+                    "(the module's endpoint)", "POST", 1);
         }
-        String value = m.group(1).trim().replace("{{drover.integrations-dir}}", file.toAbsolutePath().getParent().toString());
-        return Path.of(value);
+        Map<String, String> p = new LinkedHashMap<>();
+        Object root = new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
+                .loadFromString(Files.readString(file));
+        if (root instanceof List<?> items) {
+            for (Object item : items) {
+                if (item instanceof Map<?, ?> m && m.get("templatedRoute") instanceof Map<?, ?> t
+                        && "drover-playbook".equals(t.get("routeTemplateRef")) && t.get("parameters") instanceof List<?> ps) {
+                    for (Object o : ps) {
+                        if (o instanceof Map<?, ?> parameter && parameter.get("name") != null) {
+                            p.put(String.valueOf(parameter.get("name")), String.valueOf(parameter.get("value")));
+                        }
+                    }
+                }
+            }
+        }
+        if (p.isEmpty()) {
+            throw new IllegalArgumentException(file + " is neither a playbook (*.playbook.yaml) nor a drover-playbook module");
+        }
+        return new Module(p.getOrDefault("name", fileName), p.getOrDefault("playbook", ""),
+                p.getOrDefault("playbookFile", ""), dir, p.getOrDefault("endpoint", "?"), p.getOrDefault("method", "POST"),
+                Integer.parseInt(p.getOrDefault("batchSize", "100").trim()));
     }
 
     static List<ObjectNode> events(Path file) throws IOException {

@@ -200,8 +200,15 @@ public final class IntegrationModules {
         return null;
     }
 
-    /** The error of the first playbook file the module names that does not compile, or null. */
+    /** The error of the first playbook the module has (inline or in a file) that does not compile, or null. */
     private String brokenPlaybook(ModuleFile module) {
+        for (ModuleFile.Playbook p : module.playbooks()) {
+            try {
+                io.drover.playbook.PlaybookRequest.compile(p.name(), p.inline(), p.file(), dir, context);
+            } catch (RuntimeException e) {
+                return rootMessage(e);
+            }
+        }
         for (String name : module.files()) {
             Path playbook = dir.resolve(name);
             if (!Files.exists(playbook)) {

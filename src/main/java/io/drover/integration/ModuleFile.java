@@ -20,7 +20,11 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * and that a change of a setting reloads exactly the modules that use it.
  */
 record ModuleFile(Set<String> settings, Set<String> required, Set<String> routeIds, Set<String> names,
-                  Set<String> files) {
+                  Set<String> files, List<Playbook> playbooks) {
+
+    /** A {@code drover-playbook} module's playbook: inline text or a file name, for the check before a reload. */
+    record Playbook(String name, String inline, String file) {
+    }
 
     /** {@code {{name}}}, {@code {{name:default}}}, {@code {{?name}}}, {@code {{env:NAME}}}. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\??)([A-Za-z0-9_.:-]+?)(:[^}]*)?}}");
@@ -54,17 +58,42 @@ record ModuleFile(Set<String> settings, Set<String> required, Set<String> routeI
         }
         Set<String> routeIds = new LinkedHashSet<>();
         Set<String> names = new LinkedHashSet<>();
+        List<Playbook> playbooks = new ArrayList<>();
         try {
             Object root = new Load(LoadSettings.builder().build()).loadFromString(content);
             if (root instanceof List<?> items) {
                 for (Object item : items) {
                     claims(item, routeIds, names);
+                    playbook(item).ifPresent(p -> {
+                        playbooks.add(p);
+                        if (!p.file().isBlank()) {
+                            files.add(p.file().trim());
+                        }
+                    });
                 }
             }
         } catch (RuntimeException notYaml) {
             // Camel reports what is wrong with the file when it loads it.
         }
-        return new ModuleFile(settings, required, routeIds, names, files);
+        return new ModuleFile(settings, required, routeIds, names, files, List.copyOf(playbooks));
+    }
+
+    /** The playbook of a {@code drover-playbook} templated route. */
+    private static java.util.Optional<Playbook> playbook(Object item) {
+        if (!(item instanceof Map<?, ?> map) || !(map.get("templatedRoute") instanceof Map<?, ?> t)
+                || !"drover-playbook".equals(t.get("routeTemplateRef"))) {
+            return java.util.Optional.empty();
+        }
+        Map<String, String> values = new java.util.HashMap<>();
+        if (t.get("parameters") instanceof List<?> parameters) {
+            for (Object p : parameters) {
+                if (p instanceof Map<?, ?> parameter && parameter.get("name") != null && parameter.get("value") != null) {
+                    values.put(String.valueOf(parameter.get("name")), String.valueOf(parameter.get("value")));
+                }
+            }
+        }
+        return java.util.Optional.of(new Playbook(values.getOrDefault("name", "playbook"),
+                values.getOrDefault("playbook", ""), values.getOrDefault("playbookFile", "")));
     }
 
     private static void claims(Object item, Set<String> routeIds, Set<String> names) {

@@ -1,15 +1,14 @@
 package io.drover.playbook;
 
+import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.integration.Batch;
-import io.drover.integration.VendorRequest;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -18,25 +17,49 @@ import org.apache.camel.support.service.ServiceSupport;
 import io.drover.vendor.JsonText;
 
 /**
- * A module's {@code request} bean for playbook integrations: applies the playbook to each selected event, wraps the
- * results in the playbook's envelope and sets its headers (placeholders such as {@code {{env:TOKEN}}} resolved once).
- * Events a filter drops are left out; events the playbook cannot transform are rejected ({@link Batch#reject}): the
- * consumer dead-letters them with the reason once the rest is delivered. The URL and method are the module's.
+ * The {@code request} bean of the {@code drover-playbook} template (routes/integration.yaml): applies the module's
+ * playbook to each selected event and makes one request of the batch the consumer hands it (at most the module's
+ * {@code batchSize} events), in the playbook's envelope and with its headers (placeholders such as
+ * {@code {{env:TOKEN}}} resolved once). Events a filter drops are left out; events the playbook cannot transform are
+ * rejected ({@link Batch#reject}): the consumer dead-letters them with the reason once the rest is delivered. The URL
+ * and method are the module's. The playbook is the module's {@code playbook} parameter (YAML text, inline) or, for a
+ * large one, {@code playbookFile} (a file name in the integrations directory, beside the module, or a path).
  */
 public class PlaybookRequest extends ServiceSupport implements Processor, CamelContextAware {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
-    private String playbook;
+    private String name = "playbook";
+    private String playbook = "";
+    private String playbookFile = "";
+    private String integrationsDir = ".";
+    private int batchSize = 100;
     private CamelContext context;
     private volatile Compiled compiled;
 
     private record Compiled(Playbook playbook, Map<String, String> headers) {
     }
 
-    /** The playbook file, e.g. {@code {{drover.integrations-dir}}/acme.playbook.yaml}. */
+    /** The integration's name, in the playbook's error messages. */
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    /** The playbook itself, as YAML text (the module's {@code playbook} parameter); empty when it is in a file. */
     public void setPlaybook(String playbook) {
-        this.playbook = playbook;
+        this.playbook = playbook == null ? "" : playbook;
+    }
+
+    /** The playbook's file (the module's {@code playbookFile}): a name resolved in the integrations directory, or a path. */
+    public void setPlaybookFile(String playbookFile) {
+        this.playbookFile = playbookFile == null ? "" : playbookFile.trim();
+    }
+
+    public void setIntegrationsDir(String integrationsDir) {
+        this.integrationsDir = integrationsDir;
+    }
+
+    /** The module's {@code batchSize}: with no envelope and 1, the body is the event itself, not an array of one. */
+    public void setBatchSize(int batchSize) {
+        this.batchSize = batchSize;
     }
 
     @Override
@@ -64,15 +87,11 @@ public class PlaybookRequest extends ServiceSupport implements Processor, CamelC
         Compiled c = compiled();
         List<ObjectNode> events = exchange.getIn().getBody(List.class);
         List<ObjectNode> outputs = new ArrayList<>(events.size());
-        List<ObjectNode> carried = new ArrayList<>(events.size());
         Batch batch = Batch.of(exchange);
         for (ObjectNode event : events) {
             Result r = c.playbook().apply(event);
             switch (r.outcome()) {
-                case TRANSFORMED -> {
-                    outputs.add(r.output());
-                    carried.add(event);
-                }
+                case TRANSFORMED -> outputs.add(r.output());
                 case FAILED -> batch.reject(event, r.reason());
                 case DROPPED -> {
                     // a playbook filter said no: not for this vendor
@@ -84,22 +103,8 @@ public class PlaybookRequest extends ServiceSupport implements Processor, CamelC
             return;
         }
         Request request = c.playbook().request().orElse(null);
-        if (request != null && outputs.size() > request.batchSize()) {
-            // More events than the vendor takes in one request (the module's batch is larger): one call per slice.
-            List<VendorRequest> calls = new ArrayList<>();
-            for (int from = 0; from < outputs.size(); from += request.batchSize()) {
-                int to = Math.min(outputs.size(), from + request.batchSize());
-                VendorRequest call = VendorRequest.json(JsonText.of(request.wrap(outputs.subList(from, to))),
-                        carried.subList(from, to));
-                for (Map.Entry<String, String> h : c.headers().entrySet()) {
-                    call = call.withHeader(h.getKey(), h.getValue());
-                }
-                calls.add(call);
-            }
-            exchange.getIn().setBody(calls);
-            return;
-        }
-        Object body = request != null ? request.wrap(outputs) : outputs.size() == 1 ? outputs.get(0) : outputs;
+        Object body = request != null ? request.wrap(outputs, batchSize)
+                : outputs.size() == 1 && batchSize == 1 ? outputs.get(0) : outputs;
         c.headers().forEach((k, v) -> exchange.getIn().setHeader(k, v));
         exchange.getIn().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getIn().setBody(JsonText.of(body));
@@ -110,9 +115,7 @@ public class PlaybookRequest extends ServiceSupport implements Processor, CamelC
         if (c == null) {
             synchronized (this) {
                 if (compiled == null) {
-                    Path file = Path.of(playbook);
-                    String name = file.getFileName().toString().replaceFirst("\\.playbook\\.ya?ml$", "");
-                    Playbook p = Playbook.compile(name, file, context);
+                    Playbook p = compile(name, playbook, playbookFile, Path.of(integrationsDir), context);
                     Map<String, String> headers = new LinkedHashMap<>();
                     p.request().ifPresent(req -> req.headers().forEach((k, v) ->
                             headers.put(k, context.resolvePropertyPlaceholders(v))));
@@ -122,5 +125,32 @@ public class PlaybookRequest extends ServiceSupport implements Processor, CamelC
             }
         }
         return c;
+    }
+
+    /**
+     * A module's playbook: its inline text or its file (exactly one of them), as the module loader also checks it
+     * before a running version is replaced.
+     */
+    public static Playbook compile(String name, String inline, String file, Path integrationsDir, CamelContext context) {
+        boolean hasInline = inline != null && !inline.isBlank();
+        boolean hasFile = file != null && !file.isBlank();
+        if (hasInline == hasFile) {
+            throw new PlaybookException("integration " + name + ": give its playbook either inline (the 'playbook'"
+                    + " parameter, YAML text) or in a file (the 'playbookFile' parameter), " + (hasInline
+                    ? "not both" : "one of them"));
+        }
+        if (hasFile) {
+            if (!file.trim().matches(".*\\.playbook\\.ya?ml")) {
+                throw new PlaybookException("integration " + name + ": name its playbook file <name>.playbook.yaml ("
+                        + file.trim() + "), so that Drover does not take it for a module, and reloads the module when"
+                        + " it changes");
+            }
+            return Playbook.compile(name, integrationsDir.resolve(file.trim()), context);
+        }
+        if (!inline.contains("\n") && inline.trim().matches(".*\\.ya?ml")) {
+            throw new PlaybookException("integration " + name + ": its 'playbook' parameter is the playbook itself"
+                    + " (YAML text); for a file, use the 'playbookFile' parameter: " + inline.trim());
+        }
+        return Playbook.compile(name, new StringReader(inline), context);
     }
 }

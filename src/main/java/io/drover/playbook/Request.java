@@ -3,7 +3,6 @@ package io.drover.playbook;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,48 +11,44 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * How a batch of vendor events becomes the vendor's request: method, endpoint, headers, batch size and the envelope
- * around the batch. Placeholders such as {@code {{env:ACME_TOKEN}}} are kept as written: the runtime resolves them.
+ * How a batch of vendor events becomes the vendor's request body and headers: the envelope around the batch and the
+ * headers. Placeholders such as {@code {{env:ACME_TOKEN}}} are kept as written: the runtime resolves them. The URL,
+ * the method and the batch size are the module's parameters ({@code endpoint}, {@code method}, {@code batchSize}),
+ * their one home: the consumer hands the request bean batches of at most {@code batchSize} events, each one request,
+ * at run time and in {@code drover module test} alike; a playbook that sets them is refused with the parameter to use.
  */
 public final class Request {
 
     static final String BATCH = "$batch";
 
-    private final String method;
-    private final String endpoint;
+    /** Keys of the request block that are the module's parameters: their one home. */
+    private static final Map<String, String> MODULE_PARAMETERS = Map.of("endpoint", "endpoint", "method", "method",
+            "batchSize", "batchSize");
+
     private final Map<String, String> headers;
-    private final int batchSize;
     private final ObjectNode envelope;
     private final List<String> batchSlot;
 
-    private Request(String method, String endpoint, Map<String, String> headers, int batchSize, ObjectNode envelope,
-            List<String> batchSlot) {
-        this.method = method;
-        this.endpoint = endpoint;
+    private Request(Map<String, String> headers, ObjectNode envelope, List<String> batchSlot) {
         this.headers = headers;
-        this.batchSize = batchSize;
         this.envelope = envelope;
         this.batchSlot = batchSlot;
     }
 
     static Request compile(YamlNode node) {
-        Map<String, YamlNode> keys = node.object("method", "endpoint", "headers", "envelope", "batchSize");
-        String method = keys.containsKey("method") ? keys.get("method").text().toUpperCase(Locale.ROOT) : "POST";
-        if (!List.of("POST", "PUT", "PATCH").contains(method)) {
-            throw keys.get("method").where().error("expected POST, PUT or PATCH, got '" + keys.get("method").text() + "'");
+        for (Map.Entry<String, YamlNode> key : node.entries().entrySet()) {
+            String parameter = MODULE_PARAMETERS.get(key.getKey());
+            if (parameter != null) {
+                throw key.getValue().where().error("'" + key.getKey() + "' is the module's: set the module's '"
+                        + parameter + "' parameter instead (it has one home, so the run time and 'drover module test'"
+                        + " cut batches and call the same URL)");
+            }
         }
-        if (!keys.containsKey("endpoint")) {
-            throw node.where().error("'endpoint' is required");
-        }
-        String endpoint = keys.get("endpoint").name();
-        if (!endpoint.startsWith("https://") && !endpoint.startsWith("http://") && !endpoint.startsWith("{{")) {
-            throw keys.get("endpoint").where().error("expected an http:// or https:// URL (or a {{placeholder}})");
-        }
+        Map<String, YamlNode> keys = node.object("headers", "envelope");
         Map<String, String> headers = new LinkedHashMap<>();
         if (keys.containsKey("headers")) {
             keys.get("headers").entries().forEach((name, value) -> headers.put(name, value.text()));
         }
-        int batchSize = keys.containsKey("batchSize") ? keys.get("batchSize").integer(1) : 1;
         ObjectNode envelope = null;
         List<String> slot = null;
         if (keys.containsKey("envelope")) {
@@ -68,7 +63,7 @@ public final class Request {
             }
             slot = List.copyOf(slots.get(0));
         }
-        return new Request(method, endpoint, Map.copyOf(headers), batchSize, envelope, slot);
+        return new Request(Map.copyOf(headers), envelope, slot);
     }
 
     private static void findBatch(JsonNode node, List<String> path, List<List<String>> found) {
@@ -83,34 +78,23 @@ public final class Request {
         }
     }
 
-    public String method() {
-        return method;
-    }
-
-    /** As written, placeholders included. */
-    public String endpoint() {
-        return endpoint;
-    }
-
     /** As written, placeholders included; unmodifiable. */
     public Map<String, String> headers() {
         return headers;
     }
 
-    public int batchSize() {
-        return batchSize;
-    }
-
     /**
-     * The request body for a batch of vendor events (at most {@link #batchSize()}; the events are placed in the body,
-     * not copied). With an envelope: the envelope, its {@code "$batch"} replaced by the array of events. Without: the
-     * single event when the batch size is 1, else the array.
+     * The request body for a batch of vendor events (the events are placed in the body, not copied). With an envelope:
+     * the envelope, its {@code "$batch"} replaced by the array of events. Without: the array of events, or the event
+     * itself for a module whose batch size is 1 (one event per request, as a webhook takes it).
+     *
+     * @param batchSize the module's {@code batchSize}
      */
-    public JsonNode wrap(List<ObjectNode> batch) {
-        if (batch.isEmpty() || batch.size() > batchSize) {
-            throw new IllegalArgumentException("a batch has 1 to " + batchSize + " events, got " + batch.size());
+    public JsonNode wrap(List<ObjectNode> batch, int batchSize) {
+        if (batch.isEmpty()) {
+            throw new IllegalArgumentException("a request needs at least one event");
         }
-        if (envelope == null && batchSize == 1) {
+        if (envelope == null && batchSize == 1 && batch.size() == 1) {
             return batch.get(0);
         }
         ArrayNode events = JsonNodeFactory.instance.arrayNode(batch.size());

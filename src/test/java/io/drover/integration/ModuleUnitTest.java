@@ -151,11 +151,11 @@ class ModuleUnitTest {
     }
 
     @Test
-    void aPlaybooksBatchSizeCutsTheModulesBatchIntoRequests() throws Exception {
+    void theModulesBatchSizeCutsItsEventsIntoRequests() throws Exception {
         drover.vendor.stubFor(post(urlEqualTo("/unit")).willReturn(ok()));
-        Files.writeString(playbook, playbook("k-1").replace("batchSize: 10", "batchSize: 2"));
+        Files.writeString(playbook, playbook("k-1"));
         Modules.running(drover, mini, () -> Files.writeString(mini, UNIT.formatted(drover.vendor.port())
-                .replace("value: \"50\"", "value: \"1000\"")));
+                .replace("value: \"50\"", "value: \"1000\"\n      - name: batchSize\n        value: \"2\"")));
         String run = "slice-" + UUID.randomUUID();
         StringBuilder batch = new StringBuilder("{\"batch\":[");
         for (int i = 0; i < 5; i++) {
@@ -167,7 +167,7 @@ class ModuleUnitTest {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> java.util.stream.IntStream.range(0, 5).allMatch(i ->
                 !drover.vendor.findAll(postRequestedFor(urlEqualTo("/unit")).withRequestBody(containing(run + "-" + i))).isEmpty()));
         List<LoggedRequest> requests = drover.vendor.findAll(postRequestedFor(urlEqualTo("/unit")).withRequestBody(containing(run)));
-        // One batch of 5 (the module lingers 1 s), cut as the playbook says: 2, 2 and 1.
+        // Five events, in batches of the module's batchSize (2), one request each: 2, 2 and 1.
         assertThat(requests).extracting(r -> r.getBodyAsString().split(run, -1).length - 1)
                 .containsExactlyInAnyOrder(2, 2, 1);
         assertThat(requests).allSatisfy(r -> assertThat(r.getHeader("X-Api-Key")).isEqualTo("k-1"));
@@ -175,7 +175,7 @@ class ModuleUnitTest {
 
     private static final String UNIT = """
                 - templatedRoute:
-                    routeTemplateRef: drover-integration
+                    routeTemplateRef: drover-playbook
                     routeId: unit
                     parameters:
                       - name: name
@@ -184,13 +184,10 @@ class ModuleUnitTest {
                         value: "http://127.0.0.1:%d/unit"
                       - name: types
                         value: track
+                      - name: playbookFile
+                        value: unit.playbook.yaml
                       - name: lingerMs
                         value: "50"
-                    beans:
-                      - name: request
-                        type: "#class:io.drover.playbook.PlaybookRequest"
-                        properties:
-                          playbook: "{{drover.integrations-dir}}/unit.playbook.yaml"
                 """;
 
     private static String playbook(String key) {
@@ -199,10 +196,8 @@ class ModuleUnitTest {
                   mappings:
                     - {inputKey: messageId, outputKey: id}
                 request:
-                  endpoint: "http://127.0.0.1/unit"
                   headers: {X-Api-Key: "%s"}
                   envelope: {events: "$batch"}
-                  batchSize: 10
                 """.formatted(key);
     }
 

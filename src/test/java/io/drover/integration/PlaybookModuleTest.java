@@ -49,25 +49,10 @@ class PlaybookModuleTest {
     @Test
     void eventsAreTransformedFilteredAndRejectedAsThePlaybookSays() throws Exception {
         drover.vendor.stubFor(post(urlEqualTo("/mini")).willReturn(ok()));
-        Files.writeString(playbook, """
-                global:
-                  filters:
-                    - name: tests
-                      deny: {path: properties.test, equals: true}
-                  mappings:
-                    - {inputKey: messageId, outputKey: id}
-                    - {inputKey: event, outputKey: name, transforms: [lowercase]}
-                    - {inputKey: properties.email, outputKey: em, transforms: [trim, lowercase, sha256]}
-                    - {inputKey: properties.count, outputKey: count, transforms: [toInteger]}
-                request:
-                  endpoint: "http://127.0.0.1/mini"
-                  headers: {X-Api-Key: "k-123"}
-                  envelope: {events: "$batch"}
-                  batchSize: 10
-                """);
+        // The whole vendor in one file: no Java class named, the playbook inline.
         Modules.running(drover, module, () -> Files.writeString(module, """
                 - templatedRoute:
-                    routeTemplateRef: drover-integration
+                    routeTemplateRef: drover-playbook
                     routeId: mini
                     parameters:
                       - name: name
@@ -80,11 +65,20 @@ class PlaybookModuleTest {
                         value: "10"
                       - name: lingerMs
                         value: "200"
-                    beans:
-                      - name: request
-                        type: "#class:io.drover.playbook.PlaybookRequest"
-                        properties:
-                          playbook: "{{drover.integrations-dir}}/mini.playbook.yaml"
+                      - name: playbook
+                        value: |
+                          global:
+                            filters:
+                              - name: tests
+                                deny: {path: properties.test, equals: true}
+                            mappings:
+                              - {inputKey: messageId, outputKey: id}
+                              - {inputKey: event, outputKey: name, transforms: [lowercase]}
+                              - {inputKey: properties.email, outputKey: em, transforms: [trim, lowercase, sha256]}
+                              - {inputKey: properties.count, outputKey: count, transforms: [toInteger]}
+                          request:
+                            headers: {X-Api-Key: "k-123"}
+                            envelope: {events: "$batch"}
                 """.formatted(drover.vendor.port())));
 
         String ok = "pb-ok-" + UUID.randomUUID();
@@ -118,6 +112,43 @@ class PlaybookModuleTest {
         }
         assertThat(requestsWith(test)).isEmpty();
         assertThat(requestsWith(bad)).isEmpty();
+    }
+
+    /**
+     * The module's batchSize is the one home of the batch size: two events in one batch make one request with both.
+     * Before, a playbook without its own batchSize (1) threw "a batch has 1 to 1 events, got 2" and dead-lettered both.
+     */
+    @Test
+    void aBatchOfSeveralEventsIsOneRequestInAPlaybookFileBesideTheModule() throws Exception {
+        drover.vendor.stubFor(post(urlEqualTo("/mini")).willReturn(ok()));
+        Files.writeString(playbook, """
+                global:
+                  mappings:
+                    - {inputKey: messageId, outputKey: id}
+                """);
+        Modules.running(drover, module, () -> Files.writeString(module, """
+                - templatedRoute:
+                    routeTemplateRef: drover-playbook
+                    routeId: mini
+                    parameters:
+                      - {name: name, value: mini}
+                      - {name: endpoint, value: "http://127.0.0.1:%d/mini"}
+                      - {name: types, value: track}
+                      - {name: batchSize, value: "50"}
+                      - {name: lingerMs, value: "500"}
+                      - {name: playbookFile, value: mini.playbook.yaml}
+                """.formatted(drover.vendor.port())));
+        String first = "pb-1-" + UUID.randomUUID();
+        String second = "pb-2-" + UUID.randomUUID();
+        Http.Response r = Http.post(drover.url("/v1/batch"), "{\"batch\":["
+                + "{\"type\":\"track\",\"userId\":\"pb\",\"event\":\"E\",\"messageId\":\"" + first + "\"},"
+                + "{\"type\":\"track\",\"userId\":\"pb\",\"event\":\"E\",\"messageId\":\"" + second + "\"}]}",
+                "Authorization", Http.basic(WEB_KEY));
+        assertThat(r.status()).isEqualTo(200);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !requestsWith(first).isEmpty());
+        JsonNode body = MAPPER.readTree(requestsWith(first).get(0).getBodyAsString());
+        assertThat(body.isArray()).isTrue();
+        assertThat(body.toString()).contains(first).contains(second);
     }
 
     private List<LoggedRequest> requestsWith(String id) {

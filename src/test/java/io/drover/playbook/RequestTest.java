@@ -10,6 +10,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.drover.testing.JsonTrees;
 
@@ -23,45 +25,37 @@ class RequestTest {
     }
 
     @Test
-    void everyPartAsWrittenPlaceholdersIncluded() {
+    void headersAndEnvelopeAsWrittenPlaceholdersIncluded() {
         Request request = request("""
-                method: put
-                endpoint: "https://api.acme.example/v2/events?key={{env:ACME_KEY}}"
                 headers: {Authorization: "Bearer {{env:ACME_TOKEN}}", X-Version: 2}
                 envelope: {api_key: "{{env:ACME_KEY}}", data: {events: "$batch"}, test: false}
-                batchSize: 100
                 """);
-        assertThat(request.method()).isEqualTo("PUT");
-        assertThat(request.endpoint()).isEqualTo("https://api.acme.example/v2/events?key={{env:ACME_KEY}}");
         assertThat(request.headers()).isEqualTo(Map.of("Authorization", "Bearer {{env:ACME_TOKEN}}", "X-Version", "2"));
-        assertThat(request.batchSize()).isEqualTo(100);
-        assertSameJson(request.wrap(List.of(A, B)), """
+        assertSameJson(request.wrap(List.of(A, B), 100), """
                 {"api_key": "{{env:ACME_KEY}}", "data": {"events": [{"n": 1}, {"n": 2}]}, "test": false}
                 """);
-        assertSameJson(request.wrap(List.of(B)), """
+        assertSameJson(request.wrap(List.of(B), 1), """
                 {"api_key": "{{env:ACME_KEY}}", "data": {"events": [{"n": 2}]}, "test": false}
                 """);
     }
 
     @Test
-    void withoutAnEnvelopeTheArrayOrTheSingleEvent() {
-        Request batched = request("endpoint: https://x.example\nbatchSize: 2\n");
-        assertThat(batched.method()).isEqualTo("POST");
-        assertThat(batched.headers()).isEmpty();
-        assertSameJson(batched.wrap(List.of(A, B)), "[{\"n\": 1}, {\"n\": 2}]");
-        assertSameJson(batched.wrap(List.of(A)), "[{\"n\": 1}]");
-
-        Request single = request("endpoint: https://x.example\n");
-        assertThat(single.batchSize()).isEqualTo(1);
-        assertSameJson(single.wrap(List.of(A)), "{\"n\": 1}");
+    void withoutAnEnvelopeTheArrayOrForABatchSizeOfOneTheEvent() {
+        Request plain = request("headers: {X-Key: k}\n");
+        assertSameJson(plain.wrap(List.of(A, B), 2), "[{\"n\": 1}, {\"n\": 2}]");
+        assertSameJson(plain.wrap(List.of(A), 2), "[{\"n\": 1}]");
+        assertSameJson(plain.wrap(List.of(A), 1), "{\"n\": 1}");
+        assertThatThrownBy(() -> plain.wrap(List.of(), 1)).isInstanceOf(IllegalArgumentException.class);
     }
 
-    @Test
-    void aBatchLargerThanTheBatchSizeIsRefused() {
-        Request request = request("endpoint: https://x.example\nbatchSize: 1\n");
-        assertThatThrownBy(() -> request.wrap(List.of(A, B))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("a batch has 1 to 1 events, got 2");
-        assertThatThrownBy(() -> request.wrap(List.of())).isInstanceOf(IllegalArgumentException.class);
+    /** The URL, method and batch size have one home, the module: a playbook that sets them is told where they go. */
+    @ParameterizedTest(name = "request.{0} is refused, naming the module parameter")
+    @ValueSource(strings = {"endpoint: https://x.example", "method: PUT", "batchSize: 500"})
+    void theModulesPartsAreRefusedWithTheParameterToUse(String line) {
+        String key = line.substring(0, line.indexOf(':'));
+        assertThatThrownBy(() -> request(line + "\n")).isInstanceOf(PlaybookException.class)
+                .hasMessageContaining("request." + key)
+                .hasMessageContaining("set the module's '" + key + "' parameter instead");
     }
 
     @Test

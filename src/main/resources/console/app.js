@@ -119,10 +119,11 @@
       const q = new URLSearchParams({ follow: 'true', timeout: '1h', limit: '10000' });
       for (const f of fields) if (inputs[f].value.trim()) q.set(f, inputs[f].value.trim());
       controller = new AbortController();
-      status.textContent = 'following…';
+      status.textContent = 'connecting…';
       try {
         const r = await fetch('/admin/events?' + q, { credentials: 'same-origin', headers: H, signal: controller.signal });
         if (!r.ok) { const b = await r.json().catch(() => ({})); status.textContent = b.message || ('HTTP ' + r.status); return; }
+        status.textContent = 'following';
         const reader = r.body.getReader(); const dec = new TextDecoder(); let buf = '';
         for (;;) {
           const { value, done } = await reader.read(); if (done) break;

@@ -63,7 +63,15 @@ public final class AdminApi {
         this.token = token == null || token.isBlank() ? null : token;
         this.bootstrapServers = bootstrapServers;
         this.metricsNeedToken = metricsNeedToken;
+        io.drover.config.Settings settings = new io.drover.config.Settings(modules.context());
+        this.sessions = new Sessions(settings.duration("drover.console.session-ttl", Duration.ofHours(8)));
+        this.maskPii = settings.bool("drover.console.mask-pii", true);
+        this.journeys = io.drover.journey.Journeys.of(modules.context());
     }
+
+    private final Sessions sessions;
+    private final boolean maskPii;
+    private final io.drover.journey.Journeys journeys;
 
     public void mount(CamelContext context, int adminPort) {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
@@ -89,7 +97,11 @@ public final class AdminApi {
         router.get("/admin/integrations").handler(this::integrations);
         router.get("/admin/integrations/:name/dead-letters").handler(this::deadLetters);
         router.post("/admin/integrations/:name/replay").handler(this::replay);
-        new EventsApi(bootstrapServers, eventsTopic, this::allowed).mount(router);
+        EventsApi events = new EventsApi(bootstrapServers, eventsTopic, this::allowed, journeys, this::output);
+        events.mount(router);
+        new ConsoleApi(modules, bootstrapServers, journeys, this::allowed, this::mayChange, this::output, events)
+                .mount(router);
+        new ConsolePage(sessions, token, this::allowed).mount(router);
     }
 
     /**
@@ -169,10 +181,7 @@ public final class AdminApi {
             unauthorized(ctx);
             return;
         }
-        if (crossSite(ctx)) {
-            ctx.response().setStatusCode(403).putHeader("Content-Type", "application/json")
-                    .end("{\"success\":false,\"code\":\"cross_site\",\"message\":\"a state-changing admin call from"
-                            + " a page of another origin is refused\"}");
+        if (!mayChange(ctx)) {
             return;
         }
         String name = ctx.pathParam("name");
@@ -193,10 +202,10 @@ public final class AdminApi {
      * Runs {@code work} on the worker pool and answers its JSON: 404 when the integration has no dead-letter topic,
      * 400 for a bad parameter found while reading (a cursor), 503 when Kafka failed.
      */
-    private static void blocking(RoutingContext ctx, Callable<ObjectNode> work) {
+    private void blocking(RoutingContext ctx, Callable<ObjectNode> work) {
         ctx.vertx().<ObjectNode>executeBlocking(work, false).onComplete(result -> {
             if (result.succeeded()) {
-                ctx.response().putHeader("Content-Type", "application/json").end(result.result().toString());
+                ctx.response().putHeader("Content-Type", "application/json").end(output(ctx, result.result()).toString());
             } else if (result.cause() instanceof DeadLetterReader.NoDeadLetters e) {
                 error(ctx, 404, "unknown_integration", e.getMessage());
             } else if (result.cause() instanceof DeadLetterFilter.BadParameter e) {
@@ -222,6 +231,29 @@ public final class AdminApi {
 
     private static void unauthorized(RoutingContext ctx) {
         error(ctx, 401, "unauthorized", "admin token required");
+    }
+
+    /**
+     * A state change may go on: not from a page of another origin, and, when the console's session cookie is what
+     * authenticates it, with the console's own header (a form or an image of another site cannot send one). Answers
+     * 403 otherwise.
+     */
+    boolean mayChange(RoutingContext ctx) {
+        if (crossSite(ctx)) {
+            error(ctx, 403, "cross_site", "a state-changing admin call from a page of another origin is refused");
+            return false;
+        }
+        if (token != null && !bearer(ctx) && !Sessions.fromConsole(ctx)) {
+            error(ctx, 403, "csrf", "a state-changing call with the console's session needs the " + Sessions.HEADER
+                    + " header");
+            return false;
+        }
+        return true;
+    }
+
+    /** The answer's JSON, with emails and phones masked for the console when drover.console.mask-pii says so. */
+    com.fasterxml.jackson.databind.JsonNode output(RoutingContext ctx, com.fasterxml.jackson.databind.JsonNode body) {
+        return maskPii && Sessions.fromConsole(ctx) ? PiiMask.apply(body) : body;
     }
 
     private void integrations(RoutingContext ctx) {
@@ -267,6 +299,13 @@ public final class AdminApi {
         if (token == null) {
             String peer = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
             return peer.equals("127.0.0.1") || peer.equals("0:0:0:0:0:0:0:1") || peer.equals("::1");
+        }
+        return bearer(ctx) || sessions.valid(ctx);
+    }
+
+    private boolean bearer(RoutingContext ctx) {
+        if (token == null) {
+            return false;
         }
         String header = ctx.request().getHeader("Authorization");
         return header != null && header.startsWith("Bearer ") && MessageDigest.isEqual(

@@ -34,15 +34,23 @@ final class EventsApi {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     static final int MAX_FOLLOWERS = 4;
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
-    private static final Set<String> PARAMETERS = Set.of("source", "type", "event", "userId", "anonymousId", "since",
-            "limit", "follow", "timeout");
+    private static final Set<String> PARAMETERS = Set.of("source", "type", "event", "userId", "anonymousId",
+            "messageId", "since", "limit", "follow", "timeout");
 
     private final String bootstrapServers;
     private final String topic;
     private final Predicate<RoutingContext> allowed;
     private final AtomicInteger followers = new AtomicInteger();
 
-    EventsApi(String bootstrapServers, String topic, Predicate<RoutingContext> allowed) {
+    private final io.drover.journey.Journeys journeys;
+    private final java.util.function.BiFunction<RoutingContext, com.fasterxml.jackson.databind.JsonNode,
+            com.fasterxml.jackson.databind.JsonNode> output;
+
+    EventsApi(String bootstrapServers, String topic, Predicate<RoutingContext> allowed,
+              io.drover.journey.Journeys journeys, java.util.function.BiFunction<RoutingContext,
+              com.fasterxml.jackson.databind.JsonNode, com.fasterxml.jackson.databind.JsonNode> output) {
+        this.journeys = journeys;
+        this.output = output;
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.allowed = allowed;
@@ -73,12 +81,13 @@ final class EventsApi {
         }, false).onComplete(r -> {
             if (r.failed()) {
                 AdminApi.error(ctx, 503, "kafka_unavailable", String.valueOf(r.cause().getMessage()));
-            } else if (r.result().isEmpty()) {
+            } else if (r.result().isEmpty() && journeys.ofMessage(id).isEmpty()) {
                 AdminApi.error(ctx, 404, "not_found", "no event with messageId " + id + " was stored in the last " + since);
             } else {
                 ObjectNode body = MAPPER.createObjectNode().put("messageId", id);
                 ArrayNode copies = body.putArray("stored");
                 r.result().forEach(s -> copies.add(s.toJson()));
+                body.set("journey", JourneyView.of(r.result(), journeys.ofMessage(id), journeys.enabled()));
                 json(ctx, body);
             }
         });
@@ -101,7 +110,7 @@ final class EventsApi {
                 }
             }
             match = new EventsReader.Match(q(ctx, "source"), q(ctx, "type"), q(ctx, "event"), q(ctx, "userId"),
-                    q(ctx, "anonymousId"), null);
+                    q(ctx, "anonymousId"), q(ctx, "messageId"));
             since = duration(ctx, "since", Duration.ofMinutes(15));
             timeout = duration(ctx, "timeout", Duration.ofMinutes(10));
             if (timeout.compareTo(Duration.ofHours(1)) > 0) {
@@ -157,7 +166,7 @@ final class EventsApi {
                 events.follow(match, () -> open.get() && System.nanoTime() < until && sent.get() < limit,
                         () -> vertx.runOnContext(v -> response.writeHead()), s -> {
                     sent.incrementAndGet();
-                    String line = s.toJson().toString() + "\n";
+                    String line = output.apply(ctx, s.toJson()).toString() + "\n";
                     vertx.runOnContext(v -> {
                         if (open.get()) {
                             response.write(line);
@@ -230,7 +239,7 @@ final class EventsApi {
         throw new BadParameter(name, "a whole number from 1 to " + max);
     }
 
-    private static void json(RoutingContext ctx, ObjectNode body) {
-        ctx.response().putHeader("Content-Type", "application/json").end(body.toString());
+    private void json(RoutingContext ctx, ObjectNode body) {
+        ctx.response().putHeader("Content-Type", "application/json").end(output.apply(ctx, body).toString());
     }
 }

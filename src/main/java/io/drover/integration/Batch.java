@@ -104,6 +104,17 @@ public final class Batch {
         return deferred;
     }
 
+    /** Why the event was refused for good, {@code null} when it was not (for the journeys). */
+    public String rejectionReason(ObjectNode event) {
+        Rejection r = rejected.get(event);
+        return r == null ? null : r.reason();
+    }
+
+    /** Whether the vendor said the event came too early (it is sent again later). */
+    public boolean isDeferred(ObjectNode event) {
+        return deferred.containsKey(event);
+    }
+
     public boolean isOpen(ObjectNode event) {
         return !delivered.contains(event) && !rejected.containsKey(event) && !deferred.containsKey(event);
     }

@@ -24,6 +24,11 @@ public class Delivery {
     /** Exchange properties the template sets before {@link #requests(Exchange)}: the module's endpoint and method. */
     public static final String ENDPOINT = "drover.endpoint";
     public static final String METHOD = "drover.method";
+    /**
+     * Exchange property: when set (to a list), the requests the module made are added to it instead of being sent
+     * (the console's playground runs a module's real steps on an event this way).
+     */
+    public static final String DRY_RUN = "drover.dryRun";
 
     private final TargetGuard guard;
 
@@ -39,6 +44,7 @@ public class Delivery {
         requests(exchange, exchange.getProperty(ENDPOINT, String.class), exchange.getProperty(METHOD, String.class));
     }
 
+    @SuppressWarnings("unchecked")
     public void requests(Exchange exchange, String endpoint, String method) {
         Message m = exchange.getMessage();
         Object body = m.getBody();
@@ -75,6 +81,11 @@ public class Delivery {
             }
             complete.add(c);
         }
+        if (exchange.getProperty(DRY_RUN) instanceof List<?> dry) {
+            ((List<Object>) dry).addAll(complete);
+            m.setBody(List.of());
+            return;
+        }
         m.setBody(complete);
     }
 
@@ -98,6 +109,7 @@ public class Delivery {
         m.setHeader(Exchange.HTTP_METHOD, r.method());
         r.headers().forEach(m::setHeader);
         m.setBody(r.body());
+        io.drover.journey.Recorder.of(exchange).sending(r.method(), r.url(), r.headers(), r.body(), r.events());
         // Described (parsed, secrets masked) only if it ends in a dead letter: not for every call.
         batch.lastRequest(r);
     }
@@ -108,7 +120,9 @@ public class Delivery {
      */
     public void sent(Exchange exchange) {
         Batch batch = Batch.of(exchange);
-        batch.delivered(batch.selected().stream().filter(batch::isOpen).toList());
+        List<ObjectNode> sent = batch.selected().stream().filter(batch::isOpen).toList();
+        io.drover.journey.Recorder.of(exchange).sending("KAFKA", "(the module's topic)", Map.of(), null, sent);
+        batch.delivered(sent);
     }
 
     public void check(Exchange exchange) {
@@ -116,6 +130,7 @@ public class Delivery {
         Message m = exchange.getMessage();
         Integer status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         String body = m.getBody(String.class);
+        io.drover.journey.Recorder.of(exchange).answered(status == null ? 0 : status, body);
         long retryAfter = VendorCall.retryAfterMillis(m.getHeader("Retry-After", String.class));
         ResponseReader.Verdict verdict = r.reader().read(status == null ? 0 : status, body == null ? "" : body,
                 retryAfter, r);

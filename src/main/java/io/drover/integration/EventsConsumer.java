@@ -83,6 +83,8 @@ public class EventsConsumer extends DefaultConsumer {
     private long nextRequestAt;
     private org.apache.camel.ProducerTemplate template;
     private IntegrationMetrics metrics;
+    /** What the console shows of each event's way through this integration (docs/console.md). */
+    private io.drover.journey.Recorder journeys = io.drover.journey.Recorder.OFF;
     /** Where this integration starts if its group has never committed: events acknowledged from then on. */
     private long startTime;
     /** The largest dead-letter record the producer and the topic take. */
@@ -117,6 +119,7 @@ public class EventsConsumer extends DefaultConsumer {
             }
         }
         metrics = new IntegrationMetrics(getEndpoint().getCamelContext(), endpoint.getIntegration());
+        journeys = io.drover.journey.Journeys.recorder(getEndpoint().getCamelContext(), endpoint.getIntegration());
         kafka = new KafkaConsumer<>(consumerProperties());
         holds = new HeldPartitions(endpoint.getIntegration(), delayMillis, kafka);
         metrics.held(holds::now);
@@ -270,6 +273,7 @@ public class EventsConsumer extends DefaultConsumer {
                 exchange.setProperty(ATTEMPT, attempt);
                 exchange.setProperty(METRICS, metrics);
                 exchange.setProperty(Batch.PROPERTY, state);
+                exchange.setProperty(io.drover.journey.Recorder.PROPERTY, journeys.attempt(attempt));
                 exchange.getIn().setBody(open);
                 try {
                     getProcessor().process(exchange);
@@ -290,6 +294,7 @@ public class EventsConsumer extends DefaultConsumer {
                 LOG.warn("Integration {}: attempt {} failed ({}); retrying in {} ms", endpoint.getIntegration(), attempt,
                         describe(failure), delay);
                 metrics.retried();
+                journeys.retrying(open, describe(failure), delay);
                 if (!waitPolling(delay, partitions)) {
                     return;
                 }
@@ -355,6 +360,8 @@ public class EventsConsumer extends DefaultConsumer {
             seekBack(batch);
             return;
         }
+        journeys.finished(records.stream().map(EventRecord::event).toList(), state::rejectionReason, state::isDeferred,
+                state::isOpen, failure == null ? null : describe(failure));
         commit(batch);
     }
 

@@ -38,6 +38,16 @@ public final class Replay {
      * @throws DeadLetterReader.NoDeadLetters when the integration has no dead-letter topic
      */
     public static int run(String bootstrapServers, String integration, DeadLetterFilter filter) throws Exception {
+        return run(bootstrapServers, integration, filter, letter -> true, n -> { });
+    }
+
+    /**
+     * As {@link #run(String, String, DeadLetterFilter)}, for the letters among those matching that {@code select}
+     * takes (the console's selection), telling {@code progress} how many were sent so far.
+     */
+    public static int run(String bootstrapServers, String integration, DeadLetterFilter filter,
+                          java.util.function.Predicate<DeadLetterReader.Letter> select,
+                          java.util.function.IntConsumer progress) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -48,10 +58,11 @@ public final class Replay {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             Exception[] failure = {null};
             reader.forEach(filter, letter -> {
-                if (letter.value().get("event").isObject()) {
+                if (letter.value().get("event").isObject() && select.test(letter)) {
                     try {
                         sent.add(producer.send(new ProducerRecord<>(topic(integration), letter.key(),
                                 MAPPER.writeValueAsBytes(letter.value().get("event")))));
+                        progress.accept(sent.size());
                     } catch (Exception e) {
                         failure[0] = e;
                         return false;

@@ -76,8 +76,10 @@ public class SelectEvents implements Processor {
         Selection s = selection();
         IntegrationMetrics metrics = exchange.getProperty(EventsConsumer.METRICS, IntegrationMetrics.class);
         List<ObjectNode> selected = new ArrayList<>(batch.size());
+        io.drover.journey.Recorder journeys = io.drover.journey.Recorder.of(exchange);
         for (ObjectNode event : batch) {
             Decision d = s.decide(event);
+            journeys.decided(event, d.selected() ? null : d.reason().code(), d.detail());
             if (d.selected()) {
                 selected.add(event);
             } else if (metrics != null) {

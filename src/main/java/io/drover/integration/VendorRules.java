@@ -60,8 +60,10 @@ public class VendorRules implements Processor {
         for (ObjectNode event : events) {
             long seconds = EventTimes.epochSeconds(event);
             if (seconds >= 0 && seconds < oldest) {
-                batch.refuse(event, TOO_OLD, "older than " + (vendor.isEmpty() ? integration : vendor) + "'s " + window + " (event time "
-                        + Instant.ofEpochSecond(seconds) + ")");
+                String reason = "older than " + (vendor.isEmpty() ? integration : vendor) + "'s " + window
+                        + " (event time " + Instant.ofEpochSecond(seconds) + ")";
+                batch.refuse(event, TOO_OLD, reason);
+                io.drover.journey.Recorder.of(exchange).refused(event, TOO_OLD, reason);
             } else {
                 kept.add(event);
             }

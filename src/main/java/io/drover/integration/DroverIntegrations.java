@@ -41,6 +41,8 @@ public final class DroverIntegrations {
             kafka.getConfiguration().setBrokers(bootstrapServers);
         }
         load(context, "classpath:routes/integration.yaml");
+        // Their parameters, declared once in routes/parameters.yaml (defaults, required ones).
+        TemplateParameters.load().declare(context);
         load(context, "classpath:routes/dead-letter.yaml");
     }
 

@@ -116,13 +116,15 @@ final class IntegrationMetrics {
      * written by the consumer's thread, read by the scrape.
      */
     void held(java.util.function.Supplier<HeldEvents> held) {
+        // Strong references: a gauge keeps its object weakly, and the supplier (a method reference made here) was
+        // collected by the first GC, after which the gauge read NaN. The meters go when the integration stops.
         io.micrometer.core.instrument.Gauge.builder("drover.integration.held", held, h -> h.get().events())
                 .description("Events held until they are due (the module's delay, a vendor's retry time)")
-                .tag("integration", integration).register(registry);
+                .tag("integration", integration).strongReference(true).register(registry);
         io.micrometer.core.instrument.Gauge.builder("drover.integration.held.oldest.seconds", held,
                         h -> h.get().oldestSeconds())
                 .description("How long the oldest held event has waited")
-                .tag("integration", integration).register(registry);
+                .tag("integration", integration).strongReference(true).register(registry);
     }
 
     /** Events this integration does not take, by reason (type, event_name, integrations_object, consent, filter). */

@@ -39,6 +39,8 @@ public final class IntegrationModules {
     private final Map<Path, Long> changes = new java.util.HashMap<>();
     /** What each known file (running or not) says: its settings, claims and playbook files. */
     private final Map<Path, ModuleFile> files = new LinkedHashMap<>();
+    /** The templates' parameters (routes/parameters.yaml), every module is checked against. */
+    private final TemplateParameters parameters = TemplateParameters.load();
 
     public IntegrationModules(CamelContext context, Path dir) {
         this.context = context;
@@ -55,6 +57,8 @@ public final class IntegrationModules {
 
     /** Loads every module file of the directory: the modules present at start. */
     public synchronized void loadAll() throws IOException {
+        // The templates' parameters have one home, routes/parameters.yaml: declared on Camel's templates from there.
+        parameters.declare(context);
         try {
             if (!Files.isDirectory(dir)) {
                 LOG.info("No integrations directory at {}: no integration runs", dir);
@@ -125,10 +129,27 @@ public final class IntegrationModules {
             }
             return false;
         }
+        List<String> missing = module.missing(context.getPropertiesComponent());
+        List<String> wrong = ModuleParameters.problems(file.getFileName().toString(), content, parameters, context);
+        if (!wrong.isEmpty()) {
+            // Checked before the running version stops, as a broken playbook: all problems at once, with the
+            // missing settings if there are some too.
+            List<String> all = new ArrayList<>(wrong);
+            if (!missing.isEmpty()) {
+                all.add((missing.size() == 1 ? "missing setting " : "missing settings ") + String.join(", ", missing));
+            }
+            String error = String.join("; ", all);
+            changes.merge(file, 1L, Long::sum);
+            errors.put(file, error);
+            LOG.error("Integration module {} not started: {}", file.getFileName(), String.join("\n  ", all));
+            if (routesByFile.containsKey(file)) {
+                LOG.warn("Integration module {}: kept running its previous version", file.getFileName());
+            }
+            return false;
+        }
         String previous = lastGood.get(file);
         removeRoutes(routesByFile.getOrDefault(file, List.of()));
         routesByFile.remove(file);
-        List<String> missing = module.missing(context.getPropertiesComponent());
         String error = missing.isEmpty() ? start(file, content)
                 : (missing.size() == 1 ? "missing setting " : "missing settings ") + String.join(", ", missing);
         changes.merge(file, 1L, Long::sum);

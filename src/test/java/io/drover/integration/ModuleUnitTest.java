@@ -173,6 +173,28 @@ class ModuleUnitTest {
         assertThat(requests).allSatisfy(r -> assertThat(r.getHeader("X-Api-Key")).isEqualTo("k-1"));
     }
 
+    @Test
+    void aWrongParameterIsNamedWithFileLineAndFixAndABrokenEditKeepsThePreviousVersionRunning() throws Exception {
+        drover.vendor.stubFor(post(urlEqualTo("/unit")).willReturn(ok()));
+        Files.writeString(playbook, playbook("k-1"));
+        String wrong = UNIT.formatted(drover.vendor.port()).replace("value: \"50\"", "value: soon");
+        Modules.applied(drover, mini, () -> Files.writeString(mini, wrong));
+        assertThat(drover.server.integrations().errors().get(mini))
+                .isEqualTo("unit.yaml:14: parameter 'lingerMs': expected a whole number, got 'soon', from 0 to 600000");
+        assertThat(drover.server.integrations().modules()).doesNotContainKey(mini);
+        assertThat(Http.send("GET", drover.adminUrl("/admin/integrations"), null).body())
+                .contains("unit.yaml:14: parameter 'lingerMs'");
+
+        Modules.running(drover, mini, () -> Files.writeString(mini, UNIT.formatted(drover.vendor.port())));
+        Modules.caughtUp(drover, "unit");
+        Modules.applied(drover, mini, () -> Files.writeString(mini, UNIT.formatted(drover.vendor.port())
+                .replace("value: track", "value: track\n      - name: startFrom\n        value: oldest")));
+        assertThat(drover.server.integrations().errors().get(mini)).contains("parameter 'startFrom': expected one of"
+                + " latest, earliest, got 'oldest'");
+        assertThat(drover.server.integrations().modules()).as("the previous version runs on").containsKey(mini);
+        assertThat(headerOfDelivery("X-Api-Key")).as("the previous version still delivers").isEqualTo("k-1");
+    }
+
     private static final String UNIT = """
                 - templatedRoute:
                     routeTemplateRef: drover-playbook

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.drover.cli.DeadLettersCommand;
 import io.drover.cli.EventsCommand;
+import io.drover.cli.ModuleTestCommand;
 import io.drover.cli.PlaybookTest;
 import io.drover.cli.ReplayCommand;
 
@@ -28,6 +29,8 @@ public final class Drover {
                     System.exit(1);
                 }
             }
+            case "module" -> System.exit(ModuleTestCommand.run(List.of(args).subList(1, args.length), System.out,
+                    System.err));
             case "playbook-test" -> System.exit(PlaybookTest.run(List.of(args).subList(1, args.length), System.out, System.err));
             case "replay" -> System.exit(ReplayCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
             case "dead-letters" -> System.exit(DeadLettersCommand.run(List.of(args).subList(1, args.length), System.out,
@@ -57,6 +60,9 @@ public final class Drover {
                            print every stored copy of an event (from a running Drover's admin API)
                   events tail [--source S] [--type T] [--event E] [--user-id U] [--timeout 10m] [--admin URL]
                            print events as they arrive, one JSON object a line
+                  module test <module.yaml> --events <file or dir> [--expect <dir>] [--update] [--set setting=value]
+                           run a module's real code over fixture events (no Kafka, nothing sent) and print the
+                           exact requests it would send, and what it left out or refused and why
                   playbook-test <playbook or module file> <events.json>
                            print what a playbook makes of each event, and the vendor request(s)
 

@@ -27,6 +27,8 @@ public final class Batch {
     private final Map<ObjectNode, Deferral> deferred = new IdentityHashMap<>();
     private Map<ObjectNode, byte[]> storedJson;   // identity map; null outside Drover's consumer
     private List<ObjectNode> selected = List.of();
+    /** The time the steps of this delivery read (a vendor's window, a sentAt): fixed by {@code drover module test}. */
+    private java.time.Clock clock = java.time.Clock.systemUTC();
     private VendorRequest lastRequest;
     private Runnable beforeRequest = () -> { };
     private IntegrationMetrics metrics;
@@ -140,6 +142,15 @@ public final class Batch {
         Map<ObjectNode, String> reasons = new IdentityHashMap<>();
         rejected.forEach((e, r) -> reasons.put(e, r.reason()));
         return reasons;
+    }
+
+    /** The clock of this delivery: the system's, or a fixed one when a module is tried on fixtures. */
+    public java.time.Clock clock() {
+        return clock;
+    }
+
+    void clock(java.time.Clock clock) {
+        this.clock = clock;
     }
 
     /** The events this attempt selected: what a request bean's single body carries, less the rejected ones. */

@@ -55,7 +55,7 @@ public class VendorRules implements Processor {
         }
         List<ObjectNode> events = exchange.getIn().getBody(List.class);
         Batch batch = Batch.of(exchange);
-        long oldest = System.currentTimeMillis() / 1000 - maxAge.toSeconds();
+        long oldest = batch.clock().millis() / 1000 - maxAge.toSeconds();
         List<ObjectNode> kept = new ArrayList<>(events.size());
         for (ObjectNode event : events) {
             long seconds = EventTimes.epochSeconds(event);

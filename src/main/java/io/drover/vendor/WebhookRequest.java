@@ -3,7 +3,6 @@ package io.drover.vendor;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -43,7 +42,7 @@ public class WebhookRequest implements Processor {
             // The events as Drover stored them, byte for byte, copied once into a body of the exact size: writing
             // each tree again was most of this step's CPU, and a growing buffer copied the body again.
             byte[][] stored = new byte[events.size()][];
-            byte[] end = ("],\"sentAt\":\"" + Instant.now() + "\"}").getBytes(StandardCharsets.US_ASCII);
+            byte[] end = ("],\"sentAt\":\"" + batch.clock().instant() + "\"}").getBytes(StandardCharsets.US_ASCII);
             int size = BATCH_START.length + Math.max(0, events.size() - 1) + end.length;
             for (int i = 0; i < stored.length; i++) {
                 stored[i] = batch.storedJson(events.get(i));

@@ -13,9 +13,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * data.type event, attributes with properties, time, value, unique_id, metric and profile relationships) against
  * src/test/resources/golden/klaviyo/.
  */
-class KlaviyoGoldenTest {
+public class KlaviyoGoldenTest {
 
-    static final Map<String, String> SETTINGS = Map.of("klaviyo.private-key", "pk_golden_123");
+    public static final Map<String, String> SETTINGS = Map.of("klaviyo.private-key", "pk_golden_123");
+
+    /** The module's request bean with these settings, for the transform benchmark. */
+    public static org.apache.camel.Processor bean() {
+        try {
+            return PlaybookModules.bean("klaviyo", SETTINGS);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     static List<String> events() {
         return GoldenFiles.eventNames();

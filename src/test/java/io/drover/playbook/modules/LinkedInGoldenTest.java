@@ -13,10 +13,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  * conversionValue with the amount as text, user.userIds of idType/idValue, userInfo) against
  * src/test/resources/golden/linkedin/; only Order Completed is sent by default.
  */
-class LinkedInGoldenTest {
+public class LinkedInGoldenTest {
 
-    static final Map<String, String> SETTINGS = Map.of("linkedin.conversion-id", "104012", "linkedin.access-token",
+    public static final Map<String, String> SETTINGS = Map.of("linkedin.conversion-id", "104012", "linkedin.access-token",
             "linkedin-golden-token");
+
+    /** The module's request bean with these settings, for the transform benchmark. */
+    public static org.apache.camel.Processor bean() {
+        try {
+            return PlaybookModules.bean("linkedin", SETTINGS);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     static List<String> events() {
         return GoldenFiles.eventNames();

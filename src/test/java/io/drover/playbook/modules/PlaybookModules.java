@@ -23,7 +23,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * properties component from the test's settings (defaults as written), its {@code types}/{@code events} selection
  * applied, then the real {@link PlaybookRequest} and delivery step make the requests the golden files hold.
  */
-final class PlaybookModules {
+public final class PlaybookModules {
 
     private PlaybookModules() {
     }
@@ -46,16 +46,44 @@ final class PlaybookModules {
         return p;
     }
 
+    /**
+     * The module's request bean as the template builds it, with these settings (for the transform benchmark: the
+     * same bean the golden files check).
+     */
+    public static PlaybookRequest bean(String module, Map<String, String> settings) throws IOException {
+        DefaultCamelContext context = context(settings);
+        return bean(resolved(module, context), context);
+    }
+
+    private static DefaultCamelContext context(Map<String, String> settings) {
+        DefaultCamelContext context = new DefaultCamelContext();
+        Properties props = new Properties();
+        props.putAll(settings);
+        context.getPropertiesComponent().setInitialProperties(props);
+        context.start();
+        return context;
+    }
+
+    private static Map<String, String> resolved(String module, DefaultCamelContext context) throws IOException {
+        Map<String, String> p = new LinkedHashMap<>();
+        parameters(module).forEach((k, v) -> p.put(k, context.resolvePropertyPlaceholders(v)));
+        return p;
+    }
+
+    private static PlaybookRequest bean(Map<String, String> p, DefaultCamelContext context) {
+        PlaybookRequest bean = new PlaybookRequest();
+        bean.setName(p.get("name"));
+        bean.setPlaybook(p.getOrDefault("playbook", ""));
+        bean.setBatchSize(Integer.parseInt(p.getOrDefault("batchSize", "100")));
+        bean.setCamelContext(context);
+        bean.start();
+        return bean;
+    }
+
     /** The requests the module makes for these events (one batch), with these settings. */
     static JsonNode requests(String module, Map<String, String> settings, List<ObjectNode> events) throws Exception {
-        Map<String, String> raw = parameters(module);
-        try (DefaultCamelContext context = new DefaultCamelContext()) {
-            Properties props = new Properties();
-            props.putAll(settings);
-            context.getPropertiesComponent().setInitialProperties(props);
-            context.start();
-            Map<String, String> p = new LinkedHashMap<>();
-            raw.forEach((k, v) -> p.put(k, context.resolvePropertyPlaceholders(v)));
+        try (DefaultCamelContext context = context(settings)) {
+            Map<String, String> p = resolved(module, context);
             List<String> types = csv(p.get("types"));
             List<String> names = csv(p.get("events"));
             List<ObjectNode> selected = events.stream()
@@ -66,13 +94,7 @@ final class PlaybookModules {
             if (selected.isEmpty()) {
                 return GoldenFiles.requests(exchange -> exchange.getIn().setBody(null), "-", "POST", List.of());
             }
-            PlaybookRequest bean = new PlaybookRequest();
-            bean.setName(p.get("name"));
-            bean.setPlaybook(p.getOrDefault("playbook", ""));
-            bean.setBatchSize(Integer.parseInt(p.getOrDefault("batchSize", "100")));
-            bean.setCamelContext(context);
-            bean.start();
-            return GoldenFiles.requests(bean, p.get("endpoint"), p.getOrDefault("method", "POST"), selected);
+            return GoldenFiles.requests(bean(p, context), p.get("endpoint"), p.getOrDefault("method", "POST"), selected);
         }
     }
 

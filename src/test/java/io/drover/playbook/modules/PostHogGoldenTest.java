@@ -12,9 +12,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * key in the body, as PostHog's documented batch example: api_key and batch of events with event, distinct_id,
  * properties, timestamp) against src/test/resources/golden/posthog/.
  */
-class PostHogGoldenTest {
+public class PostHogGoldenTest {
 
-    static final Map<String, String> SETTINGS = Map.of("posthog.api-key", "phc_golden_123");
+    public static final Map<String, String> SETTINGS = Map.of("posthog.api-key", "phc_golden_123");
+
+    /** The module's request bean with these settings, for the transform benchmark. */
+    public static org.apache.camel.Processor bean() {
+        try {
+            return PlaybookModules.bean("posthog", SETTINGS);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     static List<String> events() {
         return GoldenFiles.eventNames();

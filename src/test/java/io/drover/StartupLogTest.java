@@ -32,7 +32,7 @@ class StartupLogTest {
         assertThat(lines).as("no WARN or ERROR on a clean start").noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR "));
         String last = String.join("\n", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
         assertThat(last).contains("Ingestion API http://127.0.0.1:").contains("/observe/health")
-                .contains("Integrations: 0 running, 11 not started");
+                .contains("Integrations: 0 running, 15 not started");
         assertThat(lines).anyMatch(l -> l.contains("Integration module meta.yaml is off: missing settings meta.pixel-id"));
     }
 
@@ -45,7 +45,7 @@ class StartupLogTest {
             assertThat(entry.path("level").asText()).as(line).isIn("INFO", "DEBUG");
             assertThat(entry.hasNonNull("time") && entry.hasNonNull("logger") && entry.hasNonNull("message")).as(line).isTrue();
         }
-        assertThat(lines).anyMatch(l -> l.contains("\"message\":\"Integrations: 0 running, 11 not started"));
+        assertThat(lines).anyMatch(l -> l.contains("\"message\":\"Integrations: 0 running, 15 not started"));
     }
 
     private static List<String> start(Path dir, Map<String, String> env) throws Exception {

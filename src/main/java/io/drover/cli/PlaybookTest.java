@@ -127,7 +127,16 @@ public final class PlaybookTest {
         }
         return new Module(p.getOrDefault("name", fileName), p.getOrDefault("playbook", ""),
                 p.getOrDefault("playbookFile", ""), dir, p.getOrDefault("endpoint", "?"), p.getOrDefault("method", "POST"),
-                Integer.parseInt(p.getOrDefault("batchSize", "100").trim()));
+                Integer.parseInt(settingDefault(p.getOrDefault("batchSize", "100")).trim()));
+    }
+
+    /**
+     * A parameter that is a setting with a default ({@code {{reddit.batch-size:1000}}}) is its default here: the
+     * tester runs without the module's settings. Anything else is as written.
+     */
+    static String settingDefault(String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\\{[^:}]+:([^}]*)}}").matcher(value.trim());
+        return m.matches() ? m.group(1) : value;
     }
 
     static List<ObjectNode> events(Path file) throws IOException {

@@ -42,9 +42,12 @@ final class Mapping implements Step {
     private final FieldPath output;
     private final List<Transforms.Named> transforms;
     private final JsonNode fallback;
+    /** {@code outputKey: user.userIds[+]}: each value is added to the array there instead of replacing it. */
+    private final boolean append;
 
     private Mapping(String label, Source source, int sourceDepth, FieldPath output, List<Transforms.Named> transforms,
-            JsonNode fallback) {
+            JsonNode fallback, boolean append) {
+        this.append = append;
         this.label = label;
         this.source = source;
         this.sourceDepth = sourceDepth;
@@ -79,15 +82,33 @@ final class Mapping implements Step {
     }
 
     private static Mapping build(YamlNode node, Map<String, YamlNode> keys, String from, Source source, int depth) {
-        FieldPath out = outputKey(node, keys);
+        boolean append = keys.containsKey("outputKey") && keys.get("outputKey").name().endsWith(APPEND);
+        FieldPath out = append ? appendKey(node, keys) : outputKey(node, keys);
         if (out.eachCount() > depth) {
             throw keys.get("outputKey").where().error("outputKey has " + out.eachCount() + " [] but the input has "
                     + depth + ": each [] of the output needs one in the input");
         }
         List<Transforms.Named> transforms = Transforms.compile(keys.get("transforms"));
         JsonNode fallback = keys.containsKey("default") ? typedDefault(keys.get("default")) : null;
-        String label = node.where().path() + " (" + from + " -> " + out + ")";
-        return new Mapping(label, source, depth, out, transforms, fallback);
+        String label = node.where().path() + " (" + from + " -> " + out + (append ? APPEND : "") + ")";
+        return new Mapping(label, source, depth, out, transforms, fallback, append);
+    }
+
+    static final String APPEND = "[+]";
+
+    /**
+     * {@code a.b[+]}: the array at {@code a.b} gets each value added (several mappings build one list, e.g.
+     * LinkedIn's {@code userIds} from the email and the click id); a missing value adds nothing. No {@code []} before it.
+     */
+    private static FieldPath appendKey(YamlNode node, Map<String, YamlNode> keys) {
+        YamlNode out = keys.get("outputKey");
+        String text = out.name().substring(0, out.name().length() - APPEND.length());
+        FieldPath path = FieldPath.parse(text, out.where());
+        if (!path.startsWithName() || path.eachCount() > 0) {
+            throw out.where().error("an outputKey that ends in [+] is a path to an array, with a name first and no []"
+                    + " before the [+]");
+        }
+        return path;
     }
 
     static FieldPath outputKey(YamlNode node, Map<String, YamlNode> keys) {
@@ -164,7 +185,20 @@ final class Mapping implements Step {
 
     @Override
     public void apply(ObjectNode event, ObjectNode out) {
-        output.write(out, finish(gather(source.read(event), output.eachCount()), output.eachCount()));
+        Object value = finish(gather(source.read(event), output.eachCount()), output.eachCount());
+        if (!append) {
+            output.write(out, value);
+        } else if (value != null) {
+            Object there = output.read(out);
+            if (there instanceof ArrayNode list) {
+                list.add(((JsonNode) value).deepCopy()); // never share the event's nodes
+            } else if (there == null || there instanceof NullNode) {
+                output.write(out, JsonNodeFactory.instance.arrayNode().add((JsonNode) value));
+            } else {
+                throw new Step.Failure(label + ": the outputKey holds " + FieldPath.describe((JsonNode) there)
+                        + ", not an array to add to", null);
+            }
+        }
     }
 
     @Override

@@ -33,8 +33,11 @@ public final class Playbook {
     private final Section fallback;
     private final Map<String, Section> eventSpecific;
     private final Request request;
+    private final Response response;
 
-    private Playbook(String name, Section global, Section fallback, Map<String, Section> eventSpecific, Request request) {
+    private Playbook(String name, Section global, Section fallback, Map<String, Section> eventSpecific, Request request,
+            Response response) {
+        this.response = response;
         this.name = name;
         this.global = global;
         this.fallback = fallback;
@@ -70,7 +73,8 @@ public final class Playbook {
         if (root.isNull()) {
             throw root.where().error("the playbook is empty");
         }
-        Map<String, YamlNode> keys = root.object("name", "global", "default", "eventSpecific", "request");
+        Map<String, YamlNode> keys = root.object("name", "global", "default", "eventSpecific", "request",
+                "response");
         if (keys.containsKey("name") && !keys.get("name").text().equals(name)) {
             throw keys.get("name").where().error("says '" + keys.get("name").text() + "' but the playbook is '" + name + "'");
         }
@@ -79,8 +83,9 @@ public final class Playbook {
             keys.get("eventSpecific").entries().forEach((event, section) -> eventSpecific.put(event, Section.compile(section, context)));
         }
         Request request = keys.containsKey("request") ? Request.compile(keys.get("request")) : null;
+        Response response = keys.containsKey("response") ? Response.compile(keys.get("response")) : null;
         return new Playbook(name, Section.compile(keys.get("global"), context), Section.compile(keys.get("default"), context),
-                Map.copyOf(eventSpecific), request);
+                Map.copyOf(eventSpecific), request, response);
     }
 
     public String name() {
@@ -90,6 +95,11 @@ public final class Playbook {
     /** The request part, when the playbook has one. */
     public Optional<Request> request() {
         return Optional.ofNullable(request);
+    }
+
+    /** How the vendor's answer is read, when the playbook says more than its status ({@code response}). */
+    public Optional<io.drover.integration.ResponseReader> response() {
+        return Optional.ofNullable(response);
     }
 
     /** Transforms one event. The event is read, never changed. */

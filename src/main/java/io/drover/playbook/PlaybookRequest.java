@@ -9,6 +9,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.integration.Batch;
+import io.drover.integration.VendorRequest;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -87,15 +88,18 @@ public class PlaybookRequest extends ServiceSupport implements Processor, CamelC
         Compiled c = compiled();
         List<ObjectNode> events = exchange.getIn().getBody(List.class);
         List<ObjectNode> outputs = new ArrayList<>(events.size());
+        List<ObjectNode> sent = new ArrayList<>(events.size());
+        List<ObjectNode> dropped = new ArrayList<>();
         Batch batch = Batch.of(exchange);
         for (ObjectNode event : events) {
             Result r = c.playbook().apply(event);
             switch (r.outcome()) {
-                case TRANSFORMED -> outputs.add(r.output());
-                case FAILED -> batch.reject(event, r.reason());
-                case DROPPED -> {
-                    // a playbook filter said no: not for this vendor
+                case TRANSFORMED -> {
+                    outputs.add(r.output());
+                    sent.add(event);
                 }
+                case FAILED -> batch.reject(event, r.reason());
+                case DROPPED -> dropped.add(event); // a playbook filter said no: not for this vendor
             }
         }
         if (outputs.isEmpty()) {
@@ -105,8 +109,21 @@ public class PlaybookRequest extends ServiceSupport implements Processor, CamelC
         Request request = c.playbook().request().orElse(null);
         Object body = request != null ? request.wrap(outputs, batchSize)
                 : outputs.size() == 1 && batchSize == 1 ? outputs.get(0) : outputs;
-        c.headers().forEach((k, v) -> exchange.getIn().setHeader(k, v));
-        exchange.getIn().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        Map<String, String> headers = new LinkedHashMap<>();
+        // The playbook's own Content-Type wins (Klaviyo's JSON:API wants application/vnd.api+json).
+        if (c.headers().keySet().stream().noneMatch(k -> k.equalsIgnoreCase(Exchange.CONTENT_TYPE))) {
+            headers.put(Exchange.CONTENT_TYPE, "application/json");
+        }
+        headers.putAll(c.headers());
+        if (c.playbook().response().isPresent()) {
+            // The answer is read event by event, in the order of the body; the dropped ones count as taken, as below.
+            List<ObjectNode> carried = new ArrayList<>(sent);
+            carried.addAll(dropped);
+            exchange.getIn().setBody(new VendorRequest(null, null, headers, JsonText.of(body), carried,
+                    c.playbook().response().get()));
+            return;
+        }
+        headers.forEach((k, v) -> exchange.getIn().setHeader(k, v));
         exchange.getIn().setBody(JsonText.of(body));
     }
 

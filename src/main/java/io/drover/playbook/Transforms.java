@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
@@ -30,7 +31,11 @@ import com.fasterxml.jackson.databind.node.TextNode;
 final class Transforms {
 
     static final List<String> NAMES = List.of("lowercase", "uppercase", "trim", "sha256", "toString", "toFloat",
-            "toInteger", "toBoolean", "round", "join", "split", "replace", "substring", "truncate");
+            "toInteger", "toBoolean", "round", "join", "split", "replace", "substring", "truncate", "hash", "truncateFloat",
+            "pluck", "wrap", "sum");
+
+    /** The digests {@code {hash: ...}} offers: those vendors ask for (Meta, Reddit, LinkedIn: sha256; some: md5). */
+    static final List<String> HASHES = List.of("md5", "sha1", "sha256", "sha512");
 
     private static final MessageDigest SHA256 = sha256Prototype();
     private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
@@ -75,7 +80,7 @@ final class Transforms {
             case "round" -> {
                 return round(arg == null ? 0 : arg.integer(0));
             }
-            case "join", "split", "replace", "substring", "truncate" -> {
+            case "join", "split", "replace", "substring", "truncate", "hash", "truncateFloat", "pluck", "wrap" -> {
                 if (arg == null) {
                     throw where.error(name + " needs an argument, e.g. " + example(name));
                 }
@@ -96,6 +101,10 @@ final class Transforms {
             case "split" -> "{split: \",\"}";
             case "replace" -> "{replace: {pattern: \"[^0-9]\", replacement: \"\"}}";
             case "substring" -> "{substring: {start: 0, end: 10}}";
+            case "hash" -> "{hash: sha256}";
+            case "truncateFloat" -> "{truncateFloat: 2}";
+            case "pluck" -> "{pluck: sku}";
+            case "wrap" -> "{wrap: {key: idValue, with: {idType: SHA256_EMAIL}}}";
             default -> "{truncate: 100}";
         };
     }
@@ -110,6 +119,7 @@ final class Transforms {
             case "toFloat" -> elementwise(Transforms::toFloat);
             case "toInteger" -> elementwise(Transforms::toInteger);
             case "toBoolean" -> elementwise(Transforms::toBoolean);
+            case "sum" -> Transforms::sum;
             default -> throw new IllegalStateException(name);
         };
     }
@@ -146,7 +156,108 @@ final class Transforms {
                 int length = arg.integer(0);
                 return text(s -> codePoints(s, 0, length));
             }
+            case "hash" -> {
+                String algorithm = arg.text();
+                if (!HASHES.contains(algorithm)) {
+                    throw arg.where().error("unknown hash '" + algorithm + "' (known: " + String.join(", ", HASHES) + ")");
+                }
+                if (algorithm.equals("sha256")) {
+                    return simple("sha256");
+                }
+                MessageDigest prototype = digest(algorithm);
+                return elementwise(v -> hash(prototype, Scalars.text(v)));
+            }
+            case "truncateFloat" -> {
+                int digits = arg.integer(0);
+                return elementwise(v -> {
+                    BigDecimal cut = numberOrFail(v).setScale(digits, RoundingMode.DOWN);
+                    return digits == 0 ? whole(cut) : DoubleNode.valueOf(cut.doubleValue());
+                });
+            }
+            case "pluck" -> {
+                String key = arg.text();
+                if (key.isEmpty()) {
+                    throw arg.where().error("the key to pluck must not be empty");
+                }
+                return pluck(key);
+            }
+            case "wrap" -> {
+                Map<String, YamlNode> keys = arg.object("key", "with");
+                if (!keys.containsKey("key")) {
+                    throw arg.where().error("'key' is required (the name the value gets in the object)");
+                }
+                String key = keys.get("key").text();
+                ObjectNode with = JsonNodeFactory.instance.objectNode();
+                if (keys.containsKey("with")) {
+                    keys.get("with").entries(); // a mapping, or a clear error
+                    with = (ObjectNode) keys.get("with").json();
+                }
+                ObjectNode constant = with;
+                return elementwise(v -> constant.deepCopy().set(key, v));
+            }
             default -> throw new IllegalStateException(name);
+        }
+    }
+
+    /** An array's numbers added up (nulls skipped), e.g. the quantities of the products; a number stays itself. */
+    private static JsonNode sum(JsonNode v) {
+        if (!v.isArray()) {
+            numberOrFail(v);
+            return v;
+        }
+        BigDecimal total = BigDecimal.ZERO;
+        for (JsonNode element : v) {
+            if (!element.isNull()) {
+                total = total.add(numberOrFail(element));
+            }
+        }
+        return total.stripTrailingZeros().scale() <= 0 ? whole(total) : DoubleNode.valueOf(total.doubleValue());
+    }
+
+    /** {@code {pluck: sku}}: the key's value of each object of an array (missing ones left out), or of one object. */
+    private static Transform pluck(String key) {
+        return v -> {
+            if (v.isObject()) {
+                JsonNode found = v.get(key);
+                return found == null || found.isNull() ? null : found;
+            }
+            if (!v.isArray()) {
+                throw new Transform.Failure("cannot pluck from " + FieldPath.describe(v));
+            }
+            ArrayNode out = JsonNodeFactory.instance.arrayNode(v.size());
+            for (JsonNode element : v) {
+                JsonNode found = element.isObject() ? element.get(key) : null;
+                if (found != null && !found.isNull()) {
+                    out.add(found);
+                }
+            }
+            return out;
+        };
+    }
+
+    /** Hex digest with another algorithm than sha256; as sha256, an empty string is no value. */
+    private static JsonNode hash(MessageDigest prototype, String s) {
+        if (s.isEmpty()) {
+            return null;
+        }
+        MessageDigest digest;
+        try {
+            digest = (MessageDigest) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+        return TextNode.valueOf(java.util.HexFormat.of().formatHex(digest.digest(s.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private static MessageDigest digest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(switch (algorithm) {
+                case "md5" -> "MD5";
+                case "sha1" -> "SHA-1";
+                default -> "SHA-512";
+            });
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has " + algorithm, e);
         }
     }
 

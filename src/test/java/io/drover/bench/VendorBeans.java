@@ -36,6 +36,11 @@ public final class VendorBeans {
         BEANS.put("pinterest", PinterestGoldenTest::bean);
         BEANS.put("amplitude", AmplitudeGoldenTest::bean);
         BEANS.put("mixpanel", MixpanelGoldenTest::bean);
+        // Playbook modules (no Java): the shipped module file's playbook, as the drover-playbook template runs it.
+        BEANS.put("reddit", io.drover.playbook.modules.RedditGoldenTest::bean);
+        BEANS.put("linkedin", io.drover.playbook.modules.LinkedInGoldenTest::bean);
+        BEANS.put("klaviyo", io.drover.playbook.modules.KlaviyoGoldenTest::bean);
+        BEANS.put("posthog", io.drover.playbook.modules.PostHogGoldenTest::bean);
     }
 
     private VendorBeans() {

@@ -51,6 +51,16 @@ class PlaybookTestCommandTest {
         assertThat(run.err).contains("playbook x").contains("global.mappings[0]").contains("sha265");
     }
 
+    /** Before, "For input string: {{linkedin.batch-size:5000}}": a batch size given as a setting with a default. */
+    @Test
+    void aShippedPlaybookModuleWithItsBatchSizeAsASettingRuns() throws Exception {
+        Run run = run("integrations/linkedin.yaml", "src/test/resources/events/order-completed.json");
+        assertThat(run.err).isEmpty();
+        assertThat(run.status).isZero();
+        assertThat(run.out).contains("TRANSFORMED").contains("\"idType\" : \"SHA256_EMAIL\"")
+                .contains("X-RestLi-Method: BATCH_CREATE");
+    }
+
     private record Run(int status, String out, String err) {
     }
 

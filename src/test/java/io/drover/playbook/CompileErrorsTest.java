@@ -29,13 +29,13 @@ class CompileErrorsTest {
                 """;
         assertThat(compileError(yaml)).isEqualTo("playbook acme: eventSpecific.\"Order Completed\".mappings[2].transforms[0]: "
                 + "unknown transform 'sha265' (known: lowercase, uppercase, trim, sha256, toString, toFloat, toInteger, "
-                + "toBoolean, round, join, split, replace, substring, truncate)");
+                + "toBoolean, round, join, split, replace, substring, truncate, hash, truncateFloat, pluck, wrap, sum)");
     }
 
     @Test
     void unknownKeysAreErrors() {
         assertThat(compileError("globl: {}")).isEqualTo(
-                "playbook acme: unknown key 'globl' (expected name, global, default, eventSpecific or request)");
+                "playbook acme: unknown key 'globl' (expected name, global, default, eventSpecific, request or response)");
         assertThat(compileError("global:\n  mapings: []\n")).isEqualTo(
                 "playbook acme: global: unknown key 'mapings' (expected filters, mappings, enrichments, spreadings or expressions)");
         assertThat(compileError(mapping("{inputKey: a, outputkey: b}"))).isEqualTo(

@@ -1,6 +1,7 @@
 package io.drover.playbook;
 
 import static io.drover.playbook.Playbooks.apply;
+import static io.drover.playbook.Playbooks.compileError;
 import static io.drover.playbook.Playbooks.transform;
 import static io.drover.testing.JsonTrees.assertSameJson;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -194,5 +195,57 @@ class MappingsTest {
         Result result = Playbooks.compile(yaml).apply(event);
         assertThat(result.output().at("/props/currency").asText()).isEqualTo("EUR");
         assertThat(event).isEqualTo(before);
+    }
+
+    /** LinkedIn's user.userIds: one object per id the event has, from several mappings; none when it has none. */
+    @Test
+    void anOutputKeyEndingInPlusAppendsToTheArray() {
+        String yaml = """
+                global:
+                  mappings:
+                    - {value: [], outputKey: user.ids}
+                    - inputKey: email
+                      outputKey: "user.ids[+]"
+                      transforms: [sha256, {wrap: {key: idValue, with: {idType: SHA256_EMAIL} } }]
+                    - inputKey: click
+                      outputKey: "user.ids[+]"
+                      transforms: [{wrap: {key: idValue, with: {idType: CLICK} } }]
+                    - {inputKey: tags, outputKey: "more[+]"}
+                """;
+        assertSameJson(transform(yaml, "{\"email\":\"a@b.c\",\"click\":\"c-1\",\"tags\":[\"x\"]}"), """
+                {"user": {"ids": [
+                  {"idType": "SHA256_EMAIL", "idValue": "%s"},
+                  {"idType": "CLICK", "idValue": "c-1"}]},
+                 "more": [["x"]]}
+                """.formatted(sha256("a@b.c")));
+        assertSameJson(transform(yaml, "{\"click\":\"c-2\"}"),
+                "{\"user\": {\"ids\": [{\"idType\": \"CLICK\", \"idValue\": \"c-2\"}]}}");
+        assertSameJson(transform(yaml, "{}"), "{\"user\": {\"ids\": []}}");
+    }
+
+    @Test
+    void appendingToSomethingThatIsNotAnArrayFailsTheEvent() {
+        Result r = apply("""
+                global:
+                  mappings:
+                    - {value: text, outputKey: ids}
+                    - {inputKey: a, outputKey: "ids[+]"}
+                """, "{\"a\": 1}");
+        assertThat(r.outcome()).isEqualTo(Result.Outcome.FAILED);
+        assertThat(r.reason()).contains("ids[+]").contains("not an array to add to");
+        assertThat(compileError("""
+                global:
+                  mappings:
+                    - {inputKey: "a[].b", outputKey: "x[].ids[+]"}
+                """)).contains("no [] before the [+]");
+    }
+
+    private static String sha256(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -152,4 +152,63 @@ class TransformsTest {
         check("[{replace: {pattern: \" +\", replacement: \"-\"}}, uppercase, {truncate: 5}]", "\"ab cd  ef\"",
                 "{\"v\":\"AB-CD\"}");
     }
+
+    // MetaRouter parity (docs/playbooks.md, "MetaRouter's transforms"): the ones Drover did not have.
+
+    @Test
+    void hashWithTheAlgorithmNamed() {
+        check("[{hash: md5}]", "\"jane@example.com\"", "{\"v\":\"9e26471d35a78862c17e467d87cddedf\"}");
+        check("[{hash: sha1}]", "\"abc\"", "{\"v\":\"a9993e364706816aba3e25717850c26c9cd0d89d\"}");
+        check("[{hash: sha256}]", "\" Jane@Example.com\"", "{\"v\":\"" + sha256Of(" Jane@Example.com") + "\"}");
+        check("[{hash: sha512}]", "\"abc\"", "{\"v\":\"ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+                + "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f\"}");
+        check("[{hash: md5}]", "\"\"", "{}");
+        assertThat(compileError("[{hash: crc32}]")).contains("unknown hash 'crc32' (known: md5, sha1, sha256, sha512)");
+    }
+
+    @Test
+    void truncateFloatCutsDecimalsWithoutRounding() {
+        check("[{truncateFloat: 2}]", "12.349", "{\"v\":12.34}");
+        check("[{truncateFloat: 1}]", "\"-3.79\"", "{\"v\":-3.7}");
+        check("[{truncateFloat: 0}]", "9.99", "{\"v\":9}");
+        check("[{round: 2}]", "12.349", "{\"v\":12.35}"); // the rounding one, for contrast
+    }
+
+    @Test
+    void pluckTakesOneKeyOfEachObject() {
+        check("[{pluck: sku}]", "[{\"sku\":\"A\"},{\"n\":1},{\"sku\":\"B\"}]", "{\"v\":[\"A\",\"B\"]}");
+        check("[{pluck: sku}, {join: \",\"}]", "[{\"sku\":\"A\"},{\"sku\":\"B\"}]", "{\"v\":\"A,B\"}");
+        check("[{pluck: sku}]", "{\"sku\":\"A\"}", "{\"v\":\"A\"}");
+        assertThat(failure("[{pluck: sku}]", "\"text\"")).contains("cannot pluck from a string");
+    }
+
+    @Test
+    void wrapMakesAnObjectOfTheValue() {
+        check("[{wrap: {key: idValue, with: {idType: SHA256_EMAIL} } }]", "\"h1\"",
+                "{\"v\":{\"idType\":\"SHA256_EMAIL\",\"idValue\":\"h1\"}}");
+        check("[{wrap: {key: id} }]", "[\"a\",\"b\"]", "{\"v\":[{\"id\":\"a\"},{\"id\":\"b\"}]}");
+        assertThat(compileError("[{wrap: {with: {a: 1} } }]")).contains("'key' is required");
+    }
+
+    @Test
+    void sumAddsUpAnArraysNumbers() {
+        check("[sum]", "[2, 1, null, \"3\"]", "{\"v\":6}");
+        check("[sum]", "[0.5, 0.25]", "{\"v\":0.75}");
+        check("[sum]", "4", "{\"v\":4}");
+        assertThat(failure("[sum]", "[1, \"x\"]")).contains("sum");
+    }
+
+    private static String compileError(String transforms) {
+        return org.assertj.core.api.Assertions.catchThrowableOfType(PlaybookException.class,
+                () -> Playbooks.compile(playbook(transforms))).getMessage();
+    }
+
+    private static String sha256Of(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

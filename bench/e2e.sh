@@ -85,7 +85,7 @@ module() {  # module NAME INDEX VENDOR_PORT: a batching webhook-style module poi
         value: "$MODULE_LINGER"
     beans:
       - name: request
-        type: "#class:io.drover.vendor.WebhookRequest"
+        type: "#class:io.drover.destinations.WebhookRequest"
         properties:
           secret: bench-secret
 YAML

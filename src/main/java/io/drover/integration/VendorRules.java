@@ -7,7 +7,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.config.Settings;
-import io.drover.vendor.EventTimes;
+import io.drover.destinations.EventTimes;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

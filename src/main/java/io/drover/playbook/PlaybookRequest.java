@@ -15,7 +15,7 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.service.ServiceSupport;
-import io.drover.vendor.JsonText;
+import io.drover.destinations.JsonText;
 
 /**
  * The {@code request} bean of the {@code drover-playbook} template (routes/integration.yaml): applies the module's

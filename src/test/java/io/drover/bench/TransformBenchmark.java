@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.integration.Batch;
-import io.drover.vendor.GoldenFiles;
+import io.drover.destinations.GoldenFiles;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;

@@ -5,16 +5,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import io.drover.vendor.WebhookRequest;
-import io.drover.vendor.amplitude.AmplitudeGoldenTest;
-import io.drover.vendor.braze.BrazeGoldenTest;
-import io.drover.vendor.ga4.Ga4GoldenTest;
-import io.drover.vendor.googleads.GoogleAdsGoldenTest;
-import io.drover.vendor.meta.MetaGoldenTest;
-import io.drover.vendor.mixpanel.MixpanelGoldenTest;
-import io.drover.vendor.pinterest.PinterestGoldenTest;
-import io.drover.vendor.snapchat.SnapchatGoldenTest;
-import io.drover.vendor.tiktok.TikTokGoldenTest;
+import io.drover.destinations.WebhookRequest;
+import io.drover.destinations.amplitude.AmplitudeGoldenTest;
+import io.drover.destinations.braze.BrazeGoldenTest;
+import io.drover.destinations.ga4.Ga4GoldenTest;
+import io.drover.destinations.googleads.GoogleAdsGoldenTest;
+import io.drover.destinations.meta.MetaGoldenTest;
+import io.drover.destinations.mixpanel.MixpanelGoldenTest;
+import io.drover.destinations.pinterest.PinterestGoldenTest;
+import io.drover.destinations.snapchat.SnapchatGoldenTest;
+import io.drover.destinations.tiktok.TikTokGoldenTest;
 import org.apache.camel.Processor;
 
 /**

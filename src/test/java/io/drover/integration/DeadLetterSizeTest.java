@@ -69,7 +69,7 @@ class DeadLetterSizeTest {
                         value: 1s
                     beans:
                       - name: request
-                        type: "#class:io.drover.vendor.WebhookRequest"
+                        type: "#class:io.drover.destinations.WebhookRequest"
                         properties:
                           secret: s
                 """.formatted(drover.vendor.port()));

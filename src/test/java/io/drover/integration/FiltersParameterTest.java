@@ -85,7 +85,7 @@ class FiltersParameterTest {
                         value: |
                 %s    beans:
                       - name: request
-                        type: "#class:io.drover.vendor.WebhookRequest"
+                        type: "#class:io.drover.destinations.WebhookRequest"
                         properties:
                           secret: paid-secret
                 """.formatted(drover.vendor.port(), filters);

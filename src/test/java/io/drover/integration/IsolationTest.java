@@ -55,7 +55,7 @@ class IsolationTest {
                         value: 1s
                     beans:
                       - name: request
-                        type: "#class:io.drover.vendor.WebhookRequest"
+                        type: "#class:io.drover.destinations.WebhookRequest"
                         properties:
                           secret: s
                 """.formatted(drover.vendor.port())));

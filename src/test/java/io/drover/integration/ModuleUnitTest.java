@@ -65,7 +65,7 @@ class ModuleUnitTest {
                     value: "50"
                 beans:
                   - name: request
-                    type: "#class:io.drover.vendor.WebhookRequest"
+                    type: "#class:io.drover.destinations.WebhookRequest"
                     properties:
                       secret: "{{acme.secret}}"
             """;

@@ -80,7 +80,7 @@ class ModuleWatcherTest {
                 + "    routeTemplateRef: drover-integration\n    routeId: broken\n"
                 + "    parameters:\n      - name: name\n        value: broken\n      - name: endpoint\n"
                 + "        value: \"{{broken.url}}\"\n    beans:\n      - name: request\n"
-                + "        type: \"#class:io.drover.vendor.WebhookRequest\"\n"));
+                + "        type: \"#class:io.drover.destinations.WebhookRequest\"\n"));
         assertThat(admin()).contains("missing setting broken.url (environment variable BROKEN_URL)");
         // The shipped webhook still delivers.
         awaitWebhook(send());
@@ -104,7 +104,7 @@ class ModuleWatcherTest {
                         value: "200"
                     beans:
                       - name: request
-                        type: "#class:io.drover.vendor.WebhookRequest"
+                        type: "#class:io.drover.destinations.WebhookRequest"
                         properties:
                           secret: echo-secret
                 """.formatted(drover.vendor.port(), path);

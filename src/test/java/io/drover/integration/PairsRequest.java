@@ -8,7 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.vendor.Chunks;
+import io.drover.destinations.Chunks;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

@@ -77,7 +77,7 @@ class RefusedTargetsTest {
                         value: "1"
                     beans:
                       - name: request
-                        type: "#class:io.drover.vendor.WebhookRequest"
+                        type: "#class:io.drover.destinations.WebhookRequest"
                         properties:
                           secret: "whsec_refused"
                 """.formatted(name, name, host, standIn.port(), name);

@@ -78,7 +78,7 @@ class WebhookDeliveryTest {
                             value: "200"
                         beans:
                           - name: request
-                            type: "#class:io.drover.vendor.WebhookRequest"
+                            type: "#class:io.drover.destinations.WebhookRequest"
                             properties:
                               secret: "%s"
                     """.formatted(drover.vendor.port(), TestDrover.WEBHOOK_SECRET)));

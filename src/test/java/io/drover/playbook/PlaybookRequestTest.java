@@ -10,7 +10,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
 import io.drover.testing.JsonTrees;
-import io.drover.vendor.GoldenFiles;
+import io.drover.destinations.GoldenFiles;
 
 /** The drover-playbook request bean: the headers it sends. */
 class PlaybookRequestTest {

@@ -3,7 +3,7 @@ package io.drover.playbook.modules;
 import java.util.List;
 import java.util.Map;
 
-import io.drover.vendor.GoldenFiles;
+import io.drover.destinations.GoldenFiles;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

@@ -12,7 +12,7 @@ import java.util.Properties;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.playbook.PlaybookRequest;
-import io.drover.vendor.GoldenFiles;
+import io.drover.destinations.GoldenFiles;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;

@@ -17,7 +17,7 @@ import io.drover.testing.Http;
 import io.drover.testing.Modules;
 import io.drover.testing.TestDrover;
 import io.drover.testing.TopicReader;
-import io.drover.vendor.ModuleUnderTest;
+import io.drover.destinations.ModuleUnderTest;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,0 +1,106 @@
+package io.drover.destinations.braze;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.integration.Batch;
+import io.drover.integration.VendorRequest;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * The Braze module's request bean: the selected events as {@code POST <base-url>/users/track} requests
+ * (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/), authorised with the REST API key as a
+ * Bearer token. Identify becomes user attributes, track a custom event, Order Completed purchases
+ * ({@link BrazeMapping}); a batch is cut into requests within Braze's object limits ({@link TrackRequest}), and each
+ * answer is read for objects Braze refused ({@link TrackResponse}).
+ */
+public class BrazeRequest implements Processor {
+
+    private String url;
+    private String authorization;
+    private BrazeMapping mapping = new BrazeMapping(null);
+    private int maxObjects = TrackRequest.MAX_PER_ARRAY;
+
+    /** The REST endpoint of the customer's Braze instance, e.g. https://rest.iad-01.braze.com. */
+    public void setBaseUrl(String baseUrl) {
+        String base = baseUrl.trim();
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        this.url = base + "/users/track";
+    }
+
+    /** A REST API key with the users.track permission. */
+    public void setApiKey(String apiKey) {
+        if (apiKey == null || apiKey.isBlank()) {
+            throw new IllegalArgumentException("the Braze REST API key (BRAZE_API_KEY) is empty");
+        }
+        this.authorization = "Bearer " + apiKey.trim();
+    }
+
+    private String appId;
+    private String defaultCurrency;
+
+    /** Optional app identifier sent with events and purchases; empty: none. */
+    public void setAppId(String appId) {
+        this.appId = appId;
+        this.mapping = new BrazeMapping(appId, defaultCurrency);
+    }
+
+    /** The currency of an order that comes without one (a shop that sells in one currency); empty: none. */
+    public void setDefaultCurrency(String defaultCurrency) {
+        this.defaultCurrency = io.drover.destinations.Currencies.setting(defaultCurrency);
+        this.mapping = new BrazeMapping(appId, this.defaultCurrency);
+    }
+
+    /**
+     * Objects per request across attributes, events and purchases: 75 by default, which every Braze plan takes
+     * (the older per-array limit of 75 each still applies on top); 50 for "Monthly Active Users CY 24-25" accounts.
+     */
+    public void setMaxObjects(int maxObjects) {
+        if (maxObjects < 1 || maxObjects > 3 * TrackRequest.MAX_PER_ARRAY) {
+            throw new IllegalArgumentException("braze.max-objects must be between 1 and 225, not " + maxObjects);
+        }
+        this.maxObjects = maxObjects;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void process(Exchange exchange) {
+        if (url == null || authorization == null) {
+            throw new IllegalStateException("the Braze module needs braze.base-url and braze.api-key");
+        }
+        List<ObjectNode> events = exchange.getIn().getBody(List.class);
+        Batch batch = Batch.of(exchange);
+        List<VendorRequest> requests = new ArrayList<>();
+        TrackRequest current = new TrackRequest(maxObjects);
+        for (ObjectNode event : events) {
+            BrazeMapping.Objects objects;
+            try {
+                objects = mapping.map(event);
+            } catch (BrazeMapping.Unsendable e) {
+                batch.reject(event, e.getMessage());
+                continue;
+            }
+            if (objects.total() == 0) {
+                continue; // not for Braze
+            }
+            if (!TrackRequest.fitsAlone(objects, maxObjects)) {
+                batch.reject(event, "it makes " + objects.total() + " Braze objects, more than one request may carry ("
+                        + maxObjects + " in all, " + TrackRequest.MAX_PER_ARRAY + " per array)");
+                continue;
+            }
+            if (!current.fits(objects)) {
+                requests.add(current.build(url, authorization));
+                current = new TrackRequest(maxObjects);
+            }
+            current.add(event, objects);
+        }
+        if (!current.isEmpty()) {
+            requests.add(current.build(url, authorization));
+        }
+        exchange.getIn().setBody(requests);
+    }
+}

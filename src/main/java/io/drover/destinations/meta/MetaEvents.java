@@ -1,0 +1,259 @@
+package io.drover.destinations.meta;
+
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.destinations.EventTimes;
+import io.drover.destinations.SegmentFields;
+
+/**
+ * One Segment event as one Meta server event: Segment's ecommerce spec events become Meta's standard events, a page
+ * becomes {@code PageView}, any other track a custom event of the same name. {@code event_id} is the messageId, so
+ * Meta deduplicates it against the pixel's event that carries the same id.
+ */
+final class MetaEvents {
+
+    /** Segment ecommerce v2 event → Meta standard event. */
+    static final Map<String, String> STANDARD_EVENTS = Map.of(
+            "Order Completed", "Purchase",
+            "Product Added", "AddToCart",
+            "Product Viewed", "ViewContent",
+            "Checkout Started", "InitiateCheckout",
+            "Products Searched", "Search",
+            "Signed Up", "CompleteRegistration",
+            "Payment Info Entered", "AddPaymentInfo",
+            "Product Added to Wishlist", "AddToWishlist");
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private MetaEvents() {
+    }
+
+    /** An event Meta cannot take, and why. */
+    static final class Refused extends Exception {
+        Refused(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** How the module maps: its {@code action_source} setting and the shop's one currency (null: none). */
+    record Options(String actionSource, String defaultCurrency) {
+        /** {@code meta.action-source=auto}: website for an event with a page URL, else other. */
+        static final String AUTO = "auto";
+    }
+
+    /**
+     * {@code action_source} of an event: the setting, or with {@code auto} (the default) {@code website} when the
+     * event carries the page it happened on (a page's {@code properties.url}, else {@code context.page.url}), else
+     * {@code other}: a backend event Drover cannot place ("Conversion happened in a way that is not listed"). Meta
+     * asks that "the action_source parameter is accurate to the best of your knowledge"; a backend that knows where
+     * its conversions happen sets {@code meta.action-source} (physical_store, system_generated, ...).
+     */
+    static String actionSource(String setting, String pageUrl) {
+        if (!Options.AUTO.equals(setting)) {
+            return setting;
+        }
+        return pageUrl != null ? "website" : "other";
+    }
+
+    /** The Meta event, or {@code null} when the event is not one Meta takes (identify, group, ...). */
+    static ObjectNode map(ObjectNode event, String actionSource) throws Refused {
+        return map(event, new Options(actionSource, null), reason -> { });
+    }
+
+    /**
+     * The Meta event, or {@code null} when the event is not one Meta takes; {@code omitted} is told of each value left
+     * out rather than invented (a value without a currency).
+     */
+    static ObjectNode map(ObjectNode event, Options options, java.util.function.Consumer<String> omitted) throws Refused {
+        String type = event.path("type").asText();
+        String name;
+        if ("page".equals(type)) {
+            name = "PageView";
+        } else if ("track".equals(type)) {
+            String track = SegmentFields.text(event, "event");
+            if (track == null) {
+                throw new Refused("a track without an event name");
+            }
+            name = STANDARD_EVENTS.getOrDefault(track, track);
+        } else {
+            return null;
+        }
+        ObjectNode out = JSON.objectNode();
+        out.put("event_name", name);
+        out.put("event_time", eventTime(event));
+        String messageId = SegmentFields.text(event, "messageId");
+        if (messageId != null) {
+            out.put("event_id", messageId);
+        }
+        JsonNode properties = event.path("properties");
+        String url = "page".equals(type) ? SegmentFields.text(properties, "url") : null;
+        if (url == null) {
+            url = SegmentFields.text(event.path("context").path("page"), "url");
+        }
+        String actionSource = actionSource(options.actionSource(), url);
+        out.put("action_source", actionSource);
+        if (url != null) {
+            out.put("event_source_url", url);
+        } else if ("website".equals(actionSource)) {
+            throw new Refused("a website event needs the page it happened on for event_source_url (context.page.url)");
+        }
+        ObjectNode userData = out.putObject("user_data");
+        if (!MetaUserData.fill(userData, event)) {
+            throw new Refused("no customer information Meta can match on (no traits, ids, IP or user agent)");
+        }
+        if ("website".equals(actionSource) && !userData.has("client_user_agent")) {
+            throw new Refused("a website event needs the browser's user agent (context.userAgent)");
+        }
+        ObjectNode customData = customData(name, track(event), properties, options.defaultCurrency(), omitted);
+        if (!customData.isEmpty()) {
+            out.set("custom_data", customData);
+        }
+        return out;
+    }
+
+    /** Seconds since the epoch, from the event's timestamp (Drover's ingestion always sets one). */
+    private static long eventTime(ObjectNode event) throws Refused {
+        long seconds = EventTimes.epochSeconds(event);
+        if (seconds < 0) {
+            throw new Refused("no timestamp");
+        }
+        return seconds;
+    }
+
+    private static String track(ObjectNode event) {
+        return "track".equals(event.path("type").asText()) ? event.path("event").asText() : null;
+    }
+
+    private static ObjectNode customData(String metaName, String track, JsonNode properties, String defaultCurrency,
+                                         java.util.function.Consumer<String> omitted) throws Refused {
+        ObjectNode data = JSON.objectNode();
+        if (!properties.isObject() || properties.isEmpty()) {
+            return data;
+        }
+        boolean standard = track != null && STANDARD_EVENTS.containsKey(track);
+        if (!standard) {
+            if (track != null) {
+                // A custom event: its properties are its custom data, as Segment sends them.
+                data.setAll((ObjectNode) properties);
+            }
+            return data;
+        }
+        switch (metaName) {
+            case "Purchase", "InitiateCheckout" -> {
+                if (!value(data, properties, defaultCurrency, omitted, "revenue", "total", "value")
+                        && "Purchase".equals(metaName)) {
+                    // "value: Required for purchase events", "currency: Required for purchase events".
+                    throw new Refused("a Purchase needs its value and currency (properties.revenue, total or value, and"
+                            + " properties.currency, or the module's meta.default-currency)");
+                }
+                products(data, properties.path("products"), true);
+                if ("Purchase".equals(metaName)) {
+                    text(data, "order_id", properties, "order_id");
+                }
+            }
+            case "AddToCart", "ViewContent", "AddToWishlist" -> {
+                value(data, properties, defaultCurrency, omitted, "price", "value");
+                ArrayNode one = JSON.arrayNode().add(properties);
+                products(data, one, false);
+                text(data, "content_name", properties, "name");
+                text(data, "content_category", properties, "category");
+            }
+            case "Search" -> text(data, "search_string", properties, "query");
+            default -> value(data, properties, defaultCurrency, omitted, "value", "revenue");
+        }
+        return data;
+    }
+
+    /**
+     * value (the first of these properties that is a number) and its currency: the event's, else the module's
+     * default currency (a shop that sells in one). Without either no value is sent (a value in an unknown currency
+     * would be counted as the wrong money), and {@code omitted} is told. True when a value and currency were set.
+     */
+    private static boolean value(ObjectNode data, JsonNode properties, String defaultCurrency,
+                                 java.util.function.Consumer<String> omitted, String... fields) {
+        for (String f : fields) {
+            JsonNode v = number(properties.get(f));
+            if (v != null) {
+                String currency = SegmentFields.text(properties, "currency");
+                if (currency == null) {
+                    currency = defaultCurrency;
+                }
+                if (currency == null) {
+                    omitted.accept("no_currency");
+                    return false;
+                }
+                data.set("value", v);
+                data.put("currency", currency.trim().toUpperCase(Locale.ROOT));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** contents [{id, quantity, item_price}], content_ids and content_type from Segment's products. */
+    private static void products(ObjectNode data, JsonNode products, boolean countItems) {
+        if (!products.isArray() || products.isEmpty()) {
+            return;
+        }
+        ArrayNode contents = JSON.arrayNode();
+        ArrayNode ids = JSON.arrayNode();
+        long items = 0;
+        for (JsonNode p : products) {
+            String id = SegmentFields.text(p, "product_id");
+            if (id == null) {
+                id = SegmentFields.text(p, "sku");
+            }
+            if (id == null) {
+                continue;
+            }
+            ObjectNode c = contents.addObject().put("id", id);
+            JsonNode quantity = number(p.get("quantity"));
+            c.set("quantity", quantity == null ? JSON.numberNode(1) : JSON.numberNode(quantity.asLong()));
+            JsonNode price = number(p.get("price"));
+            if (price != null) {
+                c.set("item_price", price);
+            }
+            items += quantity == null ? 1 : quantity.asLong();
+            ids.add(id);
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        data.set("contents", contents);
+        data.set("content_ids", ids);
+        data.put("content_type", "product");
+        if (countItems) {
+            data.put("num_items", items);
+        }
+    }
+
+    private static void text(ObjectNode data, String field, JsonNode properties, String property) {
+        String v = SegmentFields.text(properties, property);
+        if (v != null) {
+            data.put(field, v);
+        }
+    }
+
+    /** A number as is, a numeric string as a number, anything else null. */
+    static JsonNode number(JsonNode v) {
+        if (v == null) {
+            return null;
+        }
+        if (v.isNumber()) {
+            return v;
+        }
+        if (v.isTextual()) {
+            try {
+                return JSON.numberNode(new java.math.BigDecimal(v.asText().trim()));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,180 @@
+package io.drover.destinations.pinterest;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.destinations.Hashing;
+import io.drover.destinations.SegmentFields;
+
+/**
+ * One Segment event as an element of the {@code data} array of Pinterest's Conversions API
+ * (https://developers.pinterest.com/docs/api/v5/events-create, schema ConversionEvents): event name, time in
+ * seconds, {@code action_source} web, {@code event_id}, the page URL, {@code user_data} (personal data normalised as
+ * Pinterest documents, SHA-256, each in an array; IP address, user agent and the epik click id as they are) and
+ * {@code custom_data} (value as a string, as Pinterest takes it).
+ */
+final class PinterestEvent {
+
+    /** Segment ecommerce and lifecycle events to Pinterest's event names. */
+    static final Map<String, String> TRACK_EVENTS = Map.ofEntries(
+            Map.entry("Order Completed", "checkout"),
+            Map.entry("Checkout Started", "initiate_checkout"),
+            Map.entry("Product Added", "add_to_cart"),
+            Map.entry("Product Viewed", "page_visit"),
+            Map.entry("Product List Viewed", "view_category"),
+            Map.entry("Products Searched", "search"),
+            Map.entry("Product Added to Wishlist", "add_to_wishlist"),
+            Map.entry("Payment Info Entered", "add_payment_info"),
+            Map.entry("Signed Up", "signup"));
+
+    static final String PAGE_VISIT = "page_visit";
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private PinterestEvent() {
+    }
+
+    /** The Pinterest event, or why Pinterest cannot take it ({@code data} is then null). */
+    record Outcome(ObjectNode data, String refusal) {
+
+        static Outcome refused(String reason) {
+            return new Outcome(null, reason);
+        }
+    }
+
+    /** Pinterest's name for the event, {@code null} when Pinterest has no event for it. */
+    static String eventName(JsonNode event) {
+        String type = event.path("type").asText("");
+        if (type.equals("page")) {
+            return PAGE_VISIT;
+        }
+        return type.equals("track") ? TRACK_EVENTS.get(event.path("event").asText("")) : null;
+    }
+
+    /** The event for Pinterest; {@code null} when it is not one for Pinterest at all. */
+    static Outcome map(JsonNode event) {
+        String name = eventName(event);
+        if (name == null) {
+            return null;
+        }
+        long time = SegmentFields.epochSeconds(event);
+        if (time < 0) {
+            return Outcome.refused("the event has no timestamp; Pinterest requires event_time");
+        }
+        String id = SegmentFields.text(event, "messageId");
+        if (id == null) {
+            return Outcome.refused("the event has no messageId; Pinterest requires event_id");
+        }
+        ObjectNode userData = userData(event);
+        if (!userData.has("em") && !(userData.has("client_ip_address") && userData.has("client_user_agent"))) {
+            return Outcome.refused("no email, or IP address with user agent; Pinterest requires one of them in"
+                    + " user_data");
+        }
+        ObjectNode data = JSON.objectNode();
+        data.put("event_name", name);
+        data.put("action_source", "web");
+        data.put("event_time", time);
+        data.put("event_id", id);
+        String url = SegmentFields.pageUrl(event);
+        if (url != null) {
+            data.put("event_source_url", url);
+        }
+        data.set("user_data", userData);
+        ObjectNode custom = customData(event);
+        if (!custom.isEmpty()) {
+            data.set("custom_data", custom);
+        }
+        return new Outcome(data, null);
+    }
+
+    static ObjectNode userData(JsonNode event) {
+        JsonNode traits = SegmentFields.traits(event);
+        JsonNode address = SegmentFields.address(traits);
+        ObjectNode u = JSON.objectNode();
+        hashed(u, "em", SegmentFields.text(traits, "email"), Hashing::email);
+        hashed(u, "ph", SegmentFields.text(traits, "phone"), PinterestEvent::phone);
+        hashed(u, "fn", SegmentFields.text(traits, "firstName"), PinterestEvent::lowerCase);
+        hashed(u, "ln", SegmentFields.text(traits, "lastName"), PinterestEvent::lowerCase);
+        hashed(u, "ct", SegmentFields.text(address, "city"), Hashing::lettersOnly);
+        hashed(u, "st", SegmentFields.text(address, "state"), Hashing::compact);
+        hashed(u, "zp", SegmentFields.text(address, "postalCode"), Hashing::digits);
+        hashed(u, "country", SegmentFields.text(address, "country"), Hashing::compact);
+        hashed(u, "external_id", SegmentFields.text(event, "userId"), Hashing::trimmed);
+        JsonNode context = event.path("context");
+        // Never hashed: Pinterest matches these as they are.
+        put(u, "client_ip_address", SegmentFields.text(context, "ip"));
+        put(u, "client_user_agent", SegmentFields.text(context, "userAgent"));
+        put(u, "click_id", SegmentFields.provider(event, "pinterest", "clickId"));
+        return u;
+    }
+
+    static ObjectNode customData(JsonNode event) {
+        JsonNode properties = event.path("properties");
+        List<JsonNode> products = SegmentFields.products(event);
+        ObjectNode c = JSON.objectNode();
+        put(c, "currency", SegmentFields.currency(event));
+        BigDecimal value = SegmentFields.value(event);
+        if (value != null) {
+            c.put("value", value.toPlainString());
+        }
+        if (!products.isEmpty()) {
+            ArrayNode ids = c.putArray("content_ids");
+            ArrayNode contents = c.putArray("contents");
+            for (JsonNode p : products) {
+                String productId = SegmentFields.productId(p);
+                if (productId == null) {
+                    continue;
+                }
+                ids.add(productId);
+                ObjectNode item = contents.addObject().put("id", productId);
+                BigDecimal price = SegmentFields.decimal(p, "price");
+                if (price != null) {
+                    item.put("item_price", price.toPlainString());
+                }
+                item.put("quantity", SegmentFields.quantity(p));
+                put(item, "item_name", SegmentFields.text(p, "name"));
+                put(item, "item_category", SegmentFields.text(p, "category"));
+                put(item, "item_brand", SegmentFields.text(p, "brand"));
+            }
+            c.put("num_items", SegmentFields.numItems(products));
+        }
+        put(c, "order_id", SegmentFields.text(properties, "order_id"));
+        put(c, "search_string", SegmentFields.text(properties, "query"));
+        return c;
+    }
+
+    /** Pinterest's phone rule: digits with country code, no symbols, letters, spaces or leading zeros. */
+    static String phone(String raw) {
+        String d = Hashing.digits(raw);
+        int i = 0;
+        while (i < d.length() && d.charAt(i) == '0') {
+            i++;
+        }
+        return d.substring(i);
+    }
+
+    /** Names: "in lowercase" is all Pinterest asks; trimmed too. */
+    static String lowerCase(String raw) {
+        return raw.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static void hashed(ObjectNode node, String field, String raw, UnaryOperator<String> normaliser) {
+        String h = Hashing.hash(raw, normaliser);
+        if (h != null) {
+            node.putArray(field).add(h);
+        }
+    }
+
+    private static void put(ObjectNode node, String field, String value) {
+        if (value != null) {
+            node.put(field, value);
+        }
+    }
+}

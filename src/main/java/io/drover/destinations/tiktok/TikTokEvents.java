@@ -1,0 +1,267 @@
+package io.drover.destinations.tiktok;
+
+import java.math.BigDecimal;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.destinations.EventTimes;
+import io.drover.destinations.Hashing;
+
+import static io.drover.destinations.SegmentFields.text;
+
+/**
+ * One Segment event as one entry of the Events API 2.0 {@code data} array: {@code event}, {@code event_time} (s),
+ * {@code event_id} (the messageId, for deduplication with the pixel), {@code user}, {@code page} and
+ * {@code properties}. Segment's ecommerce events become TikTok's standard events, a page {@code Pageview}, any other
+ * track a custom event of the same name.
+ */
+final class TikTokEvents {
+
+    /**
+     * Segment ecommerce v2 event → TikTok standard event. An order is {@code CompletePayment}: "When a visitor makes a
+     * payment. TikTok recommends using this event when placing an order and making a payment are the same", which is
+     * what Segment's Order Completed records (https://ads.tiktok.com/help/article/supported-standard-events).
+     */
+    static final Map<String, String> STANDARD_EVENTS = Map.of(
+            "Order Completed", "CompletePayment",
+            "Product Added", "AddToCart",
+            "Product Viewed", "ViewContent",
+            "Checkout Started", "InitiateCheckout",
+            "Products Searched", "Search",
+            "Signed Up", "CompleteRegistration",
+            "Payment Info Entered", "AddPaymentInfo",
+            "Product Added to Wishlist", "AddToWishlist");
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private TikTokEvents() {
+    }
+
+    /** An event TikTok cannot take, and why. */
+    static final class Refused extends Exception {
+        Refused(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** The TikTok event, or {@code null} when the event is not one TikTok takes (identify, group, ...). */
+    static ObjectNode map(ObjectNode event) throws Refused {
+        return map(event, null, reason -> { });
+    }
+
+    /**
+     * The TikTok event, or {@code null} when the event is not one TikTok takes; a value without a currency takes
+     * {@code defaultCurrency} (null: none, and the value is left out, {@code omitted} told).
+     */
+    static ObjectNode map(ObjectNode event, String defaultCurrency, java.util.function.Consumer<String> omitted)
+            throws Refused {
+        String type = event.path("type").asText();
+        String name;
+        String track = null;
+        if ("page".equals(type)) {
+            name = "Pageview";
+        } else if ("track".equals(type)) {
+            track = text(event, "event");
+            if (track == null) {
+                throw new Refused("a track without an event name");
+            }
+            name = STANDARD_EVENTS.getOrDefault(track, track);
+        } else {
+            return null;
+        }
+        ObjectNode out = JSON.objectNode();
+        out.put("event", name);
+        out.put("event_time", eventTime(event));
+        String messageId = text(event, "messageId");
+        if (messageId != null) {
+            out.put("event_id", messageId);
+        }
+        ObjectNode user = user(event);
+        if (!user.isEmpty()) {
+            out.set("user", user);
+        }
+        ObjectNode page = page(event);
+        if (!page.isEmpty()) {
+            out.set("page", page);
+        }
+        ObjectNode properties = properties(name, track, event.path("properties"), defaultCurrency, omitted);
+        if (!properties.isEmpty()) {
+            out.set("properties", properties);
+        }
+        return out;
+    }
+
+    /**
+     * email, phone and external_id SHA-256 hashed after normalising (never twice); ip, user_agent, ttclid and ttp as
+     * they are.
+     */
+    static ObjectNode user(JsonNode event) {
+        JsonNode context = event.path("context");
+        JsonNode traits = "identify".equals(event.path("type").asText()) ? event.path("traits") : context.path("traits");
+        ObjectNode user = JSON.objectNode();
+        put(user, "email", email(text(traits, "email")));
+        put(user, "phone", phone(text(traits, "phone")));
+        String id = text(event, "userId");
+        put(user, "external_id", externalId(id != null ? id : text(event, "anonymousId")));
+        JsonNode tiktok = context.path("providers").path("tiktok");
+        put(user, "ttclid", text(tiktok, "ttclid"));
+        put(user, "ttp", text(tiktok, "ttp"));
+        put(user, "ip", text(context, "ip"));
+        put(user, "user_agent", text(context, "userAgent"));
+        return user;
+    }
+
+    /** Trimmed and lower-cased, then SHA-256. */
+    static String email(String raw) {
+        return Hashing.hash(raw, Hashing::email);
+    }
+
+    /**
+     * E.164 ("+" country code and number, digits only), then SHA-256: "+1 (650) 555-1234" → "+16505551234"; an
+     * international "00" prefix is read as the "+". The number must carry its country code.
+     */
+    static String phone(String raw) {
+        return Hashing.hash(raw, r -> {
+            String d = Hashing.digits(r);
+            int i = 0;
+            while (i < d.length() && d.charAt(i) == '0') {
+                i++;
+            }
+            return i == d.length() ? null : "+" + d.substring(i);
+        });
+    }
+
+    /** Trimmed, then SHA-256 (TikTok wants external_id hashed like the contact data). */
+    static String externalId(String raw) {
+        return Hashing.hash(raw, Hashing::trimmed);
+    }
+
+    private static ObjectNode page(ObjectNode event) {
+        ObjectNode page = JSON.objectNode();
+        JsonNode contextPage = event.path("context").path("page");
+        boolean isPage = "page".equals(event.path("type").asText());
+        JsonNode properties = event.path("properties");
+        String url = isPage ? text(properties, "url") : null;
+        String referrer = isPage ? text(properties, "referrer") : null;
+        put(page, "url", url != null ? url : text(contextPage, "url"));
+        put(page, "referrer", referrer != null ? referrer : text(contextPage, "referrer"));
+        return page;
+    }
+
+    /** Seconds since the epoch, from the event's timestamp (Drover's ingestion always sets one). */
+    private static long eventTime(ObjectNode event) throws Refused {
+        long seconds = EventTimes.epochSeconds(event);
+        if (seconds < 0) {
+            throw new Refused("no timestamp");
+        }
+        return seconds;
+    }
+
+    private static ObjectNode properties(String tiktokName, String track, JsonNode properties, String defaultCurrency,
+                                         java.util.function.Consumer<String> omitted) {
+        ObjectNode out = JSON.objectNode();
+        if (track == null || !properties.isObject()) {
+            return out;
+        }
+        switch (tiktokName) {
+            case "CompletePayment", "InitiateCheckout" -> {
+                contents(out, properties.path("products"));
+                value(out, properties, defaultCurrency, omitted, "revenue", "total", "value");
+            }
+            case "AddToCart", "ViewContent", "AddToWishlist" -> {
+                contents(out, JSON.arrayNode().add(properties));
+                value(out, properties, defaultCurrency, omitted, "price", "value");
+            }
+            case "Search" -> {
+                String query = text(properties, "query");
+                if (query != null) {
+                    out.put("search_string", query);
+                }
+            }
+            default -> value(out, properties, defaultCurrency, omitted, "value", "revenue");
+        }
+        return out;
+    }
+
+    /**
+     * value (the first of these properties that is a number) and its ISO 4217 currency: the event's, else the
+     * module's default currency. Without either the value is left out (a value in an unknown currency would be
+     * counted as the wrong money) and {@code omitted} is told.
+     */
+    private static void value(ObjectNode out, JsonNode properties, String defaultCurrency,
+                              java.util.function.Consumer<String> omitted, String... fields) {
+        for (String f : fields) {
+            JsonNode v = number(properties.get(f));
+            if (v != null) {
+                String currency = text(properties, "currency");
+                if (currency == null) {
+                    currency = defaultCurrency;
+                }
+                if (currency == null) {
+                    omitted.accept("no_currency");
+                    return;
+                }
+                out.set("value", v);
+                out.put("currency", currency.trim().toUpperCase(Locale.ROOT));
+                return;
+            }
+        }
+    }
+
+    /** contents [{content_id, content_type, content_name, content_category, brand, price, quantity}]. */
+    private static void contents(ObjectNode out, JsonNode products) {
+        if (!products.isArray()) {
+            return;
+        }
+        ArrayNode contents = JSON.arrayNode();
+        for (JsonNode p : products) {
+            String id = text(p, "product_id");
+            if (id == null) {
+                id = text(p, "sku");
+            }
+            if (id == null) {
+                continue;
+            }
+            ObjectNode c = contents.addObject().put("content_id", id).put("content_type", "product");
+            put(c, "content_name", text(p, "name"));
+            put(c, "content_category", text(p, "category"));
+            put(c, "brand", text(p, "brand"));
+            JsonNode price = number(p.get("price"));
+            if (price != null) {
+                c.set("price", price);
+            }
+            JsonNode quantity = number(p.get("quantity"));
+            c.put("quantity", quantity == null ? 1 : quantity.asLong());
+        }
+        if (!contents.isEmpty()) {
+            out.set("contents", contents);
+        }
+    }
+
+    private static void put(ObjectNode node, String field, String value) {
+        if (value != null) {
+            node.put(field, value);
+        }
+    }
+
+    private static JsonNode number(JsonNode v) {
+        if (v == null) {
+            return null;
+        }
+        if (v.isNumber()) {
+            return v;
+        }
+        if (v.isTextual()) {
+            try {
+                return JSON.numberNode(new BigDecimal(v.asText().trim()));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,71 @@
+package io.drover.destinations.tiktok;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.destinations.Hashing;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** TikTok's hashing of user data and its event names. */
+class TikTokEventsTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @Test
+    void emailPhoneAndExternalIdAreNormalisedThenHashed() {
+        assertThat(TikTokEvents.email(" Jane.Doe@Example.COM ")).isEqualTo(Hashing.sha256("jane.doe@example.com"));
+        // E.164 with its "+": sha256("+16505551234").
+        assertThat(TikTokEvents.phone("+1 (650) 555-1234"))
+                .isEqualTo("a2996076d3ad4af5dc818b908b3d8e354f26ededf7df0e0aa6ac354143805ee0");
+        assertThat(TikTokEvents.phone("0044 20 7946 0958")).isEqualTo(Hashing.sha256("+442079460958"));
+        assertThat(TikTokEvents.phone("--")).isNull();
+        assertThat(TikTokEvents.externalId(" user-1001 ")).isEqualTo(Hashing.sha256("user-1001"));
+    }
+
+    @Test
+    void neverHashesTwiceNorHashesIdsOfTheBrowser() throws Exception {
+        String digest = Hashing.sha256("jane.doe@example.com");
+        assertThat(TikTokEvents.email(digest)).isEqualTo(digest);
+        ObjectNode user = TikTokEvents.user(MAPPER.readTree("""
+                {"type":"track","userId":"u","context":{"ip":"203.0.113.7","userAgent":"UA/1.0",
+                 "traits":{"email":"%s"},"providers":{"tiktok":{"ttclid":"E.C.P.x","ttp":"ttp-1"}}}}""".formatted(digest)));
+        assertThat(user.get("email").asText()).isEqualTo(digest);
+        assertThat(user.get("ip").asText()).isEqualTo("203.0.113.7");
+        assertThat(user.get("user_agent").asText()).isEqualTo("UA/1.0");
+        assertThat(user.get("ttclid").asText()).isEqualTo("E.C.P.x");
+        assertThat(user.get("ttp").asText()).isEqualTo("ttp-1");
+    }
+
+    @Test
+    void segmentEcommerceEventsBecomeTikTokStandardEvents() throws Exception {
+        assertThat(name("Order Completed")).isEqualTo("CompletePayment");
+        assertThat(name("Product Added")).isEqualTo("AddToCart");
+        assertThat(name("Product Viewed")).isEqualTo("ViewContent");
+        assertThat(name("Checkout Started")).isEqualTo("InitiateCheckout");
+        assertThat(name("Products Searched")).isEqualTo("Search");
+        assertThat(name("Signed Up")).isEqualTo("CompleteRegistration");
+        assertThat(name("Level Up")).isEqualTo("Level Up");
+        assertThat(TikTokEvents.map(event("{\"type\":\"page\",\"timestamp\":\"2024-11-28T08:00:00Z\"}"))
+                .get("event").asText()).isEqualTo("Pageview");
+        assertThat(TikTokEvents.map(event("{\"type\":\"identify\",\"timestamp\":\"2024-11-28T08:00:00Z\"}"))).isNull();
+    }
+
+    @Test
+    void anEventWithoutATimeOrATrackWithoutANameIsRefused() {
+        assertThatThrownBy(() -> TikTokEvents.map(event("{\"type\":\"track\",\"event\":\"E\"}")))
+                .hasMessage("no timestamp");
+        assertThatThrownBy(() -> TikTokEvents.map(event("{\"type\":\"track\",\"timestamp\":\"2024-11-28T08:00:00Z\"}")))
+                .hasMessage("a track without an event name");
+    }
+
+    private static String name(String track) throws Exception {
+        return TikTokEvents.map(event("{\"type\":\"track\",\"event\":\"" + track
+                + "\",\"timestamp\":\"2024-11-28T08:00:00Z\"}")).get("event").asText();
+    }
+
+    private static ObjectNode event(String json) throws Exception {
+        return (ObjectNode) MAPPER.readTree(json);
+    }
+}

@@ -154,7 +154,7 @@ final class KitConnection {
                     request = (LuaTable) r;
                 }
             } catch (LuaError e) {
-                throw new KitPlaybook.Failure(kit + ": connection " + spec.place() + ".transform: lua: " + e.getMessage());
+                throw new KitPlaybook.Failure(kit + ": connection " + spec.place() + ".transform: lua: " + String.valueOf(e.getMessage()).strip());
             }
         }
         if (!request.rawget("url").isstring()) {

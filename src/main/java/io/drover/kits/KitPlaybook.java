@@ -328,7 +328,7 @@ final class KitPlaybook {
             case "toScalar": {
                 String type = a.asText();
                 return switch (type) {
-                    case "string" -> (run, v) -> LuaValue.valueOf(scalar(v, place));
+                    case "string" -> (run, v) -> LuaValue.valueOf(LuaJson.text(v));   // an object: its JSON
                     case "float" -> (run, v) -> number(v, place);
                     case "truncated_int", "int" -> (run, v) -> LuaValue.valueOf((double) (long) number(v, place).todouble());
                     case "bool" -> (run, v) -> LuaValue.valueOf(v.toboolean() && !"false".equals(v.tojstring()));
@@ -493,7 +493,7 @@ final class KitPlaybook {
         try {
             return run.lua.run(p, bounds, "input", run.input, null, null);
         } catch (LuaError e) {
-            String m = e.getMessage();
+            String m = String.valueOf(e.getMessage()).strip();
             throw new Failure(m != null && m.startsWith(kit + ": ") ? "lua: " + m : kit + ": " + place + ": lua: " + m);
         }
     }

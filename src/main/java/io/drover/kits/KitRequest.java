@@ -31,7 +31,7 @@ public class KitRequest extends ServiceSupport implements Processor {
     private String params = "";
     private String baseUrl = "";
     private String moduleDir = ".";
-    private String npmPackage = "node_modules/@metarouter/ajs-starter-kit";
+    private String npmPackage = "";
     private long maxInstructions = LuaSandbox.Bounds.DEFAULT.instructions();
     private long maxBytes = LuaSandbox.Bounds.DEFAULT.bytes();
 
@@ -61,7 +61,10 @@ public class KitRequest extends ServiceSupport implements Processor {
         this.moduleDir = moduleDir;
     }
 
-    /** The installed {@code @metarouter/ajs-starter-kit} package, for {@code npm:} kits. */
+    /**
+     * The installed {@code @metarouter/ajs-starter-kit} package, for {@code npm:} kits; empty: installed in the
+     * module's folder ({@code npm install @metarouter/ajs-starter-kit} there).
+     */
     public void setNpmPackage(String npmPackage) {
         this.npmPackage = npmPackage;
     }
@@ -94,7 +97,9 @@ public class KitRequest extends ServiceSupport implements Processor {
                     if (kit == null || kit.isEmpty()) {
                         throw new IllegalArgumentException("the kit module needs a kit (a folder, or npm:<name>)");
                     }
-                    Kit k = Kit.locate(kit, Path.of(moduleDir), Path.of(npmPackage));
+                    Path npm = npmPackage.isBlank()
+                            ? Path.of(moduleDir).resolve("node_modules/@metarouter/ajs-starter-kit") : Path.of(npmPackage);
+                    Kit k = Kit.locate(kit, Path.of(moduleDir), npm);
                     Map<String, String> values = params(params);
                     learnSecrets(k, values);
                     compiled = compile(k, values, new LuaSandbox.Bounds(maxInstructions, maxBytes));

@@ -101,6 +101,10 @@ final class LuaSandbox {
             base.set(lib, readOnly((LuaTable) g.get(lib)));
         }
         base.set("unpack", table.get("unpack"));
+        // pairs(nil) and ipairs(nil) iterate nothing, as indexing nil gives nil: kits loop over input.properties
+        // of events that have none (an identify).
+        base.set("pairs", nilTolerant(g.get("pairs")));
+        base.set("ipairs", nilTolerant(g.get("ipairs")));
         LuaValue[] keys = helpers.keys();
         for (LuaValue k : keys) {
             base.set(k, helpers.get(k));
@@ -111,6 +115,16 @@ final class LuaSandbox {
         stringMeta.set(LuaValue.METATABLE, LuaValue.FALSE);
         LuaString.s_metatable = stringMeta;
         baseMeta.set(LuaValue.INDEX, base);
+    }
+
+    private static LuaValue nilTolerant(LuaValue iterate) {
+        LuaTable empty = new LuaTable();
+        return new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                return iterate.invoke(args.arg1().isnil() ? empty : args);
+            }
+        };
     }
 
     private static LuaTable readOnly(LuaTable lib) {
@@ -205,6 +219,12 @@ final class LuaSandbox {
 
         @Override
         public void onReturn() {
+        }
+
+        /** LuaJ appends this to an error's message: no call stack is kept (it would cost every call). */
+        @Override
+        public String traceback(int level) {
+            return "";
         }
     }
 

@@ -239,14 +239,16 @@ final class LuaSandbox {
             if (len > MAX_STRING) {
                 throw new LuaError("string.rep: result longer than " + MAX_STRING + " bytes");
             }
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < n; i++) {
+            byte[] out = new byte[(int) Math.max(0, len - sep.length())];
+            for (int i = 0, at = 0; i < n; i++) {
                 if (i > 0) {
-                    b.append(sep.tojstring());
+                    sep.copyInto(0, out, at, sep.length());
+                    at += sep.length();
                 }
-                b.append(s.tojstring());
+                s.copyInto(0, out, at, s.length());
+                at += s.length();
             }
-            return LuaValue.valueOf(b.toString());
+            return LuaString.valueUsing(out);
         }
     }
 

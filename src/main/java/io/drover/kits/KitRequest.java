@@ -154,6 +154,7 @@ public class KitRequest extends ServiceSupport implements Processor {
         Map<KitConnection.Spec, List<Object[]>> bySpec = new LinkedHashMap<>();
         for (ObjectNode event : events) {
             LuaTable input = (LuaTable) LuaJson.toLua(event);
+            ProviderNames.addMetaRouterNames(input);
             KitPlaybook.Result r = c.playbook().apply(lua, input);
             switch (r.outcome()) {
                 case FAILED -> batch.refuse(event, "kit_failed", r.reason());

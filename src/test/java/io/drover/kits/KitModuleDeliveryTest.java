@@ -155,6 +155,22 @@ class KitModuleDeliveryTest {
         assertThat(TestDrover.LOGS.lines()).noneMatch(l -> l.contains(TOKEN));
     }
 
+    @Test
+    void anEventFromMetaRoutersTagIsStoredWithDroversNamesOfItsVendorIdsToo() throws Exception {
+        String id = "kit-mr-tag-" + UUID.randomUUID();
+        ObjectNode page = GoldenFiles.event("page");
+        page.put("messageId", id).put("userId", "kit-user-" + UUID.randomUUID()).remove("sentAt");
+        ObjectNode providers = ((ObjectNode) page.get("context")).putObject("providers");
+        providers.putObject("facebookTag").put("_fbp", "fb.1.1700000000000.42").put("_fbc", "fb.1.1700000000000.IwAR");
+        providers.putObject("googleAnalytics4").put("clientID", "555.666");
+        send(page);
+        JsonNode stored = drover.topic.await(id).value();
+        assertThat(stored.at("/context/providers/meta/fbp").asText()).isEqualTo("fb.1.1700000000000.42");
+        assertThat(stored.at("/context/providers/meta/fbc").asText()).isEqualTo("fb.1.1700000000000.IwAR");
+        assertThat(stored.at("/context/providers/google/clientId").asText()).isEqualTo("555.666");
+        assertThat(stored.at("/context/providers/facebookTag/_fbp").asText()).isEqualTo("fb.1.1700000000000.42");
+    }
+
     private static void send(ObjectNode... events) {
         StringBuilder batch = new StringBuilder("{\"batch\":[");
         for (int i = 0; i < events.length; i++) {

@@ -39,6 +39,7 @@ final class KitConnection {
     private final Spec fallback;
     private final Map<String, Spec> specific = new LinkedHashMap<>();
     private final LuaSandbox.Bounds bounds;
+    private final Map<String, org.luaj.vm2.LuaString[]> fromEvent = new java.util.concurrent.ConcurrentHashMap<>();
 
     KitConnection(String kit, JsonNode connection, LuaSandbox.Bounds bounds) {
         this.kit = kit;
@@ -129,7 +130,7 @@ final class KitConnection {
             if (h[1] != null) {
                 headers.rawset(h[0], LuaValue.valueOf(h[1]));
             } else {
-                LuaValue v = KitPlaybook.read(inputs.get(0), KitPlaybook.path(h[2]));
+                LuaValue v = KitPlaybook.read(inputs.get(0), fromEvent.computeIfAbsent(h[2], KitPlaybook::path));
                 if (!v.isnil() && !v.istable()) {
                     headers.rawset(h[0], LuaValue.valueOf(LuaJson.text(v)));
                 }

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
@@ -189,7 +190,7 @@ final class KitPlaybook {
         }
         String op = c.fieldNames().next();
         JsonNode a = c.get(op);
-        String[] path = path(a.path("inputPath").asText());
+        LuaString[] path = path(a.path("inputPath").asText());
         switch (op) {
             case "matchesAll":
             case "matchesAny": {
@@ -248,8 +249,8 @@ final class KitPlaybook {
             throw new IllegalArgumentException(kit + ": " + place + ": outputKey is required");
         }
         String where = place + " (" + inputKey + " -> " + outputKey + ")";
-        String[] in = inputKey.equals("input") ? null : path(inputKey);
-        String[] out = path(outputKey);
+        LuaString[] in = inputKey.equals("input") ? null : path(inputKey);
+        LuaString[] out = path(outputKey);
         LuaValue fallback = defaultValue(m);
         List<Transform> transforms = new ArrayList<>();
         int i = 0;
@@ -410,7 +411,7 @@ final class KitPlaybook {
     }
 
     private Step enrichment(String place, JsonNode e) {
-        String[] out = path(e.path("outputKey").asText());
+        LuaString[] out = path(e.path("outputKey").asText());
         Supplier<LuaValue> value;
         if (e.has("staticString")) {
             LuaValue v = LuaValue.valueOf(e.get("staticString").asText());
@@ -440,7 +441,7 @@ final class KitPlaybook {
     }
 
     private Step spreading(String place, JsonNode s) {
-        String[] in = path(s.path("inputKey").asText());
+        LuaString[] in = path(s.path("inputKey").asText());
         JsonNode f = s.path("flatten");
         if (f.isMissingNode()) {
             throw new IllegalArgumentException(kit + ": " + place + ": unknown spreading (known: flatten)");
@@ -468,7 +469,9 @@ final class KitPlaybook {
                     if ((k = n.arg1()).isnil()) {
                         break;
                     }
-                    write(run.output, path(LuaJson.text(k)), n.arg(2));
+                    // A key is an output path ("hints.mobile"); most have no dot and are used as they are.
+                    write(run.output, k.isstring() && k.checkstring().indexOf((byte) '.', 0) < 0
+                            ? new LuaString[] {k.checkstring()} : path(LuaJson.text(k)), n.arg(2));
                 }
             } else if (!v.isnil()) {
                 throw new Failure(kit + ": " + where + ": an expression of a section returns a table of output keys, not a "
@@ -515,20 +518,29 @@ final class KitPlaybook {
 
     // ---- paths ----------------------------------------------------------------------------------------------------
 
-    static String[] path(String dotted) {
-        return dotted.isEmpty() ? new String[0] : dotted.split("\\.");
+    /** A dotted path as Lua keys, made once (a key as a Lua string is hashed and compared at each use). */
+    static LuaString[] path(String dotted) {
+        if (dotted.isEmpty()) {
+            return new LuaString[0];
+        }
+        String[] parts = dotted.split("\\.");
+        LuaString[] keys = new LuaString[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            keys[i] = LuaString.valueOf(parts[i]);
+        }
+        return keys;
     }
 
     /** The value at a dotted path; a number segment indexes an array from 0. */
-    static LuaValue read(LuaValue v, String[] path) {
-        for (String key : path) {
+    static LuaValue read(LuaValue v, LuaString[] path) {
+        for (LuaString key : path) {
             if (!v.istable()) {
                 return LuaValue.NIL;
             }
             LuaValue next = v.rawget(key);
-            if (next.isnil() && !key.isEmpty() && Character.isDigit(key.charAt(0)) && v.getmetatable() == LuaJson.ARRAY) {
+            if (next.isnil() && key.length() > 0 && Character.isDigit(key.luaByte(0)) && v.getmetatable() == LuaJson.ARRAY) {
                 try {
-                    next = v.rawget(Integer.parseInt(key) + 1);
+                    next = v.rawget(Integer.parseInt(key.tojstring()) + 1);
                 } catch (NumberFormatException notIndex) {
                     // a key that starts with a digit
                 }
@@ -538,7 +550,7 @@ final class KitPlaybook {
         return v;
     }
 
-    static void write(LuaTable out, String[] path, LuaValue value) {
+    static void write(LuaTable out, LuaString[] path, LuaValue value) {
         LuaTable t = out;
         for (int i = 0; i < path.length - 1; i++) {
             LuaValue next = t.rawget(path[i]);

@@ -55,27 +55,29 @@ final class LuaJson {
                     return LuaValue.valueOf(node.intValue());
                 }
                 return LuaValue.valueOf(node.doubleValue());
-            case ARRAY: {
-                LuaTable t = array();
-                int i = 1;
-                for (JsonNode e : node) {
-                    t.rawset(i++, toLua(e));
-                }
-                return t;
-            }
-            case OBJECT: {
-                LuaTable t = new LuaTable();
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> f = it.next();
-                    if (!f.getValue().isNull()) {
-                        t.rawset(f.getKey(), toLua(f.getValue()));
-                    }
-                }
-                return t;
-            }
+            case ARRAY:
+            case OBJECT:
+                // Converted as read (JsonTable): a kit reads a few fields of an event, not all of it.
+                return new JsonTable(node);
             default:
                 return LuaValue.valueOf(node.asText());
         }
+    }
+
+    /** Keys repeat from event to event: each is made into a Lua string (UTF-8 bytes, hash) once. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, org.luaj.vm2.LuaString> KEYS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_KEYS = 50_000;
+
+    static org.luaj.vm2.LuaString key(String k) {
+        org.luaj.vm2.LuaString s = KEYS.get(k);
+        if (s == null) {
+            s = org.luaj.vm2.LuaString.valueOf(k);
+            if (KEYS.size() < MAX_KEYS && k.length() <= 64) {
+                KEYS.putIfAbsent(k, s);
+            }
+        }
+        return s;
     }
 
     /** The JSON of a Lua value; null for nil (and for values JSON has no form of: functions). */

@@ -29,7 +29,8 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  * Lua for kits (LuaJ, Lua 5.2), sandboxed: scripts are compiled here once, by Java, and run in an environment with
  * only the base functions that cannot reach outside (no {@code load}, {@code loadstring}, {@code dofile},
  * {@code require}, {@code os}, {@code io}, {@code debug}, {@code luajava}, coroutines or {@code print}), with the
- * libraries read-only, and with a fresh global table per call (what a script writes to globals is gone after it).
+ * libraries read-only, and with a global table emptied after each call (what a script writes to globals is gone
+ * after it).
  * Each call is bounded in instructions and in the bytes its thread allocates ({@link Bounds}): LuaJ calls the
  * debug library on every instruction once one is installed, and the one installed here is Java's, not the script's.
  * Indexing nil gives nil, as MetaRouter's Lua does: {@code input.context.campaign.source} is nil when there is no
@@ -77,6 +78,8 @@ final class LuaSandbox {
     private final LuaTable base;
     private final LuaTable baseMeta = new LuaTable();
     private final Budget budget = new Budget();
+    /** The globals of every call: emptied after each (see {@link #clear}). */
+    private final Globals env = new Globals();
 
     LuaSandbox(LuaTable helpers) {
         Globals g = new Globals();
@@ -115,6 +118,8 @@ final class LuaSandbox {
         stringMeta.set(LuaValue.METATABLE, LuaValue.FALSE);
         LuaString.s_metatable = stringMeta;
         baseMeta.set(LuaValue.INDEX, base);
+        env.setmetatable(baseMeta);
+        env.debuglib = budget;
     }
 
     private static LuaValue nilTolerant(LuaValue iterate) {
@@ -153,9 +158,7 @@ final class LuaSandbox {
      * Not thread-safe: one sandbox per thread.
      */
     LuaValue run(Prototype script, Bounds bounds, String n1, LuaValue v1, String n2, LuaValue v2) {
-        Globals env = new Globals();
-        env.setmetatable(baseMeta);
-        env.debuglib = budget;
+        Globals env = this.env;
         if (n1 != null) {
             env.rawset(n1, v1);
         }
@@ -169,6 +172,22 @@ final class LuaSandbox {
             throw new LuaError(script.source.tojstring() + ": stack overflow (recursion too deep)");
         } finally {
             budget.stop();
+            clear(env);
+        }
+    }
+
+    /** Empties the globals table after a call (what the call wrote is gone; the libraries are behind its metatable). */
+    private static void clear(LuaTable env) {
+        LuaValue k = env.next(LuaValue.NIL).arg1();
+        if (k.isnil()) {
+            return;
+        }
+        java.util.List<LuaValue> keys = new java.util.ArrayList<>();
+        for (; !k.isnil(); k = env.next(k).arg1()) {
+            keys.add(k);
+        }
+        for (LuaValue key : keys) {
+            env.rawset(key, LuaValue.NIL);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 
@@ -19,11 +20,18 @@ import org.luaj.vm2.LuaValue;
 public final class ProviderNames {
 
     /** One id under its two names; {@code toDrover} turns MetaRouter's value into Drover's (null: not derivable). */
-    record Pair(String drover, String metaRouter, UnaryOperator<String> toDrover, UnaryOperator<String> toMetaRouter) {
+    record Pair(String drover, String metaRouter, UnaryOperator<String> toDrover, UnaryOperator<String> toMetaRouter,
+                LuaString[] droverPath, LuaString[] metaRouterPath) {
+        Pair(String drover, String metaRouter, UnaryOperator<String> toDrover, UnaryOperator<String> toMetaRouter) {
+            this(drover, metaRouter, toDrover, toMetaRouter, KitPlaybook.path(drover), KitPlaybook.path(metaRouter));
+        }
+
         Pair(String drover, String metaRouter) {
             this(drover, metaRouter, UnaryOperator.identity(), UnaryOperator.identity());
         }
     }
+
+    private static final LuaString[] PROVIDERS = KitPlaybook.path("context.providers");
 
     /** {@code GCL.<seconds>.<gclid>} (the _gcl_aw cookie, as MetaRouter's googleGtag sync keeps it): the gclid. */
     private static String lastOfThree(String v) {
@@ -75,16 +83,16 @@ public final class ProviderNames {
 
     /** Adds MetaRouter's names for Drover's ids, in a kit's Lua input. */
     static void addMetaRouterNames(LuaTable input) {
-        LuaValue providers = KitPlaybook.read(input, new String[] {"context", "providers"});
+        LuaValue providers = KitPlaybook.read(input, PROVIDERS);
         if (!providers.istable()) {
             return;
         }
         for (Pair p : PAIRS) {
-            LuaValue v = KitPlaybook.read(providers, KitPlaybook.path(p.drover()));
-            if (v.isstring() && KitPlaybook.read(providers, KitPlaybook.path(p.metaRouter())).isnil()) {
+            LuaValue v = KitPlaybook.read(providers, p.droverPath());
+            if (v.isstring() && KitPlaybook.read(providers, p.metaRouterPath()).isnil()) {
                 String m = p.toMetaRouter().apply(v.tojstring());
                 if (m != null) {
-                    KitPlaybook.write((LuaTable) providers, KitPlaybook.path(p.metaRouter()), LuaValue.valueOf(m));
+                    KitPlaybook.write((LuaTable) providers, p.metaRouterPath(), LuaValue.valueOf(m));
                 }
             }
         }

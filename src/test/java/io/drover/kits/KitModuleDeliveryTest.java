@@ -156,6 +156,28 @@ class KitModuleDeliveryTest {
     }
 
     @Test
+    void aRequestTikTokRefusesIsDeadLetteredWithItsAnswerAndTheRequestWithoutTheToken() throws Exception {
+        String id = "kit-refused-" + UUID.randomUUID();
+        tiktok.stubFor(post(urlEqualTo(PATH)).withRequestBody(containing(id)).atPriority(1)
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(400)
+                        .withHeader("Content-Type", "application/json").withBody("{\"code\":40002,\"message\":\"bad\"}")));
+        ObjectNode order = GoldenFiles.event("order-completed");
+        order.put("messageId", id).put("userId", "kit-user-" + UUID.randomUUID()).remove("sentAt");
+        send(order);
+        try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.tiktok-kit")) {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !letters(dlq, id).isEmpty());
+            JsonNode letter = letters(dlq, id).get(0).value();
+            assertThat(letter.get("status").asInt()).isEqualTo(400);
+            assertThat(letter.get("retryable").asBoolean()).isFalse();
+            JsonNode sent = dlq.requestOf(letter);
+            assertThat(sent.at("/url").asText()).endsWith(PATH);
+            assertThat(sent.toString()).contains(id).doesNotContain(TOKEN);
+            assertThat(letter.toString()).doesNotContain(TOKEN);
+        }
+        assertThat(requestsWith(id)).hasSize(1);
+    }
+
+    @Test
     void anEventFromMetaRoutersTagIsStoredWithDroversNamesOfItsVendorIdsToo() throws Exception {
         String id = "kit-mr-tag-" + UUID.randomUUID();
         ObjectNode page = GoldenFiles.event("page");

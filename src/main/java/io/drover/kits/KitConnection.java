@@ -28,7 +28,7 @@ final class KitConnection {
 
     /** One request of the connection. */
     record Spec(String place, String endpoint, String method, List<String[]> headers, int batchSize,
-                Prototype transform, boolean pathEscape) {
+                Prototype transform, boolean pathEscape, KitOAuth2 oauth2) {
     }
 
     /** A request built for some events: the URL is the kit's, before the base-URL override. */
@@ -70,7 +70,7 @@ final class KitConnection {
     }
 
     private Spec spec(String place, JsonNode r) {
-        for (String unsupported : new String[] {"oauth1Auth", "oauth2Auth", "providerAuth"}) {
+        for (String unsupported : new String[] {"oauth1Auth", "providerAuth"}) {
             if (r.has(unsupported)) {
                 throw new IllegalArgumentException(kit + ": connection " + place + ": " + unsupported
                         + " is not supported by Drover yet (see docs/metarouter.md, gaps)");
@@ -113,7 +113,8 @@ final class KitConnection {
             throw new IllegalArgumentException(kit + ": connection " + place + ": batchSize must be at least 1");
         }
         return new Spec(place, endpoint, r.path("method").asText("POST").toUpperCase(java.util.Locale.ROOT), headers,
-                batchSize, transform, "use_path_escape_encoding".equals(r.path("queryEncoding").asText()));
+                batchSize, transform, "use_path_escape_encoding".equals(r.path("queryEncoding").asText()),
+                r.has("oauth2Auth") ? new KitOAuth2(kit, r.get("oauth2Auth")) : null);
     }
 
     /**

@@ -25,11 +25,13 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * host may be replaced by {@link #setBaseUrl a base URL}. Compiled once, when the route starts: a kit that does not
  * compile, or lacks a parameter, stops its module from starting and says why.
  */
-public class KitRequest extends ServiceSupport implements Processor {
+public class KitRequest extends ServiceSupport implements Processor, org.apache.camel.CamelContextAware {
 
     private String kit;
     private String params = "";
     private String baseUrl = "";
+    private String authBaseUrl = "";
+    private org.apache.camel.CamelContext camelContext;
     private String moduleDir = ".";
     private String npmPackage = "";
     private long maxInstructions = LuaSandbox.Bounds.DEFAULT.instructions();
@@ -55,6 +57,21 @@ public class KitRequest extends ServiceSupport implements Processor {
     /** Replaces the scheme, host and port of the kit's endpoints (proxies, regional hosts, a stand-in); empty: none. */
     public void setBaseUrl(String baseUrl) {
         this.baseUrl = baseUrl == null ? "" : baseUrl.strip().replaceAll("/+$", "");
+    }
+
+    /** Replaces the scheme, host and port of the kit's OAuth 2 token URL; empty: the kit's. */
+    public void setAuthBaseUrl(String authBaseUrl) {
+        this.authBaseUrl = authBaseUrl == null ? "" : authBaseUrl.strip().replaceAll("/+$", "");
+    }
+
+    @Override
+    public void setCamelContext(org.apache.camel.CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public org.apache.camel.CamelContext getCamelContext() {
+        return camelContext;
     }
 
     public void setModuleDir(String moduleDir) {
@@ -185,7 +202,14 @@ public class KitRequest extends ServiceSupport implements Processor {
                 }
                 try {
                     KitConnection.Built b = c.connection().build(lua, spec, outputs, inputs);
-                    requests.add(new VendorRequest(b.method(), rebase(b.url()), b.headers(),
+                    Map<String, String> headers = b.headers();
+                    if (spec.oauth2() != null) {
+                        // The token fetched is the request's authorization, in place of any the kit writes itself.
+                        headers = new LinkedHashMap<>(headers);
+                        headers.keySet().removeIf(h -> h.equalsIgnoreCase("Authorization"));
+                        headers.put("Authorization", "Bearer " + spec.oauth2().token(guard(), u -> rebase(u, authBaseUrl)));
+                    }
+                    requests.add(new VendorRequest(b.method(), rebase(b.url()), headers,
                             b.body() == null ? "" : b.body(), carried, null));
                 } catch (KitPlaybook.Failure f) {
                     carried.forEach(ev -> batch.refuse(ev, "kit_failed", f.getMessage()));
@@ -195,8 +219,18 @@ public class KitRequest extends ServiceSupport implements Processor {
         return requests;
     }
 
+    private io.drover.integration.TargetGuard guard() {
+        // Outside a route (tools, tests) there is no context: the guard's own default (private targets refused).
+        return camelContext != null ? io.drover.integration.TargetGuard.of(camelContext)
+                : new io.drover.integration.TargetGuard(false);
+    }
+
     /** The URL with the base URL in place of its scheme, host and port. */
     String rebase(String url) {
+        return rebase(url, baseUrl);
+    }
+
+    static String rebase(String url, String baseUrl) {
         if (baseUrl.isEmpty()) {
             return url;
         }

@@ -163,6 +163,8 @@ final class MessageNormaliser {
         if (facts.userAgent() != null && !hasText(context, "userAgent")) {
             context.put("userAgent", facts.userAgent());
         }
+        // MetaRouter's tag names vendor ids its own way (googleAnalytics4.clientID, facebookTag._fbp): Drover's too.
+        io.drover.kits.ProviderNames.addDroverNames(context);
     }
 
     /** Batch-level context and integrations apply to every message; the message's own values win, key by key. */

@@ -59,6 +59,7 @@ public final class ModuleHarness implements AutoCloseable {
             context.removeComponent("drover-events");
             context.addComponent("drover-events", new Silent());
             DroverIntegrations.load(context, "classpath:routes/integration.yaml");
+            DroverIntegrations.load(context, "classpath:routes/kit.yaml");
             TemplateParameters parameters = TemplateParameters.load();
             parameters.declare(context);
             context.start();

@@ -41,6 +41,8 @@ public final class VendorBeans {
         BEANS.put("linkedin", io.drover.playbook.modules.LinkedInGoldenTest::bean);
         BEANS.put("klaviyo", io.drover.playbook.modules.KlaviyoGoldenTest::bean);
         BEANS.put("posthog", io.drover.playbook.modules.PostHogGoldenTest::bean);
+        // MetaRouter's TikTok kit run by io.drover.kits (issue 16), beside Drover's Java TikTok module above.
+        BEANS.put("tiktok-kit", VendorBeans::tiktokKit);
     }
 
     private VendorBeans() {
@@ -62,6 +64,15 @@ public final class VendorBeans {
     private static Processor webhook() {
         WebhookRequest bean = new WebhookRequest();
         bean.setSecret("whsec_golden");
+        return bean;
+    }
+
+    /** The TikTok starter kit of the npm package pinned in src/test/npm, with TikTokGoldenTest's settings. */
+    private static Processor tiktokKit() {
+        io.drover.kits.KitRequest bean = new io.drover.kits.KitRequest();
+        bean.setKit("npm:tiktok");
+        bean.setNpmPackage("src/test/npm/node_modules/@metarouter/ajs-starter-kit");
+        bean.setParams("ACCESS_TOKEN: tt_golden_token\nEVENT_SOURCE_ID: CGOLDENPIXEL0001");
         return bean;
     }
 

@@ -1,0 +1,189 @@
+package io.drover.kits;
+
+import java.math.BigDecimal;
+import java.util.Iterator;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+
+/**
+ * JSON to Lua and back. A JSON array becomes a table marked as an array (so that an empty one stays {@code []}); a
+ * JSON null becomes nil (absent, as MetaRouter's Lua sees it). Back to JSON, a table is an array when it is marked or
+ * when its keys are exactly 1..n, else an object; integral numbers are written without a fraction. The JSON made
+ * from one value is bounded in size, so that what a script returns cannot outgrow the event.
+ */
+final class LuaJson {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** The metatable of tables made from JSON arrays (and by helpers that return lists). */
+    static final LuaTable ARRAY = new LuaTable();
+    /** At most this many JSON values out of one Lua value. */
+    static final int MAX_NODES = 100_000;
+    private static final int MAX_DEPTH = 64;
+
+    static {
+        ARRAY.set("__jsonarray", LuaValue.TRUE);
+    }
+
+    private LuaJson() {
+    }
+
+    static LuaTable array() {
+        LuaTable t = new LuaTable();
+        t.setmetatable(ARRAY);
+        return t;
+    }
+
+    static LuaValue toLua(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return LuaValue.NIL;
+        }
+        switch (node.getNodeType()) {
+            case STRING:
+                return LuaValue.valueOf(node.textValue());
+            case BOOLEAN:
+                return LuaValue.valueOf(node.booleanValue());
+            case NUMBER:
+                if (node.canConvertToInt() && node.isIntegralNumber()) {
+                    return LuaValue.valueOf(node.intValue());
+                }
+                return LuaValue.valueOf(node.doubleValue());
+            case ARRAY:
+            case OBJECT:
+                // Converted as read (JsonTable): a kit reads a few fields of an event, not all of it.
+                return new JsonTable(node);
+            default:
+                return LuaValue.valueOf(node.asText());
+        }
+    }
+
+    /** Keys repeat from event to event: each is made into a Lua string (UTF-8 bytes, hash) once. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, org.luaj.vm2.LuaString> KEYS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_KEYS = 50_000;
+
+    static org.luaj.vm2.LuaString key(String k) {
+        org.luaj.vm2.LuaString s = KEYS.get(k);
+        if (s == null) {
+            s = org.luaj.vm2.LuaString.valueOf(k);
+            if (KEYS.size() < MAX_KEYS && k.length() <= 64) {
+                KEYS.putIfAbsent(k, s);
+            }
+        }
+        return s;
+    }
+
+    /** The JSON of a Lua value; null for nil (and for values JSON has no form of: functions). */
+    static JsonNode toJson(LuaValue v) {
+        int[] budget = {MAX_NODES};
+        return toJson(v, budget, 0);
+    }
+
+    private static JsonNode toJson(LuaValue v, int[] budget, int depth) {
+        if (--budget[0] < 0) {
+            throw new LuaError("result too large: more than " + MAX_NODES + " values");
+        }
+        if (depth > MAX_DEPTH) {
+            throw new LuaError("result nested deeper than " + MAX_DEPTH + " levels (a table that holds itself?)");
+        }
+        switch (v.type()) {
+            case LuaValue.TNIL:
+                return null;
+            case LuaValue.TBOOLEAN:
+                return NODES.booleanNode(v.toboolean());
+            case LuaValue.TNUMBER:
+                return number(v);
+            case LuaValue.TSTRING:
+                return NODES.textNode(v.tojstring());
+            case LuaValue.TTABLE:
+                return table((LuaTable) v, budget, depth);
+            default:
+                return null;
+        }
+    }
+
+    static JsonNode number(LuaValue v) {
+        if (v.isint()) {
+            return NODES.numberNode(v.toint());
+        }
+        double d = v.todouble();
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            return NODES.nullNode();
+        }
+        if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+            return NODES.numberNode((long) d);
+        }
+        return NODES.numberNode(d);
+    }
+
+    private static JsonNode table(LuaTable t, int[] budget, int depth) {
+        int n = t.rawlen();
+        boolean marked = t.getmetatable() == ARRAY;
+        if (marked || (n > 0 && countKeys(t) == n)) {
+            ArrayNode a = NODES.arrayNode(n);
+            for (int i = 1; i <= n; i++) {
+                JsonNode e = toJson(t.rawget(i), budget, depth + 1);
+                a.add(e == null ? NODES.nullNode() : e);
+            }
+            return a;
+        }
+        ObjectNode o = NODES.objectNode();
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            Varargs n2 = t.next(k);
+            if ((k = n2.arg1()).isnil()) {
+                break;
+            }
+            JsonNode e = toJson(n2.arg(2), budget, depth + 1);
+            if (e != null) {
+                o.set(key(k), e);
+            }
+        }
+        return o;
+    }
+
+    private static int countKeys(LuaTable t) {
+        int c = 0;
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            Varargs n = t.next(k);
+            if ((k = n.arg1()).isnil()) {
+                return c;
+            }
+            c++;
+        }
+    }
+
+    private static String key(LuaValue k) {
+        return k.type() == LuaValue.TNUMBER ? text(k) : k.tojstring();
+    }
+
+    /** A scalar as text, numbers as Go prints them: 12, 12.5 (no exponent, no trailing zeros). */
+    static String text(LuaValue v) {
+        if (v.type() == LuaValue.TNUMBER) {
+            if (v.isint()) {
+                return Integer.toString(v.toint());
+            }
+            double d = v.todouble();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                return Double.toString(d);
+            }
+            if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+                return Long.toString((long) d);
+            }
+            return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+        }
+        if (v.istable()) {
+            JsonNode j = toJson(v);
+            return j == null ? "" : j.toString();
+        }
+        return v.tojstring();
+    }
+}

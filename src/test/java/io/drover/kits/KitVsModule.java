@@ -1,0 +1,132 @@
+package io.drover.kits;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.integration.Batch;
+import io.drover.integration.VendorRequest;
+import io.drover.destinations.GoldenFiles;
+
+/**
+ * A kit's request beside the one of Drover's Java module for the same event, field by field: the module's request is
+ * its golden file (src/test/resources/golden/<vendor>/<event>.json), the kit's is built here. Fields are JSON
+ * pointers into the body, array indexes as {@code *} (so a list of products compares as one field per key); each
+ * difference is a field only the kit sends, only the module sends, or both with another value.
+ */
+final class KitVsModule {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private KitVsModule() {
+    }
+
+    /** Per field, what differs ("kit only", "module only", "value") and for which events. */
+    static Map<String, TreeSet<String>> differences(String kit, Map<String, String> params, String vendor)
+            throws Exception {
+        KitRequest.Compiled c = StarterKits.compile(kit, params);
+        Map<String, TreeSet<String>> out = new TreeMap<>();
+        for (String event : GoldenFiles.eventNames()) {
+            ObjectNode e = GoldenFiles.event(event);
+            List<VendorRequest> requests = StarterKits.requests(c, new Batch(), List.of(e));
+            JsonNode golden = MAPPER.readTree(Files.readString(Path.of("src/test/resources/golden", vendor, event + ".json")));
+            JsonNode moduleBody = golden.size() > 0 && golden.get(0).has("body") ? golden.get(0).get("body") : null;
+            JsonNode kitBody = requests.isEmpty() ? null : parse(requests.get(0).body());
+            if (kitBody == null && moduleBody == null) {
+                continue;
+            }
+            if (kitBody == null || moduleBody == null) {
+                out.computeIfAbsent("(request)", k -> new TreeSet<>())
+                        .add((kitBody == null ? "module only: " : "kit only: ") + event);
+                continue;
+            }
+            Map<String, String> k = flatten(kitBody);
+            Map<String, String> m = flatten(moduleBody);
+            for (String path : new TreeSet<>(k.keySet())) {
+                if (!m.containsKey(path)) {
+                    out.computeIfAbsent(path, x -> new TreeSet<>()).add("kit only: " + event);
+                } else if (!same(k.get(path), m.get(path))) {
+                    out.computeIfAbsent(path, x -> new TreeSet<>()).add("value: " + event + " (kit " + k.get(path)
+                            + ", module " + m.get(path) + ")");
+                }
+            }
+            for (String path : m.keySet()) {
+                if (!k.containsKey(path)) {
+                    out.computeIfAbsent(path, x -> new TreeSet<>()).add("module only: " + event);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Writes target/kit-vs-module-<vendor>.txt and returns its text. */
+    static String report(String kit, String vendor, Map<String, TreeSet<String>> diffs) throws Exception {
+        StringBuilder b = new StringBuilder("kit " + kit + " vs Drover's " + vendor + " module, field by field\n");
+        diffs.forEach((path, what) -> {
+            b.append(path).append('\n');
+            what.forEach(w -> b.append("    ").append(w.length() > 300 ? w.substring(0, 300) + "..." : w).append('\n'));
+        });
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target/kit-vs-module-" + vendor + ".txt"), b);
+        return b.toString();
+    }
+
+    /** The kinds of difference per field, without the values: what a test pins. */
+    static Map<String, String> kinds(Map<String, TreeSet<String>> diffs) {
+        Map<String, String> out = new TreeMap<>();
+        diffs.forEach((path, what) -> out.put(path, String.join("+", new TreeSet<>(what.stream()
+                .map(w -> w.substring(0, w.indexOf(':'))).toList()))));
+        return out;
+    }
+
+    private static boolean same(String a, String b) {
+        try {
+            return Double.parseDouble(a) == Double.parseDouble(b);
+        } catch (NumberFormatException e) {
+            return a.equals(b);
+        }
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return MAPPER.readTree(body);
+        } catch (Exception e) {
+            return MAPPER.getNodeFactory().textNode(body);
+        }
+    }
+
+    static Map<String, String> flatten(JsonNode node) {
+        Map<String, String> out = new TreeMap<>();
+        flatten(node, "", out);
+        return out;
+    }
+
+    private static void flatten(JsonNode node, String path, Map<String, String> out) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                flatten(f.getValue(), path + "/" + f.getKey(), out);
+            }
+        } else if (node.isArray()) {
+            if (node.isEmpty()) {
+                out.put(path, "[]");
+            }
+            for (int i = 0; i < node.size(); i++) {
+                flatten(node.get(i), path + "/*", out);
+                if (i == 0) {
+                    continue;
+                }
+            }
+        } else if (!node.isNull()) {
+            out.merge(path, node.asText(), (a, b) -> a + "," + b);
+        }
+    }
+}

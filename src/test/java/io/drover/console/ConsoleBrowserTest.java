@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -161,12 +162,21 @@ class ConsoleBrowserTest {
             d.findElement(By.cssSelector("#dead-form button[type=submit]")).click();
             return !d.findElements(row).isEmpty();
         });
-        browser.findElement(row).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("dead-detail"), "missing field"));
+        // The list may be drawn again by an earlier search's answer: an element found before it is then stale.
+        wait.ignoring(StaleElementReferenceException.class).until(d -> {
+            d.findElement(row).click();
+            return d.findElement(By.id("dead-detail")).getText().contains("missing field");
+        });
         shot("dead-letters");
         // The vendor takes it now; replayed from the page, it is delivered.
         drover.vendor.removeStub(refuse);
-        browser.findElement(row).findElement(By.cssSelector("input[type=checkbox]")).click();
+        By box = By.cssSelector("tr.letter[data-message-id='" + id + "'] input[type=checkbox]");
+        wait.ignoring(StaleElementReferenceException.class).until(d -> {
+            if (!d.findElement(box).isSelected()) {
+                d.findElement(box).click();
+            }
+            return d.findElement(box).isSelected();
+        });
         browser.findElement(By.id("replay-selected")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("dead-progress"), "Replay done: 1 sent back"));
         awaitState(id, "delivered");

@@ -41,17 +41,15 @@ class KitVsModuleTest {
                 Map.entry("/data/*/limited_data_use", "kit only"),
                 Map.entry("/data/*/partner_name", "kit only"),
                 Map.entry("/data/*/properties/content_ids/*", "kit only"),
-                // TikTok documents content_type on properties: the kit's place; Drover's (in contents) is a bug to fix.
-                Map.entry("/data/*/properties/content_type", "kit only"),
-                Map.entry("/data/*/properties/contents/*/content_type", "module only"),
                 Map.entry("/data/*/properties/contents/*/content_id", "kit only"),
                 Map.entry("/data/*/properties/contents/*/content_name", "kit only"),
                 Map.entry("/data/*/properties/description", "kit only"),
                 Map.entry("/data/*/properties/num_items", "kit only"),
                 Map.entry("/data/*/properties/order_id", "kit only"),
                 // Order Completed: the kit adds up products (189.97, before the discount), Drover sends revenue
-                // (179.98, what was paid): Drover's is right. Product Added: the kit sends price x quantity (179.98),
-                // Drover the price (89.99): the kit's is right for a value of the event, a bug of Drover's.
+                // (179.98, what was paid): Drover's is right. (Product Added: both send price x quantity, 179.98,
+                // since Drover's bug of sending the price, found here, was fixed; content_type is on properties in
+                // both, as TikTok documents it.)
                 Map.entry("/data/*/properties/value", "value"),
                 // The kit reads traits (an identify's), so a track's context.traits email and phone never reach
                 // TikTok: a gap of the kit for Segment's spec; Drover reads both.

@@ -174,7 +174,15 @@ final class TikTokEvents {
             }
             case "AddToCart", "ViewContent", "AddToWishlist" -> {
                 contents(out, JSON.arrayNode().add(properties));
-                value(out, properties, defaultCurrency, omitted, "price", "value");
+                // TikTok: "price is the price for a single item, and value is the total price": two items at 10
+                // are price 10, value 20 (the kits comparison found Drover sending the price as the value).
+                ObjectNode total = properties.deepCopy();
+                if (!total.hasNonNull("value") && number(properties.get("price")) != null) {
+                    JsonNode quantity = number(properties.get("quantity"));
+                    total.put("value", new java.math.BigDecimal(properties.get("price").asText())
+                            .multiply(java.math.BigDecimal.valueOf(quantity == null ? 1 : quantity.asLong())));
+                }
+                value(out, total, defaultCurrency, omitted, "value");
             }
             case "Search" -> {
                 String query = text(properties, "query");
@@ -212,7 +220,7 @@ final class TikTokEvents {
         }
     }
 
-    /** contents [{content_id, content_type, content_name, content_category, brand, price, quantity}]. */
+    /** contents [{content_id, content_name, content_category, brand, price, quantity}], and content_type "product". */
     private static void contents(ObjectNode out, JsonNode products) {
         if (!products.isArray()) {
             return;
@@ -226,7 +234,7 @@ final class TikTokEvents {
             if (id == null) {
                 continue;
             }
-            ObjectNode c = contents.addObject().put("content_id", id).put("content_type", "product");
+            ObjectNode c = contents.addObject().put("content_id", id);
             put(c, "content_name", text(p, "name"));
             put(c, "content_category", text(p, "category"));
             put(c, "brand", text(p, "brand"));
@@ -239,6 +247,8 @@ final class TikTokEvents {
         }
         if (!contents.isEmpty()) {
             out.set("contents", contents);
+            // A property of the event, not of each content (TikTok's parameters page): product ids are SKUs.
+            out.put("content_type", "product");
         }
     }
 

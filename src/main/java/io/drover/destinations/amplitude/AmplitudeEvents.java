@@ -1,5 +1,7 @@
 package io.drover.destinations.amplitude;
 
+import io.drover.destinations.SegmentEvents;
+
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
@@ -63,7 +65,7 @@ final class AmplitudeEvents {
             if (!properties.isEmpty()) {
                 out.set("event_properties", properties);
             }
-            if ("track".equals(type) && "Order Completed".equals(text(event, "event"))) {
+            if ("track".equals(type) && SegmentEvents.ORDER_COMPLETED.equals(text(event, "event"))) {
                 revenue(event.path("properties"), out);
             }
         }

@@ -1,5 +1,7 @@
 package io.drover.destinations.braze;
 
+import io.drover.destinations.SegmentEvents;
+
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,7 +24,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class BrazeMapping {
 
     static final String ALIAS_LABEL = "anonymous_id";
-    static final String ORDER_COMPLETED = "Order Completed";
+    static final String ORDER_COMPLETED = SegmentEvents.ORDER_COMPLETED;
 
     /** Keys Braze reserves in event and purchase properties: sending them fails the request. */
     private static final Set<String> RESERVED_PROPERTIES = Set.of("time", "event_name");

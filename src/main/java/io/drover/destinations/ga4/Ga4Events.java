@@ -1,5 +1,7 @@
 package io.drover.destinations.ga4;
 
+import io.drover.destinations.SegmentEvents;
+
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
@@ -25,24 +27,24 @@ final class Ga4Events {
 
     /** Segment ecommerce v2 (and a few common spec events) → GA4 recommended event names. */
     private static final Map<String, String> RECOMMENDED = Map.ofEntries(
-            Map.entry("Products Searched", "search"),
-            Map.entry("Product List Viewed", "view_item_list"),
-            Map.entry("Product Clicked", "select_item"),
-            Map.entry("Product Viewed", "view_item"),
-            Map.entry("Product Added", "add_to_cart"),
-            Map.entry("Product Removed", "remove_from_cart"),
-            Map.entry("Cart Viewed", "view_cart"),
-            Map.entry("Checkout Started", "begin_checkout"),
+            Map.entry(SegmentEvents.PRODUCTS_SEARCHED, "search"),
+            Map.entry(SegmentEvents.PRODUCT_LIST_VIEWED, "view_item_list"),
+            Map.entry(SegmentEvents.PRODUCT_CLICKED, "select_item"),
+            Map.entry(SegmentEvents.PRODUCT_VIEWED, "view_item"),
+            Map.entry(SegmentEvents.PRODUCT_ADDED, "add_to_cart"),
+            Map.entry(SegmentEvents.PRODUCT_REMOVED, "remove_from_cart"),
+            Map.entry(SegmentEvents.CART_VIEWED, "view_cart"),
+            Map.entry(SegmentEvents.CHECKOUT_STARTED, "begin_checkout"),
             Map.entry("Shipping Info Entered", "add_shipping_info"),
-            Map.entry("Payment Info Entered", "add_payment_info"),
-            Map.entry("Order Completed", "purchase"),
-            Map.entry("Order Refunded", "refund"),
-            Map.entry("Product Added to Wishlist", "add_to_wishlist"),
-            Map.entry("Product Shared", "share"),
-            Map.entry("Promotion Viewed", "view_promotion"),
-            Map.entry("Promotion Clicked", "select_promotion"),
-            Map.entry("Signed Up", "sign_up"),
-            Map.entry("Signed In", "login"));
+            Map.entry(SegmentEvents.PAYMENT_INFO_ENTERED, "add_payment_info"),
+            Map.entry(SegmentEvents.ORDER_COMPLETED, "purchase"),
+            Map.entry(SegmentEvents.ORDER_REFUNDED, "refund"),
+            Map.entry(SegmentEvents.PRODUCT_ADDED_TO_WISHLIST, "add_to_wishlist"),
+            Map.entry(SegmentEvents.PRODUCT_SHARED, "share"),
+            Map.entry(SegmentEvents.PROMOTION_VIEWED, "view_promotion"),
+            Map.entry(SegmentEvents.PROMOTION_CLICKED, "select_promotion"),
+            Map.entry(SegmentEvents.SIGNED_UP, "sign_up"),
+            Map.entry(SegmentEvents.SIGNED_IN, "login"));
 
     /** An event GA4 cannot take, with the reason (it goes to the dead-letter topic). */
     static final class Refused extends RuntimeException {

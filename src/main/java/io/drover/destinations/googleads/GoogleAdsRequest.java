@@ -1,5 +1,7 @@
 package io.drover.destinations.googleads;
 
+import io.drover.destinations.SegmentEvents;
+
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -345,7 +347,7 @@ public class GoogleAdsRequest extends ServiceSupport implements Processor, Camel
     }
 
     /** The Segment event that is the order: its conversion carries the order id as it is. */
-    static final String ORDER_EVENT = "Order Completed";
+    static final String ORDER_EVENT = SegmentEvents.ORDER_COMPLETED;
 
     /**
      * The conversion's order id. Google keeps one conversion per order id and conversion action ("Duplicate events,

@@ -1,5 +1,7 @@
 package io.drover.destinations.meta;
 
+import io.drover.destinations.SegmentEvents;
+
 import java.util.Locale;
 import java.util.Map;
 
@@ -19,14 +21,14 @@ final class MetaEvents {
 
     /** Segment ecommerce v2 event → Meta standard event. */
     static final Map<String, String> STANDARD_EVENTS = Map.of(
-            "Order Completed", "Purchase",
-            "Product Added", "AddToCart",
-            "Product Viewed", "ViewContent",
-            "Checkout Started", "InitiateCheckout",
-            "Products Searched", "Search",
-            "Signed Up", "CompleteRegistration",
-            "Payment Info Entered", "AddPaymentInfo",
-            "Product Added to Wishlist", "AddToWishlist");
+            SegmentEvents.ORDER_COMPLETED, "Purchase",
+            SegmentEvents.PRODUCT_ADDED, "AddToCart",
+            SegmentEvents.PRODUCT_VIEWED, "ViewContent",
+            SegmentEvents.CHECKOUT_STARTED, "InitiateCheckout",
+            SegmentEvents.PRODUCTS_SEARCHED, "Search",
+            SegmentEvents.SIGNED_UP, "CompleteRegistration",
+            SegmentEvents.PAYMENT_INFO_ENTERED, "AddPaymentInfo",
+            SegmentEvents.PRODUCT_ADDED_TO_WISHLIST, "AddToWishlist");
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 

@@ -1,5 +1,7 @@
 package io.drover.destinations.pinterest;
 
+import io.drover.destinations.SegmentEvents;
+
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
@@ -24,15 +26,15 @@ final class PinterestEvent {
 
     /** Segment ecommerce and lifecycle events to Pinterest's event names. */
     static final Map<String, String> TRACK_EVENTS = Map.ofEntries(
-            Map.entry("Order Completed", "checkout"),
-            Map.entry("Checkout Started", "initiate_checkout"),
-            Map.entry("Product Added", "add_to_cart"),
-            Map.entry("Product Viewed", "page_visit"),
-            Map.entry("Product List Viewed", "view_category"),
-            Map.entry("Products Searched", "search"),
-            Map.entry("Product Added to Wishlist", "add_to_wishlist"),
-            Map.entry("Payment Info Entered", "add_payment_info"),
-            Map.entry("Signed Up", "signup"));
+            Map.entry(SegmentEvents.ORDER_COMPLETED, "checkout"),
+            Map.entry(SegmentEvents.CHECKOUT_STARTED, "initiate_checkout"),
+            Map.entry(SegmentEvents.PRODUCT_ADDED, "add_to_cart"),
+            Map.entry(SegmentEvents.PRODUCT_VIEWED, "page_visit"),
+            Map.entry(SegmentEvents.PRODUCT_LIST_VIEWED, "view_category"),
+            Map.entry(SegmentEvents.PRODUCTS_SEARCHED, "search"),
+            Map.entry(SegmentEvents.PRODUCT_ADDED_TO_WISHLIST, "add_to_wishlist"),
+            Map.entry(SegmentEvents.PAYMENT_INFO_ENTERED, "add_payment_info"),
+            Map.entry(SegmentEvents.SIGNED_UP, "signup"));
 
     static final String PAGE_VISIT = "page_visit";
 

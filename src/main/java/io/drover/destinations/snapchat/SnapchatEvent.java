@@ -1,5 +1,7 @@
 package io.drover.destinations.snapchat;
 
+import io.drover.destinations.SegmentEvents;
+
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -22,18 +24,18 @@ final class SnapchatEvent {
 
     /** Segment ecommerce and lifecycle events to Snap's standard events, as v3 spells them. */
     static final Map<String, String> TRACK_EVENTS = Map.ofEntries(
-            Map.entry("Order Completed", "PURCHASE"),
-            Map.entry("Checkout Started", "START_CHECKOUT"),
-            Map.entry("Product Added", "ADD_CART"),
-            Map.entry("Product Viewed", "VIEW_CONTENT"),
-            Map.entry("Product List Viewed", "LIST_VIEW"),
-            Map.entry("Products Searched", "SEARCH"),
-            Map.entry("Product Added to Wishlist", "ADD_TO_WISHLIST"),
-            Map.entry("Payment Info Entered", "ADD_BILLING"),
-            Map.entry("Product Shared", "SHARE"),
-            Map.entry("Signed Up", "SIGN_UP"),
-            Map.entry("Signed In", "LOGIN"),
-            Map.entry("Trial Started", "START_TRIAL"));
+            Map.entry(SegmentEvents.ORDER_COMPLETED, "PURCHASE"),
+            Map.entry(SegmentEvents.CHECKOUT_STARTED, "START_CHECKOUT"),
+            Map.entry(SegmentEvents.PRODUCT_ADDED, "ADD_CART"),
+            Map.entry(SegmentEvents.PRODUCT_VIEWED, "VIEW_CONTENT"),
+            Map.entry(SegmentEvents.PRODUCT_LIST_VIEWED, "LIST_VIEW"),
+            Map.entry(SegmentEvents.PRODUCTS_SEARCHED, "SEARCH"),
+            Map.entry(SegmentEvents.PRODUCT_ADDED_TO_WISHLIST, "ADD_TO_WISHLIST"),
+            Map.entry(SegmentEvents.PAYMENT_INFO_ENTERED, "ADD_BILLING"),
+            Map.entry(SegmentEvents.PRODUCT_SHARED, "SHARE"),
+            Map.entry(SegmentEvents.SIGNED_UP, "SIGN_UP"),
+            Map.entry(SegmentEvents.SIGNED_IN, "LOGIN"),
+            Map.entry(SegmentEvents.TRIAL_STARTED, "START_TRIAL"));
 
     static final String PAGE_VIEW = "PAGE_VIEW";
 

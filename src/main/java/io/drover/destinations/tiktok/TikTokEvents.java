@@ -1,5 +1,7 @@
 package io.drover.destinations.tiktok;
 
+import io.drover.destinations.SegmentEvents;
+
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Map;
@@ -27,14 +29,14 @@ final class TikTokEvents {
      * what Segment's Order Completed records (https://ads.tiktok.com/help/article/supported-standard-events).
      */
     static final Map<String, String> STANDARD_EVENTS = Map.of(
-            "Order Completed", "CompletePayment",
-            "Product Added", "AddToCart",
-            "Product Viewed", "ViewContent",
-            "Checkout Started", "InitiateCheckout",
-            "Products Searched", "Search",
-            "Signed Up", "CompleteRegistration",
-            "Payment Info Entered", "AddPaymentInfo",
-            "Product Added to Wishlist", "AddToWishlist");
+            SegmentEvents.ORDER_COMPLETED, "CompletePayment",
+            SegmentEvents.PRODUCT_ADDED, "AddToCart",
+            SegmentEvents.PRODUCT_VIEWED, "ViewContent",
+            SegmentEvents.CHECKOUT_STARTED, "InitiateCheckout",
+            SegmentEvents.PRODUCTS_SEARCHED, "Search",
+            SegmentEvents.SIGNED_UP, "CompleteRegistration",
+            SegmentEvents.PAYMENT_INFO_ENTERED, "AddPaymentInfo",
+            SegmentEvents.PRODUCT_ADDED_TO_WISHLIST, "AddToWishlist");
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 

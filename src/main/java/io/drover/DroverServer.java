@@ -214,6 +214,7 @@ public final class DroverServer {
             // Found by Camel's metrics under this name: every meter, Camel's included, follows Prometheus' conventions.
             var metrics = MetricConventions.registry();
             context.getRegistry().bind("metricsRegistry", metrics);
+            context.getRegistry().bind(io.drover.buffer.InlineCallbacks.BEAN, new io.drover.buffer.InlineCallbacks());
             settings.get("drover.secrets-dir").ifPresent(dir -> {
                 secrets = new SecretsDirectory(Path.of(dir).toAbsolutePath().normalize());
                 context.getPropertiesComponent().addPropertiesSource(secrets);

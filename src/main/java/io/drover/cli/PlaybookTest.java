@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +12,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.integration.ModuleParameters;
+import io.drover.integration.TemplateParameters;
 import io.drover.playbook.Playbook;
 import io.drover.playbook.PlaybookException;
 import io.drover.playbook.Request;
@@ -107,27 +108,16 @@ public final class PlaybookTest {
             return new Module(fileName.replaceFirst("\\.playbook\\.ya?ml$", ""), "", fileName, dir,
                     "(the module's endpoint)", "POST", 1);
         }
-        Map<String, String> p = new LinkedHashMap<>();
-        Object root = new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
-                .loadFromString(Files.readString(file));
-        if (root instanceof List<?> items) {
-            for (Object item : items) {
-                if (item instanceof Map<?, ?> m && m.get("templatedRoute") instanceof Map<?, ?> t
-                        && "drover-playbook".equals(t.get("routeTemplateRef")) && t.get("parameters") instanceof List<?> ps) {
-                    for (Object o : ps) {
-                        if (o instanceof Map<?, ?> parameter && parameter.get("name") != null) {
-                            p.put(String.valueOf(parameter.get("name")), String.valueOf(parameter.get("value")));
-                        }
-                    }
-                }
-            }
-        }
-        if (p.isEmpty()) {
-            throw new IllegalArgumentException(file + " is neither a playbook (*.playbook.yaml) nor a drover-playbook module");
-        }
-        return new Module(p.getOrDefault("name", fileName), p.getOrDefault("playbook", ""),
-                p.getOrDefault("playbookFile", ""), dir, p.getOrDefault("endpoint", "?"), p.getOrDefault("method", "POST"),
-                Integer.parseInt(settingDefault(p.getOrDefault("batchSize", "100")).trim()));
+        ModuleParameters.Route route = ModuleParameters.read(Files.readString(file)).stream()
+                .filter(r -> "drover-playbook".equals(r.template())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(file + " is neither a playbook (*.playbook.yaml) nor a"
+                        + " drover-playbook module"));
+        // The template's defaults from their one home, routes/parameters.yaml.
+        Map<String, TemplateParameters.Parameter> declared = TemplateParameters.load().template("drover-playbook")
+                .parameters();
+        return new Module(route.text("name", fileName), route.text("playbook", ""), route.text("playbookFile", ""), dir,
+                route.text("endpoint", "?"), route.text("method", declared.get("method").defaultValue()),
+                Integer.parseInt(settingDefault(route.text("batchSize", declared.get("batchSize").defaultValue())).trim()));
     }
 
     /**

@@ -64,36 +64,22 @@ record ModuleFile(Set<String> settings, Set<String> required, Set<String> routeI
             if (root instanceof List<?> items) {
                 for (Object item : items) {
                     claims(item, routeIds, names);
-                    playbook(item).ifPresent(p -> {
-                        playbooks.add(p);
-                        if (!p.file().isBlank()) {
-                            files.add(p.file().trim());
-                        }
-                    });
                 }
             }
         } catch (RuntimeException notYaml) {
             // Camel reports what is wrong with the file when it loads it.
         }
-        return new ModuleFile(settings, required, routeIds, names, files, List.copyOf(playbooks));
-    }
-
-    /** The playbook of a {@code drover-playbook} templated route. */
-    private static java.util.Optional<Playbook> playbook(Object item) {
-        if (!(item instanceof Map<?, ?> map) || !(map.get("templatedRoute") instanceof Map<?, ?> t)
-                || !"drover-playbook".equals(t.get("routeTemplateRef"))) {
-            return java.util.Optional.empty();
-        }
-        Map<String, String> values = new java.util.HashMap<>();
-        if (t.get("parameters") instanceof List<?> parameters) {
-            for (Object p : parameters) {
-                if (p instanceof Map<?, ?> parameter && parameter.get("name") != null && parameter.get("value") != null) {
-                    values.put(String.valueOf(parameter.get("name")), String.valueOf(parameter.get("value")));
+        for (ModuleParameters.Route route : ModuleParameters.read(content)) {
+            if ("drover-playbook".equals(route.template())) {
+                Playbook p = new Playbook(route.text("name", "playbook"), route.text("playbook", ""),
+                        route.text("playbookFile", ""));
+                playbooks.add(p);
+                if (!p.file().isBlank()) {
+                    files.add(p.file().trim());
                 }
             }
         }
-        return java.util.Optional.of(new Playbook(values.getOrDefault("name", "playbook"),
-                values.getOrDefault("playbook", ""), values.getOrDefault("playbookFile", "")));
+        return new ModuleFile(settings, required, routeIds, names, files, List.copyOf(playbooks));
     }
 
     private static void claims(Object item, Set<String> routeIds, Set<String> names) {

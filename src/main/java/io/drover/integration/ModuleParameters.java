@@ -22,20 +22,26 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * parameter stops the module with every problem named at once: {@code meta.yaml:14: parameter 'batchSize': expected a
  * whole number, got 'many', from 1 to 10000}.
  */
-final class ModuleParameters {
+public final class ModuleParameters {
 
     private ModuleParameters() {
     }
 
     /** One templated route of the module: its template, the line it starts on, and its parameters with their lines. */
-    record Route(String template, int line, Map<String, Value> parameters) {
+    public record Route(String template, int line, Map<String, Value> parameters) {
+
+        /** A parameter's value as written (placeholders unresolved), or {@code fallback} when it is not given. */
+        public String text(String name, String fallback) {
+            Value v = parameters.get(name);
+            return v == null || v.text() == null ? fallback : v.text();
+        }
     }
 
-    record Value(String text, int line) {
+    public record Value(String text, int line) {
     }
 
     /** The templated routes of a module file (none when it is not YAML: Camel then says what is wrong). */
-    static List<Route> read(String content) {
+    public static List<Route> read(String content) {
         List<Route> routes = new ArrayList<>();
         Optional<Node> root;
         try {

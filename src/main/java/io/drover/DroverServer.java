@@ -278,6 +278,7 @@ public final class DroverServer {
                 }
                 server = new IngestServer(context, settings);
                 ingest = new IngestService(context, settings, sources, buffer, identity, bootstrapServers, server);
+                context.getComponent("drover-events", EventsComponent.class).setStoredIds(ingest.storedIds());
                 this.settings = settings;
                 context.addLifecycleStrategy(new LifecycleStrategySupport() {
                     @Override

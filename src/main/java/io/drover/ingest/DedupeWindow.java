@@ -12,10 +12,14 @@ import java.util.function.LongSupplier;
  * not store its events twice. Bounded in time (Segment promises about 24 hours) and in count (memory); ids are
  * remembered only once Kafka has acknowledged them, so a failed write can always be retried.
  *
- * <p>An id is kept as 64 bits of the SHA-256 of its source and itself, in tables of longs: 16 to 32 bytes an id
+ * <p>An id is kept as 64 bits of the SHA-256 of its source and itself, in tables of longs: 32 to 64 bytes an id
  * instead of about 200 (a String key and a cache entry), which at 20,000 events/s was old-generation churn for the
  * garbage collector. Two different ids share those 64 bits with a probability of n / 2^64 per lookup for n ids
  * remembered: for two million ids, one wrongly dropped event in about 10^13.
+ *
+ * <p>Beside each id, where drover.events holds its first copy (partition and offset), once the topic's tail has read
+ * it ({@link StoredIdsTail}): the integrations leave out a later copy of the same partition, stored by another
+ * instance before this one knew the id.
  *
  * <p>Two generations: ids go into the current one; once it holds {@code maxEntries} ids or is {@code window} old, it
  * becomes the previous one and the older previous one is forgotten. An id is therefore remembered for at least the
@@ -25,6 +29,9 @@ final class DedupeWindow {
 
     /** 2^27 ids: two tables of 2 GiB each at most, more than any heap Drover should run with. */
     static final int MAX_ENTRIES = 1 << 27;
+    /** No position: the id is not remembered, or only ingestion has seen it so far. */
+    static final long UNKNOWN = -1;
+    private static final int OFFSET_BITS = 47;
 
     private final long windowNanos;
     private final int maxEntries;
@@ -69,12 +76,42 @@ final class DedupeWindow {
     }
 
     synchronized void remember(long key) {
+        add(key, UNKNOWN);
+    }
+
+    /**
+     * The topic holds a copy of the id at this partition and offset (read in order per partition): kept if it is the
+     * first one known, so every instance names the same first copy.
+     */
+    synchronized void stored(long key, int partition, long offset) {
+        long position = ((long) partition << OFFSET_BITS) | offset;
+        if (!current.place(key, position) && !previous.place(key, position)) {
+            add(key, position);
+        }
+    }
+
+    /** Where the topic holds the id's first copy: {@link #UNKNOWN}, or a position read by {@link #partition}/{@link #offset}. */
+    synchronized long firstPosition(long key) {
+        rotateIfDue(nanoClock.getAsLong());
+        long p = current.position(key);
+        return p != UNKNOWN ? p : previous.position(key);
+    }
+
+    static int partition(long position) {
+        return (int) (position >>> OFFSET_BITS);
+    }
+
+    static long offset(long position) {
+        return position & ((1L << OFFSET_BITS) - 1);
+    }
+
+    private void add(long key, long position) {
         long now = nanoClock.getAsLong();
         rotateIfDue(now);
         if (current.size >= maxEntries) {
             rotate(now);
         }
-        current.add(key, now);
+        current.add(key, position, now);
     }
 
     private void rotateIfDue(long now) {
@@ -103,13 +140,14 @@ final class DedupeWindow {
     }
 
     /**
-     * An open-addressing set of non-zero longs, at most half full: it starts small and doubles as ids come, up to twice
+     * An open-addressing map of non-zero longs to positions, at most half full: it starts small and doubles as ids come, up to twice
      * maxEntries slots, so that a quiet site does not hold the full tables. Emptied all at once, never entry by entry.
      */
     private static final class Generation {
         private static final int INITIAL_SLOTS = 1024;
         private final int maxSlots;
         private long[] slots;
+        private long[] positions;
         int size;
         long started;
         long lastAdded;
@@ -117,6 +155,7 @@ final class DedupeWindow {
         Generation(int maxEntries, long started) {
             this.maxSlots = Integer.highestOneBit(Math.max(2, maxEntries) * 2 - 1) << 1;
             this.slots = new long[Math.min(INITIAL_SLOTS, maxSlots)];
+            this.positions = new long[slots.length];
             this.started = started;
             this.lastAdded = started;
         }
@@ -125,7 +164,25 @@ final class DedupeWindow {
             return slots[probe(slots, key)] == key;
         }
 
-        void add(long key, long now) {
+        /** The key's position, or UNKNOWN when it is absent or has none yet. */
+        long position(long key) {
+            int i = probe(slots, key);
+            return slots[i] == key ? positions[i] : UNKNOWN;
+        }
+
+        /** Gives a present key its first position; false when the key is absent. */
+        boolean place(long key, long position) {
+            int i = probe(slots, key);
+            if (slots[i] != key) {
+                return false;
+            }
+            if (positions[i] == UNKNOWN) {
+                positions[i] = position;
+            }
+            return true;
+        }
+
+        void add(long key, long position, long now) {
             lastAdded = now;
             if ((size + 1) * 2 > slots.length && slots.length < maxSlots) {
                 grow();
@@ -133,18 +190,26 @@ final class DedupeWindow {
             int i = probe(slots, key);
             if (slots[i] == 0) {
                 slots[i] = key;
+                positions[i] = position;
                 size++;
+            } else if (positions[i] == UNKNOWN) {
+                positions[i] = position;
             }
         }
 
         private void grow() {
             long[] bigger = new long[slots.length * 2];
-            for (long k : slots) {
+            long[] biggerPositions = new long[bigger.length];
+            for (int j = 0; j < slots.length; j++) {
+                long k = slots[j];
                 if (k != 0) {
-                    bigger[probe(bigger, k)] = k;
+                    int i = probe(bigger, k);
+                    bigger[i] = k;
+                    biggerPositions[i] = positions[j];
                 }
             }
             slots = bigger;
+            positions = biggerPositions;
         }
 
         /** Where the key is, or the free slot where it belongs (linear probing; the table is never full). */
@@ -161,6 +226,7 @@ final class DedupeWindow {
         void clear(long now) {
             if (size > 0) {
                 Arrays.fill(slots, 0);
+                Arrays.fill(positions, UNKNOWN);
                 size = 0;
             }
             started = now;

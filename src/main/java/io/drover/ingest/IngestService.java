@@ -26,6 +26,7 @@ public final class IngestService extends ServiceSupport {
     private final EventBuffer buffer;
     private final IngestLimits limits;
     private final DedupeWindow dedupe;
+    private final StoredIdsTail storedIds;
     private final ClientAddress clientAddress;
     private final Drain drain = new Drain();
     private final Duration drainTimeout;
@@ -60,6 +61,7 @@ public final class IngestService extends ServiceSupport {
         this.dedupeWindow = settings.duration("drover.ingest.dedupe-window");
         this.dedupeMaxEntries = settings.integer("drover.ingest.dedupe-max-entries");
         this.dedupe = new DedupeWindow(dedupeWindow, dedupeMaxEntries);
+        this.storedIds = new StoredIdsTail(bootstrapServers, topic, dedupe, dedupeWindow, dedupeMaxEntries);
         this.clientAddress = new ClientAddress(settings.list("drover.http.trusted-proxies"));
         this.drainTimeout = settings.duration("drover.shutdown.drain-timeout");
     }
@@ -78,25 +80,17 @@ public final class IngestService extends ServiceSupport {
                 this::admitting, failedEvents);
         router.route("/v1/*").handler(handler);
         router.route(Endpoint.BEACON_PREFIX + "/v1/*").handler(handler);
-        Thread restore = new Thread(this::restoreDedupe, "drover-dedupe-restore");
-        restore.setDaemon(true);
-        restore.start();
+        Thread tail = new Thread(() -> storedIds.run(ids -> {
+            restored = true;
+            announce();
+        }), "drover-stored-ids");
+        tail.setDaemon(true);
+        tail.start();
     }
 
-    private void restoreDedupe() {
-        long start = System.nanoTime();
-        try {
-            long ids = DedupeRestore.run(bootstrapServers, topic, dedupe, dedupeWindow, dedupeMaxEntries);
-            LOG.info("Dedupe window restored from {}: {} message ids in {} ms", topic, ids,
-                    (System.nanoTime() - start) / 1_000_000);
-        } catch (RuntimeException e) {
-            // Kafka is unreachable: the buffer refuses writes anyway until it is back; a retry of a request stored
-            // before this start may then be stored twice, which the log says.
-            LOG.warn("Could not restore the dedupe window from {} ({}): re-sent events stored before this start may"
-                    + " be stored again", topic, e.toString());
-        }
-        restored = true;
-        announce();
+    /** The message ids drover.events holds: the integrations leave out a later copy of one (dedupe across instances). */
+    public io.drover.buffer.StoredIds storedIds() {
+        return storedIds;
     }
 
     /**
@@ -133,7 +127,8 @@ public final class IngestService extends ServiceSupport {
 
     @Override
     protected void doStop() {
-        // Nothing: see drain().
+        // The routes stay: see drain(). The tail stops with the integrations (they are stopped before this service).
+        storedIds.stop();
     }
 
     /** Requests being read or written now. */

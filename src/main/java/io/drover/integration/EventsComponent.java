@@ -20,6 +20,8 @@ public class EventsComponent extends DefaultComponent {
     private String instanceId;
     private Short replicationFactor;
     private int sharedParseSlots = DEFAULT_SHARED_PARSE_SLOTS;
+    /** Set by DroverServer: the message ids drover.events holds, so that a re-sent event is delivered once. */
+    private volatile io.drover.buffer.StoredIds storedIds = io.drover.buffer.StoredIds.NONE;
     private ParsedEvents parsedEvents;   // made on first use, under the lock of parsedEvents()
     /** While the modules present at start load: the moment Drover started, before its port opened; else 0. */
     private volatile long bootTime;
@@ -72,6 +74,14 @@ public class EventsComponent extends DefaultComponent {
 
     public void setSharedParseSlots(int sharedParseSlots) {
         this.sharedParseSlots = sharedParseSlots;
+    }
+
+    public io.drover.buffer.StoredIds storedIds() {
+        return storedIds;
+    }
+
+    public void setStoredIds(io.drover.buffer.StoredIds storedIds) {
+        this.storedIds = storedIds == null ? io.drover.buffer.StoredIds.NONE : storedIds;
     }
 
     synchronized ParsedEvents parsedEvents() {

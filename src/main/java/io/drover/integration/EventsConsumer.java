@@ -16,6 +16,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.buffer.EventTopic;
+import io.drover.buffer.StoredIds;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
@@ -34,20 +35,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One integration's reader of drover.events: a Kafka consumer on its own thread and in its own consumer group, so that
- * a slow or failing vendor never holds back another. It hands the route one batch at a time and then:
+ * One integration's reader of drover.events: a Kafka consumer in its own consumer group, so that a slow or failing
+ * vendor never holds back another. Split as camel-kafka splits its consumer:
  * <ul>
- * <li>delivered: commits the batch's offsets;</li>
- * <li>failed, retryable, policy allows: waits (backoff, jitter, Retry-After) while still polling with its partitions
- * paused, so that Kafka keeps it in the group however long the wait, then gives the route the same batch again;</li>
- * <li>failed otherwise: writes the batch's events to {@code drover.dlq.<integration>} (route {@code dead-letter}) with
- * the vendor's answer, then commits. If that write fails, it is tried again (backoff, still polling) without sending
- * the batch to the vendor again; nothing is committed until it succeeds.</li>
+ * <li>this class: the Camel consumer's life and the poll loop, on one thread (a Kafka consumer is used by one
+ * thread), which hands each record to the lane of its key ({@link Lanes}, {@code concurrency} of them) and pauses
+ * reading while the lanes hold more than they can send soon;</li>
+ * <li>{@link OffsetTracker}: which records are finished, and the commits, only below the lowest unfinished one;</li>
+ * <li>{@link BatchDelivery}: one batch's attempts, retries and dead letters, in its lane's thread.</li>
  * </ul>
- * Batches are handled one after the other, so one user's events (one partition) stay in order; a retried batch holds
- * back the rest of this integration only.
+ * Why not camel-kafka's consumer: it commits by exchange, one record or one poll at a time, and its retries hold
+ * the poll loop or skip; Drover needs batches cut by size and time across partitions, several in flight in key
+ * order, retries that last hours without leaving the group, scheduled delivery, and commits below unfinished work
+ * (docs/integrations.md, "Delivery").
  * <p>
- * Scheduled delivery: a record is handed to the route only once it is due: {@code delay} after Drover received it
+ * Scheduled delivery: a record is handed to a lane only once it is due: {@code delay} after Drover received it
  * (the module's setting: Google Ads takes a click conversion only 6 hours after the click), or, for a record of the
  * retry topic ({@link RetryLater}: the vendor said the event came too early), at the time it carries. Records of a
  * partition are in arrival order, so a partition whose first record is not due is held as a whole: paused, its
@@ -62,17 +64,12 @@ public class EventsConsumer extends DefaultConsumer {
     public static final String METRICS = "drover.metrics";
 
     private static final Logger LOG = LoggerFactory.getLogger(EventsConsumer.class);
-    /** How long a stop or a rebalance waits to confirm delivered offsets before giving up (they are delivered again). */
+    /** How long a stop or a rebalance waits for attempts in flight and to confirm commits (then: delivered again). */
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
     /** A dead-letter record is never cut below this: an event (at most 32 KB) and its letter's fields fit. */
     private static final int MIN_RECORD_BYTES = 64 * 1024;
 
     private final EventsEndpoint endpoint;
-    private final RetryPolicy retry;
-    private final Deque<ConsumerRecord<String, byte[]>> pending = new ArrayDeque<>();
-    private final Set<TopicPartition> revoked = new HashSet<>();
-    /** Offsets committed without waiting and not yet confirmed by the broker (touched by the consumer thread only). */
-    private final Map<TopicPartition, OffsetAndMetadata> unconfirmed = new HashMap<>();
     private final long delayMillis;
     /** Scheduled delivery: the partitions held until their first record is due. */
     private volatile HeldPartitions holds;
@@ -80,20 +77,22 @@ public class EventsConsumer extends DefaultConsumer {
     private volatile boolean reading;
     private Thread thread;
     private KafkaConsumer<String, byte[]> kafka;
+    private OffsetTracker offsets;
+    private Lanes lanes;
+    /** The lanes hold this many records at most before the poll loop pauses its partitions. */
+    private int maxQueued;
+    private boolean pausedForLanes;
     private long nextRequestAt;
     private org.apache.camel.ProducerTemplate template;
     private IntegrationMetrics metrics;
-    /** What the console shows of each event's way through this integration (docs/console.md). */
-    private io.drover.journey.Recorder journeys = io.drover.journey.Recorder.OFF;
     /** Where this integration starts if its group has never committed: events acknowledged from then on. */
     private long startTime;
     /** The largest dead-letter record the producer and the topic take. */
-    private int maxRecordBytes = DeadLetters.DEFAULT_MAX_RECORD_BYTES;
+    private volatile int maxRecordBytes = DeadLetters.DEFAULT_MAX_RECORD_BYTES;
 
     public EventsConsumer(EventsEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
         this.endpoint = endpoint;
-        this.retry = endpoint.retryPolicy();
         this.delayMillis = endpoint.delayMillis();
     }
 
@@ -119,9 +118,18 @@ public class EventsConsumer extends DefaultConsumer {
             }
         }
         metrics = new IntegrationMetrics(getEndpoint().getCamelContext(), endpoint.getIntegration());
-        journeys = io.drover.journey.Journeys.recorder(getEndpoint().getCamelContext(), endpoint.getIntegration());
         kafka = new KafkaConsumer<>(consumerProperties());
         holds = new HeldPartitions(endpoint.getIntegration(), delayMillis, kafka);
+        offsets = new OffsetTracker(endpoint.getIntegration(), kafka);
+        StoredIds storedIds = component.storedIds();
+        List<Lanes.Delivery> deliveries = new ArrayList<>();
+        for (int i = 0; i < endpoint.getConcurrency(); i++) {
+            deliveries.add(new BatchDelivery(this, metrics, io.drover.journey.Journeys.recorder(
+                    getEndpoint().getCamelContext(), endpoint.getIntegration()), storedIds));
+        }
+        lanes = new Lanes(endpoint.getIntegration(), endpoint.getBatchSize(), endpoint.getLingerMs(), deliveries);
+        // Enough for every lane's next two batches: reading stays ahead of sending, without holding the topic in memory.
+        maxQueued = Math.max(2 * endpoint.getBatchSize() * endpoint.getConcurrency(), 512);
         metrics.held(holds::now);
         // A KafkaMetric's value may be read from any thread (the consumer itself may not): the scrape reads it.
         kafka.metrics().forEach((name, metric) -> {
@@ -135,7 +143,8 @@ public class EventsConsumer extends DefaultConsumer {
         kafka.subscribe(List.of(endpoint.getComponent().getTopic(), Replay.topic(endpoint.getIntegration()),
                 RetryLater.topic(endpoint.getIntegration())), new Rebalance());
         running = true;
-        thread = new Thread(this::run, "drover-integration-" + endpoint.getIntegration());
+        lanes.start();
+        thread = new Thread(this::run, "drover-integration-" + endpoint.getIntegration() + "-poll");
         thread.start();
     }
 
@@ -185,55 +194,103 @@ public class EventsConsumer extends DefaultConsumer {
         return p;
     }
 
+    /** The poll loop: reads, hands records to their lanes, commits what the lanes finished. */
     private void run() {
         try {
             while (running) {
-                List<ConsumerRecord<String, byte[]>> batch = collect();
-                if (!batch.isEmpty()) {
-                    deliver(batch);
+                if (lanes.failure() != null) {
+                    return;
                 }
+                holds.release();
+                backPressure();
+                long wait = Math.max(1, Math.min(pausedForLanes ? 50 : 200, holds.untilNext()));
+                for (ConsumerRecord<String, byte[]> r : kafka.poll(Duration.ofMillis(wait))) {
+                    // a record not due holds its partition from it on: it is read again when the partition resumes
+                    if (!holds.hold(r)) {
+                        OffsetTracker.Partition p = offsets.of(new TopicPartition(r.topic(), r.partition()));
+                        p.dispatched(r.offset());
+                        lanes.add(r, p);
+                    }
+                }
+                offsets.commitFinished();
             }
         } catch (WakeupException e) {
             // stopping
         } catch (RuntimeException e) {
             LOG.error("Integration {} stopped reading events: {}", endpoint.getIntegration(), e.toString(), e);
         } finally {
-            commitUnconfirmed(null);
+            running = false;
+            try {
+                lanes.stop(25_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            offsets.commitSync(null, CONFIRM_TIMEOUT);
             kafka.close(Duration.ofSeconds(10));
         }
     }
 
-    /** Up to batchSize records; waits at most lingerMs after the first one for the batch to fill. */
-    private List<ConsumerRecord<String, byte[]>> collect() {
-        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(endpoint.getBatchSize());
-        long deadline = Long.MAX_VALUE;
-        while (running && batch.size() < endpoint.getBatchSize()) {
-            if (pending.isEmpty()) {
-                long wait = deadline == Long.MAX_VALUE ? 500 : deadline - System.currentTimeMillis();
-                if (wait <= 0) {
-                    break;
-                }
-                holds.release();
-                kafka.poll(Duration.ofMillis(Math.max(1, Math.min(wait, Math.min(500, holds.untilNext())))))
-                        .forEach(pending::add);
-                if (pending.isEmpty()) {
-                    continue;
-                }
-            }
-            while (!pending.isEmpty() && batch.size() < endpoint.getBatchSize()) {
-                ConsumerRecord<String, byte[]> r = pending.poll();
-                if (!holds.hold(r)) {
-                    batch.add(r);
-                } else {
-                    // read again from the held record on when its partition is resumed
-                    pending.removeIf(p -> p.partition() == r.partition() && p.topic().equals(r.topic()));
-                }
-            }
-            if (deadline == Long.MAX_VALUE && !batch.isEmpty()) {
-                deadline = System.currentTimeMillis() + endpoint.getLingerMs();
-            }
+    /** Pauses reading while the lanes hold more than {@link #maxQueued} records; resumes below half of it. */
+    private void backPressure() {
+        int queued = lanes.queued();
+        if (!pausedForLanes && queued >= maxQueued) {
+            kafka.pause(kafka.assignment());
+            pausedForLanes = true;
+        } else if (pausedForLanes && queued < maxQueued / 2) {
+            holds.resumeOthers();
+            pausedForLanes = false;
         }
-        return batch;
+    }
+
+    boolean running() {
+        return running;
+    }
+
+    EventsEndpoint eventsEndpoint() {
+        return endpoint;
+    }
+
+    Exchange newExchange() {
+        return createExchange(false);
+    }
+
+    void release(Exchange exchange) {
+        releaseExchange(exchange, false);
+    }
+
+    org.apache.camel.ProducerTemplate template() {
+        return template;
+    }
+
+    int maxRecordBytes() {
+        return maxRecordBytes;
+    }
+
+    /**
+     * After Kafka refused a record of {@code used} bytes as too large: the limits as they are now (the topic's may
+     * have been lowered since the start), else half the last one; never below {@link #MIN_RECORD_BYTES}.
+     */
+    void lowerMaxRecordBytes(int used) {
+        int now = used;
+        try {
+            EventsComponent component = endpoint.getComponent();
+            now = DeadLetters.maxRecordBytes(getEndpoint().getCamelContext(), EventTopic.maxMessageBytes(
+                    component.getBootstrapServers(), DeadLetters.topic(endpoint.getIntegration())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        maxRecordBytes = Math.max(MIN_RECORD_BYTES, now < used ? now : used / 2);
+    }
+
+    /** Reserves the next request's slot under the module's rateLimit (all lanes together); ms to wait for it. */
+    synchronized long reserveRequest() {
+        if (endpoint.getRateLimit() <= 0) {
+            return 0;
+        }
+        long now = System.currentTimeMillis();
+        long at = Math.max(now, nextRequestAt);
+        nextRequestAt = at + (long) (1000 / endpoint.getRateLimit());
+        return at - now;
     }
 
     /** What this integration holds now (events not yet due, and the oldest one's wait in seconds). */
@@ -246,398 +303,13 @@ public class EventsConsumer extends DefaultConsumer {
         return delayMillis;
     }
 
-    private void deliver(List<ConsumerRecord<String, byte[]>> batch) {
-        Map<ObjectNode, Integer> deferrals = new IdentityHashMap<>();
-        List<EventRecord> records = parse(batch, deferrals);
-        Set<TopicPartition> partitions = partitionsOf(batch);
-        revoked.clear();
-        metrics.received(records.size());
-        Batch state = new Batch();
-        Map<ObjectNode, byte[]> stored = new IdentityHashMap<>(records.size());
-        records.forEach(r -> stored.put(r.event(), r.json()));
-        state.storedJson(stored);
-        state.beforeRequest(this::throttle);
-        state.metrics(metrics);
-        long firstAttempt = System.currentTimeMillis();
-        for (int attempt = 1; running; attempt++) {
-            // A retry sends only what is still open: what a vendor took, or refused for good, is not sent again.
-            List<ObjectNode> open = new ArrayList<>(records.size());
-            records.forEach(r -> {
-                if (state.isOpen(r.event())) {
-                    open.add(r.event());
-                }
-            });
-            Exception failure = null;
-            if (!open.isEmpty()) {
-                Exchange exchange = createExchange(false);
-                exchange.setProperty(ATTEMPT, attempt);
-                exchange.setProperty(METRICS, metrics);
-                exchange.setProperty(Batch.PROPERTY, state);
-                exchange.setProperty(io.drover.journey.Recorder.PROPERTY, journeys.attempt(attempt));
-                exchange.getIn().setBody(open);
-                try {
-                    getProcessor().process(exchange);
-                } catch (Exception e) {
-                    exchange.setException(e);
-                }
-                failure = unwrap(exchange.getException());
-                releaseExchange(exchange, false);
-            }
-            if (failure == null) {
-                metrics.delivered(state.deliveredCount(), firstAttempt);
-                finish(batch, records, state, partitions, null, attempt, firstAttempt, deferrals);
-                return;
-            }
-            long now = System.currentTimeMillis();
-            if (isRetryable(failure) && retry.allowsAnother(attempt, firstAttempt, now)) {
-                long delay = retry.delayMillis(attempt, failure instanceof DeliveryException d ? d.retryAfterMillis() : -1);
-                LOG.warn("Integration {}: attempt {} failed ({}); retrying in {} ms", endpoint.getIntegration(), attempt,
-                        describe(failure), delay);
-                metrics.retried();
-                journeys.retrying(open, describe(failure), delay);
-                if (!waitPolling(delay, partitions)) {
-                    return;
-                }
-                continue;
-            }
-            LOG.warn("Integration {}: giving up after {} attempts ({}); {} events to the dead-letter topic",
-                    endpoint.getIntegration(), attempt, describe(failure),
-                    records.stream().filter(r -> state.isOpen(r.event())).count());
-            metrics.delivered(state.deliveredCount(), firstAttempt);
-            finish(batch, records, state, partitions, failure, attempt, firstAttempt, deferrals);
-            return;
-        }
-    }
-
-    /**
-     * Ends a batch: events refused for good go to the dead-letter topic with their own reason, and, after a final
-     * failure, the events still open with the vendor's answer, in one dead-letter write (its requests, then its
-     * letters); then the offsets are committed. A failed write is tried again (the batch is neither read nor sent to
-     * the vendor again) until it succeeds, this integration stops, or a partition of the batch goes to another member,
-     * which then reads the batch again.
-     */
-    private void finish(List<ConsumerRecord<String, byte[]>> batch, List<EventRecord> records, Batch state,
-                        Set<TopicPartition> partitions, Exception failure, int attempts, long firstAttempt,
-                        Map<ObjectNode, Integer> deferrals) {
-        List<DeadLetters.Entry> entries = new ArrayList<>();
-        List<RetryLater.Entry> later = new ArrayList<>();
-        for (EventRecord r : records) {
-            Batch.Deferral d = state.deferred().get(r.event());
-            if (d == null) {
-                continue;
-            }
-            int times = deferrals.getOrDefault(r.event(), 0) + 1;
-            if (times > RetryLater.MAX_DEFERRALS) {
-                LOG.warn("Integration {}: event at {}-{} still too early after {} retries ({}); to the dead-letter topic",
-                        endpoint.getIntegration(), r.partition(), r.offset(), times - 1, d.reason());
-                entries.add(new DeadLetters.Entry(r, new IllegalStateException("still too early after " + (times - 1)
-                        + " retries: " + d.reason()), state.lastRequest()));
-            } else {
-                later.add(new RetryLater.Entry(r, d.dueAtMillis(), times, d.reason()));
-            }
-        }
-        if (!later.isEmpty()) {
-            if (!retryLater(later, partitions)) {
-                seekBack(batch);
-                return;
-            }
-        }
-        for (EventRecord r : records) {
-            Batch.Rejection rejection = state.rejected().get(r.event());
-            if (rejection != null) {
-                LOG.warn("Integration {}: event at {}-{} refused for good ({}); to the dead-letter topic",
-                        endpoint.getIntegration(), r.partition(), r.offset(), rejection.reason());
-                entries.add(new DeadLetters.Entry(r, new IllegalArgumentException(rejection.reason()), rejection.request()));
-            }
-        }
-        if (failure != null) {
-            VendorRequest last = state.lastRequest();
-            records.stream().filter(r -> state.isOpen(r.event()))
-                    .forEach(r -> entries.add(new DeadLetters.Entry(r, failure, last)));
-        }
-        if (!entries.isEmpty() && !deadLetter(new DeadLetters.Write(endpoint.getIntegration(), entries, attempts,
-                firstAttempt, System.currentTimeMillis()), partitions)) {
-            seekBack(batch);
-            return;
-        }
-        journeys.finished(records.stream().map(EventRecord::event).toList(), state::rejectionReason, state::isDeferred,
-                state::isOpen, failure == null ? null : describe(failure));
-        commit(batch);
-    }
-
-    /**
-     * Writes events the vendor said came too early to the retry topic, with the time they are due, tried again with
-     * backoff until it succeeds; false when the batch is no longer this consumer's.
-     */
-    private boolean retryLater(List<RetryLater.Entry> later, Set<TopicPartition> partitions) {
-        for (int attempt = 1; ; attempt++) {
-            List<org.apache.camel.Message> messages = RetryLater.messages(getEndpoint().getCamelContext(),
-                    endpoint.getIntegration(), later);
-            try {
-                Exchange result = template.send(RetryLater.ENDPOINT_URI, ex -> ex.getIn().setBody(messages));
-                if (result.getException() != null) {
-                    throw result.getException();
-                }
-                metrics.deferred(later.size());
-                LOG.info("Integration {}: {} events came too early for the vendor ({}); sent again from {}",
-                        endpoint.getIntegration(), later.size(), later.get(0).reason(),
-                        java.time.Instant.ofEpochMilli(later.get(0).dueAtMillis()));
-                return true;
-            } catch (Exception e) {
-                long delay = retry.delayMillis(attempt, -1);
-                LOG.error("Integration {}: cannot write {} events to its retry topic (attempt {}: {}); writing them again"
-                        + " in {} ms", endpoint.getIntegration(), later.size(), attempt, e.toString(), delay);
-                if (!waitPolling(delay, partitions)) {
-                    return false;
-                }
-            }
-        }
-    }
-
-    /** The vendor's answer when there is one (the split step wraps it in a CamelExchangeException). */
-    static Exception unwrap(Exception failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof DeliveryException d) {
-                return d;
-            }
-        }
-        return failure;
-    }
-
-    /** Anything that is not a vendor's final "no" or a bug in the transformation is worth another try. */
-    static boolean isRetryable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof DeliveryException d) {
-                return d.retryable();
-            }
-            if (t instanceof TargetGuard.Refused) {
-                return false;   // the name now resolves only to refused addresses (DNS rebinding): dead letters
-            }
-            if (t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether Kafka refused a record as too large (somewhere in Camel's wrapping). */
-    private static boolean tooLarge(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * After Kafka refused a record as too large: the limits as they are now (the topic's may have been lowered since
-     * the start), else half the last one; never below {@link #MIN_RECORD_BYTES}.
-     */
-    private int smallerLimit(int used) {
-        int now = used;
-        try {
-            EventsComponent component = endpoint.getComponent();
-            now = DeadLetters.maxRecordBytes(getEndpoint().getCamelContext(), EventTopic.maxMessageBytes(
-                    component.getBootstrapServers(), DeadLetters.topic(endpoint.getIntegration())));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return Math.max(MIN_RECORD_BYTES, now < used ? now : used / 2);
-    }
-
-    /**
-     * Writes the request records, then the letters, each send tried again with backoff until it succeeds; false when
-     * the batch is no longer this consumer's (stopping, or its partitions went to another member).
-     */
-    private boolean deadLetter(DeadLetters.Write write, Set<TopicPartition> partitions) {
-        if (send(write, true, partitions) && send(write, false, partitions)) {
-            metrics.deadLettered(write.letterCount());
-            return true;
-        }
-        return false;
-    }
-
-    private boolean send(DeadLetters.Write write, boolean requests, Set<TopicPartition> partitions) {
-        String what = requests ? "the request records of " + write.letterCount() + " dead letters"
-                : write.letterCount() + " dead letters";
-        for (int attempt = 1; ; attempt++) {
-            List<org.apache.camel.Message> messages = requests
-                    ? write.requestMessages(getEndpoint().getCamelContext(), maxRecordBytes)
-                    : write.letterMessages(getEndpoint().getCamelContext(), maxRecordBytes);
-            if (messages.isEmpty()) {
-                return true;
-            }
-            try {
-                Exchange result = template.send(DeadLetters.ENDPOINT_URI, ex -> ex.getIn().setBody(messages));
-                if (result.getException() != null) {
-                    throw result.getException();
-                }
-                return true;
-            } catch (Exception e) {
-                metrics.deadLetterWriteFailed();
-                if (tooLarge(e)) {
-                    maxRecordBytes = smallerLimit(maxRecordBytes);
-                }
-                long delay = retry.delayMillis(attempt, -1);
-                LOG.error("Integration {}: cannot write {} (attempt {}: {}); writing them again in {} ms (the events are"
-                        + " not sent to the vendor again)", endpoint.getIntegration(), what, attempt, e.toString(), delay);
-                if (!waitPolling(delay, partitions)) {
-                    return false;
-                }
-            }
-        }
-    }
-
-    /**
-     * Waits while polling with this batch's partitions paused: the consumer stays in its group however long the wait.
-     * Records of partitions assigned meanwhile are kept for later. False when a partition of the batch was revoked
-     * (another member now owns it and will read the batch from the last commit).
-     */
-    private boolean waitPolling(long millis, Set<TopicPartition> partitions) {
-        long until = System.currentTimeMillis() + millis;
-        kafka.pause(kafka.assignment());
-        try {
-            while (running && System.currentTimeMillis() < until) {
-                kafka.poll(Duration.ofMillis(Math.max(1, Math.min(200, until - System.currentTimeMillis()))))
-                        .forEach(pending::add);
-                kafka.pause(kafka.assignment());
-                if (revoked.stream().anyMatch(partitions::contains)) {
-                    LOG.info("Integration {}: partitions moved to another member during a retry; it takes the batch over",
-                            endpoint.getIntegration());
-                    return false;
-                }
-            }
-            return running;
-        } finally {
-            holds.release();
-            holds.resumeOthers();
-        }
-    }
-
-    /** Spaces requests to the vendor: at most rateLimit per second, without dropping anything. */
-    private void throttle() {
-        if (endpoint.getRateLimit() <= 0) {
-            return;
-        }
-        long now = System.currentTimeMillis();
-        if (now < nextRequestAt) {
-            waitPolling(nextRequestAt - now, Set.of());
-            now = System.currentTimeMillis();
-        }
-        nextRequestAt = Math.max(now, nextRequestAt) + (long) (1000 / endpoint.getRateLimit());
-    }
-
-    /**
-     * Commits a finished batch without waiting for the broker: a wait per batch held the integration's thread for a
-     * round trip 40 times a second at 20,000 events/s. Kafka sends commits in order, so a failed one is covered by
-     * the next; what is not yet confirmed is committed synchronously before partitions go to another member and when
-     * the consumer closes. A crash before the confirmation means those events are delivered again (at least once).
-     */
-    private void commit(List<ConsumerRecord<String, byte[]>> batch) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : batch) {
-            offsets.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
-                    (a, b) -> a.offset() >= b.offset() ? a : b);
-        }
-        unconfirmed.putAll(offsets);
-        kafka.commitAsync(offsets, (done, failure) -> {
-            if (failure == null) {
-                done.forEach(unconfirmed::remove);   // only if no later commit replaced it meanwhile
-            } else {
-                LOG.warn("Integration {}: commit failed ({}); retried with the next one or before a rebalance",
-                        endpoint.getIntegration(), failure.toString());
-            }
-        });
-    }
-
-    /** Commits, and waits for, what is delivered but not yet confirmed on these partitions (all: null). */
-    private void commitUnconfirmed(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(unconfirmed);
-        if (partitions != null) {
-            offsets.keySet().retainAll(partitions);
-        }
-        if (offsets.isEmpty()) {
-            return;
-        }
-        try {
-            // Bounded: with the cluster (or the embedded broker) gone, an unbounded commit held Drover's stop for
-            // minutes (default.api.timeout.ms, twice); what is not confirmed is delivered again, never lost.
-            try {
-                kafka.commitSync(offsets, CONFIRM_TIMEOUT);
-            } catch (WakeupException e) {
-                kafka.commitSync(offsets, CONFIRM_TIMEOUT);   // a stop's wake-up call was still pending: used up now
-            }
-            offsets.forEach(unconfirmed::remove);
-        } catch (RuntimeException e) {
-            // The group moved on: the new owner reads from the last commit; duplicates, never a loss.
-            LOG.warn("Integration {}: commit failed ({}); these events may be delivered again", endpoint.getIntegration(),
-                    e.toString());
-        }
-    }
-
-    private void seekBack(List<ConsumerRecord<String, byte[]>> batch) {
-        Map<TopicPartition, Long> first = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : batch) {
-            first.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
-        }
-        pending.removeIf(r -> first.containsKey(new TopicPartition(r.topic(), r.partition())));
-        first.forEach((tp, offset) -> {
-            if (kafka.assignment().contains(tp)) {
-                kafka.seek(tp, offset);
-            }
-        });
-    }
-
-    private List<EventRecord> parse(List<ConsumerRecord<String, byte[]>> batch, Map<ObjectNode, Integer> deferrals) {
-        List<EventRecord> records = new ArrayList<>(batch.size());
-        ParsedEvents parsed = endpoint.getComponent().parsedEvents();
-        String shared = endpoint.getComponent().getTopic();
-        Map<TopicPartition, ParsedEvents.Ring> rings = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : batch) {
-            try {
-                ParsedEvents.Ring ring = rings.computeIfAbsent(new TopicPartition(r.topic(), r.partition()),
-                        tp -> tp.topic().equals(shared) ? parsed.ring(tp) : ParsedEvents.UNSHARED);
-                ObjectNode event = ring.event(r);
-                if (event != null) {
-                    records.add(new EventRecord(r.key(), r.partition(), r.offset(), event, r.value()));
-                    int times = RetryLater.deferrals(r);
-                    if (times > 0) {
-                        deferrals.put(event, times);
-                    }
-                    continue;
-                }
-            } catch (IOException | RuntimeException e) {
-                // falls through
-            }
-            // Only Drover writes this topic, after validation: a record that is not a JSON object is skipped, loudly.
-            LOG.error("Integration {}: record {}-{} of the topic is not a JSON event; skipped", endpoint.getIntegration(),
-                    r.partition(), r.offset());
-        }
-        return records;
-    }
-
-    private static Set<TopicPartition> partitionsOf(Collection<ConsumerRecord<String, byte[]>> batch) {
-        Set<TopicPartition> set = new HashSet<>();
-        batch.forEach(r -> set.add(new TopicPartition(r.topic(), r.partition())));
-        return set;
-    }
-
-    private static String describe(Throwable failure) {
-        if (failure instanceof DeliveryException d) {
-            return d.status() > 0 ? "HTTP " + d.status() : d.getMessage();
-        }
-        return failure.getClass().getSimpleName() + ": " + failure.getMessage();
-    }
-
-    /** Notes revoked partitions, and forgets the records read ahead from them: their new owner reads them. */
+    /** Gives revoked partitions up (their queued records dropped, what is finished committed): their new owner reads on. */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            commitUnconfirmed(partitions);
-            revoked.addAll(partitions);
+            lanes.forget(partitions);
+            offsets.revoke(partitions, CONFIRM_TIMEOUT);
             holds.forget(partitions);
-            pending.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
         }
 
         /**
@@ -674,7 +346,7 @@ public class EventsConsumer extends DefaultConsumer {
 
     /** Whether its reader thread runs (false once it stopped on an error while the route still runs). */
     public boolean readerAlive() {
-        return thread != null && thread.isAlive();
+        return thread != null && thread.isAlive() && lanes.failure() == null;
     }
 
     /** Whether this consumer has had its partitions once (and so knows where it reads from). */

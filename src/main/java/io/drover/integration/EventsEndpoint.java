@@ -19,10 +19,15 @@ import org.apache.camel.support.DefaultEndpoint;
         consumerOnly = true, category = {Category.MESSAGING})
 public class EventsEndpoint extends DefaultEndpoint {
 
+    /** A thread per request in flight: more than this is a mistake (a vendor's limit is far below). */
+    static final int MAX_CONCURRENCY = 256;
+
     @UriPath
     private final String integration;
     @UriParam(defaultValue = "100")
     private int batchSize = 100;
+    @UriParam(defaultValue = "1", description = "Requests in flight to the vendor at most; one user's events stay in order")
+    private int concurrency = 1;
     @UriParam(defaultValue = "1000", description = "How long a batch may wait for more events, in ms")
     private long lingerMs = 1000;
     @UriParam(defaultValue = "latest", enums = "latest,earliest",
@@ -61,6 +66,17 @@ public class EventsEndpoint extends DefaultEndpoint {
         EventsConsumer consumer = new EventsConsumer(this, processor);
         configureConsumer(consumer);
         return consumer;
+    }
+
+    public int getConcurrency() {
+        return concurrency;
+    }
+
+    public void setConcurrency(int concurrency) {
+        if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+            throw new IllegalArgumentException("concurrency must be between 1 and " + MAX_CONCURRENCY + ", got " + concurrency);
+        }
+        this.concurrency = concurrency;
     }
 
     public String getIntegration() {

@@ -22,11 +22,11 @@ class DeliveryRulesTest {
 
     @Test
     void networkErrorsAreRetriedAndBugsAreNot() {
-        assertThat(EventsConsumer.isRetryable(new org.apache.camel.RuntimeCamelException(new java.net.ConnectException("refused"))))
+        assertThat(BatchDelivery.isRetryable(new org.apache.camel.RuntimeCamelException(new java.net.ConnectException("refused"))))
                 .isTrue();
-        assertThat(EventsConsumer.isRetryable(new java.net.SocketTimeoutException("read timed out"))).isTrue();
-        assertThat(EventsConsumer.isRetryable(new NullPointerException())).isFalse();
-        assertThat(EventsConsumer.isRetryable(new DeliveryException("x", 400, "", false, -1))).isFalse();
+        assertThat(BatchDelivery.isRetryable(new java.net.SocketTimeoutException("read timed out"))).isTrue();
+        assertThat(BatchDelivery.isRetryable(new NullPointerException())).isFalse();
+        assertThat(BatchDelivery.isRetryable(new DeliveryException("x", 400, "", false, -1))).isFalse();
     }
 
     @Test

@@ -161,7 +161,7 @@ class TargetGuardTest {
         assertThat(refused.getException()).isInstanceOf(TargetGuard.Refused.class)
                 .hasMessageContaining("the connection to rebind.drover.test is refused");
         assertThat(standIn.getAllServeEvents()).isEmpty();
-        assertThat(EventsConsumer.isRetryable(refused.getException())).as("dead-lettered, not retried").isFalse();
+        assertThat(BatchDelivery.isRetryable(refused.getException())).as("dead-lettered, not retried").isFalse();
 
         Exchange allowed = call(new TargetGuard(true, host -> new InetAddress[] {loopback}),
                 "http://rebind.drover.test:" + standIn.port() + "/x");

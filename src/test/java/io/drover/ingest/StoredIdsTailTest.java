@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The restore reads only a stored event's own top-level messageId (the end-to-end case is in CrashUnderLoadTest). */
-class DedupeRestoreTest {
+class StoredIdsTailTest {
 
     @Test
     void readsTheTopLevelMessageIdAndNotANestedOne() {
@@ -25,6 +25,6 @@ class DedupeRestoreTest {
     }
 
     private static String id(String json) {
-        return DedupeRestore.messageId(json.getBytes(StandardCharsets.UTF_8));
+        return StoredIdsTail.messageId(json.getBytes(StandardCharsets.UTF_8));
     }
 }

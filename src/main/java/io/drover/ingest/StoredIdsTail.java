@@ -1,0 +1,289 @@
+package io.drover.ingest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.buffer.EventBuffer;
+import io.drover.buffer.StoredIds;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The message ids drover.events holds, read from the topic itself, so that dedupe holds across instances and
+ * restarts. The window lives in memory, and the topic is its durable and shared copy:
+ * <ol>
+ * <li>at start, before ingestion takes its first request, the last {@code maxEntries} records within the window,
+ * spread over the partitions, are read back: a client whose request was stored but never answered (Drover was
+ * killed meanwhile) re-sends it after the restart, and its events are not stored twice;</li>
+ * <li>then the tail is followed: ids stored by other instances are remembered too, so ingestion refuses a client's
+ * retry through another instance once its first copy is on the topic, and each id's first position (partition and
+ * offset) is known.</li>
+ * </ol>
+ * What ingestion cannot refuse (the retry reached another instance before the first copy was read here) is left
+ * out at consumption ({@link StoredIds}): one user's copies share a partition, every instance reads the partition in
+ * the same order, so every integration on every instance delivers the first copy and leaves out the later ones.
+ * Only the top-level {@code messageId} of each record is read, with a streaming parser that skips everything else.
+ *
+ * <p>Every stored id is remembered, also those Drover generated (the topic does not say which were); they take room
+ * in the window but can never match a client's id.
+ */
+final class StoredIdsTail implements StoredIds {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoredIdsTail.class);
+    private static final JsonFactory JSON = new JsonFactory();
+    /** How long a consumer waits for the tail to read up to its record once it follows; then it delivers unchecked. */
+    private static final long FOLLOW_WAIT_MS = 2_000;
+    /** The same while the tail restores the window at start (it reads up to a million records). */
+    private static final long RESTORE_WAIT_MS = 60_000;
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final DedupeWindow window;
+    private final Duration windowLength;
+    private final int maxEntries;
+    private final Object progress = new Object();
+    /** Per partition: the first offset read (records before it are not known), and the next offset to read. */
+    private volatile long[] from;
+    private volatile AtomicLongArray readTo;
+    private volatile boolean following;
+    private volatile boolean failed;
+    private volatile boolean running = true;
+    private final AtomicLong unchecked = new AtomicLong();
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+
+    StoredIdsTail(String bootstrapServers, String topic, DedupeWindow window, Duration windowLength, int maxEntries) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+        this.window = window;
+        this.windowLength = windowLength;
+        this.maxEntries = maxEntries;
+    }
+
+    /**
+     * Restores the window (returns how many ids), calls {@code restored}, then follows the topic until {@link #stop}.
+     * If Kafka cannot be read at start, ingestion opens anyway ({@code restored} is called) and dedupe across
+     * instances is off: the log says so.
+     */
+    void run(java.util.function.LongConsumer restored) {
+        long start = System.nanoTime();
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 << 20));
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 << 20));
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "drover-stored-ids");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        boolean announced = false;
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            consumer = c;
+            long ids = restore(c);
+            LOG.info("Dedupe window restored from {}: {} message ids in {} ms", topic, ids,
+                    (System.nanoTime() - start) / 1_000_000);
+            following = true;
+            announced = true;
+            restored.accept(ids);
+            while (running) {
+                read(c, c.poll(Duration.ofMillis(500)));
+            }
+        } catch (WakeupException e) {
+            // stopping
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read the message ids of {} ({}): re-sent events may be delivered twice until a restart",
+                    topic, e.toString());
+        } finally {
+            failed = running;
+            synchronized (progress) {
+                progress.notifyAll();
+            }
+            if (!announced) {
+                restored.accept(0);
+            }
+        }
+    }
+
+    void stop() {
+        running = false;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    /** Records delivered without a check because the tail had not read so far in time (or could not read). */
+    long unchecked() {
+        return unchecked.get();
+    }
+
+    private long restore(KafkaConsumer<byte[], byte[]> c) {
+        List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " has no partitions");
+        }
+        int count = infos.stream().mapToInt(PartitionInfo::partition).max().orElse(0) + 1;
+        List<TopicPartition> partitions = new ArrayList<>();
+        infos.forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+        c.assign(partitions);
+        Map<TopicPartition, Long> end = c.endOffsets(partitions);
+        Map<TopicPartition, Long> beginning = c.beginningOffsets(partitions);
+        Map<TopicPartition, Long> since = new HashMap<>();
+        long fromTime = System.currentTimeMillis() - windowLength.toMillis();
+        partitions.forEach(tp -> since.put(tp, fromTime));
+        Map<TopicPartition, OffsetAndTimestamp> inWindow = c.offsetsForTimes(since);
+        long perPartition = (maxEntries + partitions.size() - 1) / partitions.size();
+        long[] starts = new long[count];
+        AtomicLongArray next = new AtomicLongArray(count);
+        for (TopicPartition tp : partitions) {
+            OffsetAndTimestamp at = inWindow.get(tp);
+            long s = Math.max(Math.max(at != null ? at.offset() : end.get(tp), end.get(tp) - perPartition),
+                    beginning.get(tp));
+            c.seek(tp, s);
+            starts[tp.partition()] = s;
+            next.set(tp.partition(), s);
+        }
+        readTo = next;
+        from = starts;
+        long remembered = 0;
+        List<TopicPartition> toRead = new ArrayList<>(partitions);
+        while (running && someLeft(c, toRead, end)) {
+            remembered += read(c, c.poll(Duration.ofMillis(500)));
+        }
+        c.resume(partitions);
+        return remembered;
+    }
+
+    /** Remembers each record's id at its position, and moves the partitions' read marks on. */
+    private long read(KafkaConsumer<byte[], byte[]> c, Iterable<ConsumerRecord<byte[], byte[]>> records) {
+        long remembered = 0;
+        AtomicLongArray next = readTo;
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            String source = header(r, EventBuffer.SOURCE_HEADER);
+            String messageId = messageId(r.value());
+            if (source != null && messageId != null) {
+                window.stored(window.key(source, messageId), r.partition(), r.offset());
+                remembered++;
+            }
+            if (r.partition() < next.length()) {
+                next.set(r.partition(), r.offset() + 1);
+            }
+        }
+        for (TopicPartition tp : c.assignment()) {
+            if (tp.partition() < next.length()) {
+                // what lies between records (aborted writes, compacted gaps) is read past too
+                next.accumulateAndGet(tp.partition(), c.position(tp, Duration.ofSeconds(5)), Math::max);
+            }
+        }
+        synchronized (progress) {
+            progress.notifyAll();
+        }
+        return remembered;
+    }
+
+    @Override
+    public boolean isRepeat(ConsumerRecord<String, byte[]> record, ObjectNode event) {
+        JsonNode id = event.get("messageId");
+        Header sourceHeader = record.headers().lastHeader(EventBuffer.SOURCE_HEADER);
+        if (id == null || !id.isTextual() || sourceHeader == null) {
+            return false;
+        }
+        if (!readUpTo(record.partition(), record.offset())) {
+            unchecked.incrementAndGet();
+            return false;
+        }
+        long position = window.firstPosition(window.key(new String(sourceHeader.value(), StandardCharsets.UTF_8),
+                id.textValue()));
+        return position != DedupeWindow.UNKNOWN && DedupeWindow.partition(position) == record.partition()
+                && DedupeWindow.offset(position) < record.offset();
+    }
+
+    /**
+     * Waits until the tail has read past this record (it usually has: it does nothing else); false when it cannot
+     * tell (the record is older than what was restored, or the tail is behind for too long, or stopped).
+     */
+    private boolean readUpTo(int partition, long offset) {
+        long deadline = System.currentTimeMillis() + (following ? FOLLOW_WAIT_MS : RESTORE_WAIT_MS);
+        synchronized (progress) {
+            while (true) {
+                long[] starts = from;
+                AtomicLongArray next = readTo;
+                if (failed || !running) {
+                    return false;
+                }
+                if (starts != null) {
+                    if (partition >= starts.length || offset < starts[partition]) {
+                        return false;
+                    }
+                    if (next.get(partition) > offset) {
+                        return true;
+                    }
+                }
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    progress.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+    }
+
+    /** Pauses the partitions read up to their end; true while some are left. */
+    private static boolean someLeft(KafkaConsumer<?, ?> consumer, List<TopicPartition> toRead, Map<TopicPartition, Long> end) {
+        List<TopicPartition> finished = toRead.stream().filter(tp -> consumer.position(tp) >= end.get(tp)).toList();
+        consumer.pause(finished);
+        toRead.removeAll(finished);
+        return !toRead.isEmpty();
+    }
+
+    private static String header(ConsumerRecord<?, ?> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The record's top-level messageId; nested objects are skipped unread. */
+    static String messageId(byte[] json) {
+        try (JsonParser parser = JSON.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (name.equals("messageId")) {
+                    return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                }
+                parser.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

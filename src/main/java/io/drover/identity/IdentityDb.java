@@ -38,6 +38,8 @@ import org.rocksdb.IndexType;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.ReadTier;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Status;
@@ -112,6 +114,8 @@ final class IdentityDb implements AutoCloseable {
     private final LRUCache cache;
     private final BloomFilter filter;
     private final WriteOptions eventLoopWrites = new WriteOptions().setNoSlowdown(true);
+    /** A read that must not wait for the disk: memtables and the block cache only (RocksDB answers Incomplete). */
+    private final ReadOptions memoryOnly = new ReadOptions().setReadTier(ReadTier.BLOCK_CACHE_TIER);
     private final WriteOptions readerWrites = new WriteOptions();
     private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
@@ -263,10 +267,30 @@ final class IdentityDb implements AutoCloseable {
         return registry;
     }
 
+    /**
+     * Thrown by a memory-only read that would have to read the disk (no stack: it is an answer, not an error). The
+     * event loop then hands the request's identity work to a worker thread.
+     */
+    static final class NeedsDisk extends RuntimeException {
+        static final NeedsDisk INSTANCE = new NeedsDisk();
+
+        private NeedsDisk() {
+            super("the entry is not in memory", null, false, false);
+        }
+    }
+
     /** The entry of a key; null when there is none or it is older than the expiry time. */
     Identity get(String key) {
+        return get(key, false);
+    }
+
+    /**
+     * The same; with {@code inMemory}, read from the heap, the memtables or the block cache only, and
+     * {@link NeedsDisk} when the entry (or the absence of one) can only be known from the disk.
+     */
+    Identity get(String key, boolean inMemory) {
         if (hot == null || closed) {
-            return fromDisk(key);
+            return fromDisk(key, inMemory);
         }
         Identity known = hot.getIfPresent(key);
         if (known == null) {
@@ -276,7 +300,7 @@ final class IdentityDb implements AutoCloseable {
             try {
                 known = hot.getIfPresent(key);
                 if (known == null) {
-                    known = fromDisk(key);
+                    known = fromDisk(key, inMemory);
                     if (known != null && !closed) {
                         hot.put(key, known);
                     }
@@ -289,25 +313,28 @@ final class IdentityDb implements AutoCloseable {
         return System.currentTimeMillis() - known.updatedAt() > ttlMillis ? null : known;
     }
 
-    private Identity fromDisk(String key) {
-        byte[] value = read(key(key));
+    private Identity fromDisk(String key, boolean inMemory) {
+        byte[] value = read(key(key), inMemory);
         if (value == null || expired(value, System.currentTimeMillis())) {
             return null;
         }
         return decode(value);
     }
 
-    private byte[] read(byte[] key) {
+    private byte[] read(byte[] key, boolean inMemory) {
         open.readLock().lock();
         try {
             if (closed) {
                 return null;
             }
             long start = System.nanoTime();
-            byte[] value = db.get(key);
+            byte[] value = inMemory ? db.get(memoryOnly, key) : db.get(key);
             lookups.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return value;
         } catch (RocksDBException e) {
+            if (inMemory && e.getStatus() != null && e.getStatus().getCode() == Status.Code.Incomplete) {
+                throw NeedsDisk.INSTANCE;
+            }
             LOG.warn("Identity store read failed: {}", e.getMessage());
             return null;
         } finally {
@@ -438,7 +465,7 @@ final class IdentityDb implements AutoCloseable {
     Map<Integer, Long> offsets(String topic, Iterable<Integer> partitions) {
         Map<Integer, Long> found = new HashMap<>();
         for (int partition : partitions) {
-            byte[] v = read(offsetKey(topic, partition));
+            byte[] v = read(offsetKey(topic, partition), false);
             if (v != null && v.length == 8) {
                 found.put(partition, ByteBuffer.wrap(v).getLong());
             }
@@ -448,7 +475,7 @@ final class IdentityDb implements AutoCloseable {
 
     /** The id of the topic the offsets are of, as last stored (null: none). */
     String topicId(String topic) {
-        byte[] v = read(metaKey("topic-id:" + topic));
+        byte[] v = read(metaKey("topic-id:" + topic), false);
         return v == null ? null : new String(v, StandardCharsets.UTF_8);
     }
 
@@ -552,6 +579,7 @@ final class IdentityDb implements AutoCloseable {
             }
             eventLoopWrites.close();
             readerWrites.close();
+            memoryOnly.close();
             options.close();
             cache.close();
             filter.close();

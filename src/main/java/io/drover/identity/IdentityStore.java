@@ -140,16 +140,37 @@ public final class IdentityStore implements AutoCloseable {
      * @param trustsUserId whether the event's userId is believed (see the class comment): false for a browser's claim
      */
     public void see(ObjectNode event, boolean trustsUserId) {
+        see(event, trustsUserId, false);
+    }
+
+    /**
+     * {@link #see} for an event loop: false, with nothing done, when the event's own ids cannot be looked up without
+     * reading the disk (neither in the heap, the memtables nor the block cache); the caller then calls {@link #see}
+     * on a worker thread. The reads that follow the first two (a linked id, an alias's previous id, the updates'
+     * own reads of the same keys) find what those loaded, or are rare.
+     */
+    public boolean seeFromMemory(ObjectNode event, boolean trustsUserId) {
+        return see(event, trustsUserId, true);
+    }
+
+    private boolean see(ObjectNode event, boolean trustsUserId, boolean inMemory) {
         // An untrusted userId is neither looked up nor linked: for the store, the event has none.
         String userId = trustsUserId ? text(event, "userId") : null;
         String anonymousId = text(event, "anonymousId");
         String userKey = userId == null ? null : userKey(userId);
         String anonymousKey = anonymousId == null ? null : anonymousKey(anonymousId);
-        Identity byUser = userKey == null ? null : get(userKey);
-        Identity byAnonymous = anonymousKey == null ? null : get(anonymousKey);
+        Identity byUser;
+        Identity byAnonymous;
+        try {
+            byUser = userKey == null ? null : get(userKey, inMemory);
+            byAnonymous = anonymousKey == null ? null : get(anonymousKey, inMemory);
+        } catch (IdentityDb.NeedsDisk e) {
+            return false;
+        }
         enrich(event, trustsUserId, userId, anonymousId, byUser, byAnonymous);
         // Learned from the ids the event came with: what enrichment added is already known.
         learn(event, userId, anonymousId, byUser, byAnonymous);
+        return true;
     }
 
     private void enrich(ObjectNode event, boolean trustsUserId, String userId, String anonymousId, Identity byUser,
@@ -270,8 +291,12 @@ public final class IdentityStore implements AutoCloseable {
 
     /** The entry of a key (null: none, or expired), for tests and the admin console. */
     public Identity get(String key) {
+        return get(key, false);
+    }
+
+    private Identity get(String key, boolean inMemory) {
         IdentityDb db = entries;
-        return db == null ? null : db.get(key);
+        return db == null ? null : db.get(key, inMemory);
     }
 
     /** Entries on disk, an estimate (RocksDB's {@code rocksdb.estimate-num-keys}; expired ones until compacted). */

@@ -187,11 +187,19 @@ final class IngestHandler implements Handler<RoutingContext> {
             }
             // Before the identity store fills in ids: the cookie never reveals an id the request did not carry.
             call.anonymousId = lastAnonymousId(normalised.messages());
-            for (MessageNormaliser.Normalised m : normalised.messages()) {
+            List<MessageNormaliser.Normalised> messages = normalised.messages();
+            boolean[] trusts = new boolean[messages.size()];
+            for (int i = 0; i < messages.size(); i++) {
                 // A credential for its user: never stored, nor sent to vendors, whether the store is on or not.
-                String userHash = UserHash.take(m.message());
-                if (identity != null) {
-                    identity.see(m.message(), userIdTrust.trusts(source, m.message(), userHash));
+                String userHash = UserHash.take(messages.get(i).message());
+                trusts[i] = userIdTrust.trusts(source, messages.get(i).message(), userHash);
+            }
+            for (int i = 0; identity != null && i < messages.size(); i++) {
+                if (!identity.seeFromMemory(messages.get(i).message(), trusts[i])) {
+                    // A lookup needs the disk: the rest of the request's identity work waits on a worker thread,
+                    // never on the event loop (its other requests go on meanwhile).
+                    seeOnWorker(call, source, normalised, trusts, i);
+                    return;
                 }
             }
             write(call, source, normalised);
@@ -201,6 +209,33 @@ final class IngestHandler implements Handler<RoutingContext> {
             LOG.error("Unexpected error on {}", request.path(), e);
             call.error(500, "internal_error", "unexpected error; the request was not stored");
         }
+    }
+
+    /** The identity store's work for messages {@code from} on, on a worker thread; then the write, on the event loop. */
+    private void seeOnWorker(Call call, Source source, Normalised normalised, boolean[] trusts, int from) {
+        metrics.identityOffLoop();
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        context.<Void>executeBlocking(() -> {
+            List<MessageNormaliser.Normalised> messages = normalised.messages();
+            for (int i = from; i < messages.size(); i++) {
+                identity.see(messages.get(i).message(), trusts[i]);
+            }
+            return null;
+        }, false).onComplete(done -> {
+            if (done.failed()) {
+                LOG.error("Unexpected error in the identity store", done.cause());
+                call.error(500, "internal_error", "unexpected error; the request was not stored");
+            } else {
+                try {
+                    write(call, source, normalised);
+                } catch (IngestException e) {
+                    call.error(e);
+                } catch (RuntimeException e) {
+                    LOG.error("Unexpected error writing a request", e);
+                    call.error(500, "internal_error", "unexpected error; the request was not stored");
+                }
+            }
+        });
     }
 
     /** The JSON text of the body: inflated when gzipped, and valid Unicode. */

@@ -13,11 +13,20 @@ final class IngestMetrics {
 
     private final MeterRegistry registry;
     private final Counter clientMetrics;
+    private final Counter identityOffLoop;
 
     IngestMetrics(MeterRegistry registry) {
         this.registry = registry != null ? registry : new SimpleMeterRegistry();
         this.clientMetrics = Counter.builder("drover.ingest.client.metrics")
                 .description("analytics.js client metric posts received on /v1/m").register(this.registry);
+        this.identityOffLoop = Counter.builder("drover.identity.lookups.off.loop")
+                .description("Requests whose identity lookups needed the disk, so ran on a worker thread instead of"
+                        + " the event loop").register(this.registry);
+    }
+
+    /** A request whose identity work went to a worker thread (a lookup needed the disk). */
+    void identityOffLoop() {
+        identityOffLoop.increment();
     }
 
     /** One answered request, by endpoint and HTTP status, and its time from headers read to answer written. */

@@ -342,4 +342,41 @@ class IdentityStoreTest {
     private static ObjectNode event(String json) throws Exception {
         return (ObjectNode) MAPPER.readTree(json);
     }
+
+    /**
+     * The event loop never reads the disk for an event's own ids: a lookup that only the disk can answer says so
+     * (and does nothing), the caller runs it on a worker; once read, the same entry is answered from memory.
+     */
+    @Test
+    void aLookupThatNeedsTheDiskIsRefusedInMemoryAndAnsweredOffTheLoop() throws Exception {
+        IdentityStore cold = IdentityStore.open(dir.resolve("cold"), Duration.ofDays(1), 1024 * 1024, 0, null,
+                (k, v) -> { });
+        opened.add(cold);
+        long now = System.currentTimeMillis();
+        java.util.Iterator<java.util.Map.Entry<String, Identity>> entries = java.util.stream.IntStream.range(0, 50_000)
+                .mapToObj(i -> java.util.Map.entry(IdentityStore.anonymousKey("anon-" + i), new Identity(null, "anon-" + i,
+                        (ObjectNode) MAPPER.createObjectNode().set("meta", MAPPER.createObjectNode().put("fbp", "fb.1." + i)),
+                        now)))
+                .iterator();
+        cold.db().load(entries);   // on disk (flushed), none of it in the block cache
+
+        ObjectNode onLoop = event("""
+                {"type":"track","anonymousId":"anon-123","event":"Viewed"}""");
+        assertThat(cold.seeFromMemory(onLoop, false)).as("answered from memory").isFalse();
+        assertThat(onLoop.has("context")).as("nothing done").isFalse();
+
+        ObjectNode onWorker = event("""
+                {"type":"track","anonymousId":"anon-123","event":"Viewed"}""");
+        cold.see(onWorker, false);
+        assertThat(onWorker.at("/context/providers/meta/fbp").asText()).isEqualTo("fb.1.123");
+
+        ObjectNode again = event("""
+                {"type":"track","anonymousId":"anon-123","event":"Viewed"}""");
+        assertThat(cold.seeFromMemory(again, false)).as("read once, then in the block cache").isTrue();
+        assertThat(again.at("/context/providers/meta/fbp").asText()).isEqualTo("fb.1.123");
+        // An id the store has never seen, in a memtable-only store: answered from memory (absent).
+        ObjectNode fresh = event("""
+                {"type":"track","anonymousId":"anon-new","event":"Viewed"}""");
+        assertThat(store.seeFromMemory(fresh, false)).isTrue();
+    }
 }

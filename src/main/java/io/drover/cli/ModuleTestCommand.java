@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.integration.ModuleHarness;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.VendorRequest;
 import io.drover.support.IsoTime;
 import io.drover.support.Redactor;
 

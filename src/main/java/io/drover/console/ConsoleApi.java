@@ -35,7 +35,7 @@ import io.drover.integration.IntegrationModules;
 import io.drover.integration.Replay;
 import io.drover.integration.TargetGuard;
 import io.drover.integration.VendorCall;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.VendorRequest;
 import io.drover.journey.Journey;
 import io.drover.journey.Journeys;
 import io.drover.journey.Masking;
@@ -462,8 +462,8 @@ final class ConsoleApi {
         if (!recorded.isEmpty()) {
             out.set("decision", recorded.get(0).toJson(Masking.SECRETS).get("decision"));
         }
-        io.drover.integration.Batch batch = exchange.getProperty(io.drover.integration.Batch.PROPERTY,
-                io.drover.integration.Batch.class);
+        io.drover.destinations.api.Batch batch = exchange.getProperty(io.drover.destinations.api.Batch.PROPERTY,
+                io.drover.destinations.api.Batch.class);
         if (batch != null) {
             String rejected = batch.rejectionReason(t.event());
             if (rejected != null) {

@@ -1,5 +1,7 @@
 package io.drover.integration;
 
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.VendorRequest;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -252,7 +254,7 @@ public class EventsConsumer extends DefaultConsumer {
         Set<TopicPartition> partitions = partitionsOf(batch);
         revoked.clear();
         metrics.received(records.size());
-        Batch state = new Batch();
+        BatchState state = new BatchState();
         Map<ObjectNode, byte[]> stored = new IdentityHashMap<>(records.size());
         records.forEach(r -> stored.put(r.event(), r.json()));
         state.storedJson(stored);
@@ -272,7 +274,7 @@ public class EventsConsumer extends DefaultConsumer {
                 Exchange exchange = createExchange(false);
                 exchange.setProperty(ATTEMPT, attempt);
                 exchange.setProperty(METRICS, metrics);
-                exchange.setProperty(Batch.PROPERTY, state);
+                exchange.setProperty(BatchState.PROPERTY, state);
                 exchange.setProperty(io.drover.journey.Recorder.PROPERTY, journeys.attempt(attempt));
                 exchange.getIn().setBody(open);
                 try {
@@ -316,13 +318,13 @@ public class EventsConsumer extends DefaultConsumer {
      * the vendor again) until it succeeds, this integration stops, or a partition of the batch goes to another member,
      * which then reads the batch again.
      */
-    private void finish(List<ConsumerRecord<String, byte[]>> batch, List<EventRecord> records, Batch state,
+    private void finish(List<ConsumerRecord<String, byte[]>> batch, List<EventRecord> records, BatchState state,
                         Set<TopicPartition> partitions, Exception failure, int attempts, long firstAttempt,
                         Map<ObjectNode, Integer> deferrals) {
         List<DeadLetters.Entry> entries = new ArrayList<>();
         List<RetryLater.Entry> later = new ArrayList<>();
         for (EventRecord r : records) {
-            Batch.Deferral d = state.deferred().get(r.event());
+            BatchState.Deferral d = state.deferred().get(r.event());
             if (d == null) {
                 continue;
             }
@@ -343,7 +345,7 @@ public class EventsConsumer extends DefaultConsumer {
             }
         }
         for (EventRecord r : records) {
-            Batch.Rejection rejection = state.rejected().get(r.event());
+            BatchState.Rejection rejection = state.rejected().get(r.event());
             if (rejection != null) {
                 LOG.warn("Integration {}: event at {}-{} refused for good ({}); to the dead-letter topic",
                         endpoint.getIntegration(), r.partition(), r.offset(), rejection.reason());

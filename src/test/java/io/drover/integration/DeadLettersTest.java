@@ -1,5 +1,7 @@
 package io.drover.integration;
 
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.VendorRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

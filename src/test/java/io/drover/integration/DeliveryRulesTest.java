@@ -1,5 +1,6 @@
 package io.drover.integration;
 
+import io.drover.destinations.api.DeliveryException;
 import java.time.Duration;
 
 import org.junit.jupiter.params.ParameterizedTest;

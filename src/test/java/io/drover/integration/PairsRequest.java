@@ -1,5 +1,7 @@
 package io.drover.integration;
 
+import io.drover.destinations.api.ResponseReader;
+import io.drover.destinations.api.VendorRequest;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -8,7 +10,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.destinations.Chunks;
+import io.drover.destinations.api.Chunks;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

@@ -1,8 +1,5 @@
 package io.drover.integration;
 
-import io.drover.destinations.api.DeliveryException;
-import io.drover.destinations.api.ResponseReader;
-import io.drover.destinations.api.VendorRequest;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.ResponseReader;
+import io.drover.destinations.api.VendorRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 

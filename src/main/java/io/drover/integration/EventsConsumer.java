@@ -1,7 +1,5 @@
 package io.drover.integration;
 
-import io.drover.destinations.api.DeliveryException;
-import io.drover.destinations.api.VendorRequest;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -18,6 +16,8 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.buffer.EventTopic;
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.VendorRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;

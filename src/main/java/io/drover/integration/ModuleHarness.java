@@ -1,6 +1,5 @@
 package io.drover.integration;
 
-import io.drover.destinations.api.VendorRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.destinations.api.VendorRequest;
 import io.drover.journey.Recorder;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Consumer;

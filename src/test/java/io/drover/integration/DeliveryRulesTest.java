@@ -1,8 +1,8 @@
 package io.drover.integration;
 
-import io.drover.destinations.api.DeliveryException;
 import java.time.Duration;
 
+import io.drover.destinations.api.DeliveryException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;

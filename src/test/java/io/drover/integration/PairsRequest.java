@@ -1,7 +1,5 @@
 package io.drover.integration;
 
-import io.drover.destinations.api.ResponseReader;
-import io.drover.destinations.api.VendorRequest;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -11,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.destinations.api.Chunks;
+import io.drover.destinations.api.ResponseReader;
+import io.drover.destinations.api.VendorRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

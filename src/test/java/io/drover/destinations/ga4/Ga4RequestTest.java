@@ -1,6 +1,5 @@
 package io.drover.destinations.ga4;
 
-import io.drover.destinations.api.Mapped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,11 +7,12 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.destinations.GoldenFiles;
 import io.drover.destinations.api.Batch;
 import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.Mapped;
 import io.drover.destinations.api.ResponseReader;
 import io.drover.destinations.api.VendorRequest;
-import io.drover.destinations.GoldenFiles;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;

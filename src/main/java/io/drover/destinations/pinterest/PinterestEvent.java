@@ -92,7 +92,7 @@ final class PinterestEvent {
     /** Personal data hashed by Pinterest's rules ({@link MatchKeys}), then Pinterest's click ids as they are. */
     static ObjectNode userData(JsonNode event) {
         ObjectNode u = MatchKeys.userData(event, PinterestEvent::lowerCase, Hashing::digits);
-        put(u, "click_id", SegmentFields.provider(event, "pinterest", "clickId"));
+        MatchKeys.putText(u, "click_id", SegmentFields.provider(event, "pinterest", "clickId"));
         return u;
     }
 
@@ -100,7 +100,7 @@ final class PinterestEvent {
         JsonNode properties = event.path("properties");
         List<JsonNode> products = SegmentFields.products(event);
         ObjectNode c = JSON.objectNode();
-        put(c, "currency", SegmentFields.currency(event));
+        MatchKeys.putText(c, "currency", SegmentFields.currency(event));
         BigDecimal value = SegmentFields.value(event);
         if (value != null) {
             c.put("value", value.toPlainString());
@@ -120,25 +120,19 @@ final class PinterestEvent {
                     item.put("item_price", price.toPlainString());
                 }
                 item.put("quantity", SegmentFields.quantity(p));
-                put(item, "item_name", SegmentFields.text(p, "name"));
-                put(item, "item_category", SegmentFields.text(p, "category"));
-                put(item, "item_brand", SegmentFields.text(p, "brand"));
+                MatchKeys.putText(item, "item_name", SegmentFields.text(p, "name"));
+                MatchKeys.putText(item, "item_category", SegmentFields.text(p, "category"));
+                MatchKeys.putText(item, "item_brand", SegmentFields.text(p, "brand"));
             }
             c.put("num_items", SegmentFields.numItems(products));
         }
-        put(c, "order_id", SegmentFields.text(properties, "order_id"));
-        put(c, "search_string", SegmentFields.text(properties, "query"));
+        MatchKeys.putText(c, "order_id", SegmentFields.text(properties, "order_id"));
+        MatchKeys.putText(c, "search_string", SegmentFields.text(properties, "query"));
         return c;
     }
 
     /** Names: "in lowercase" is all Pinterest asks; trimmed too. */
     static String lowerCase(String raw) {
         return raw.trim().toLowerCase(Locale.ROOT);
-    }
-
-    private static void put(ObjectNode node, String field, String value) {
-        if (value != null) {
-            node.put(field, value);
-        }
     }
 }

@@ -98,8 +98,8 @@ final class SnapchatEvent {
     /** Personal data hashed by Snap's rules ({@link MatchKeys}), then Snap's click ids as they are. */
     static ObjectNode userData(JsonNode event) {
         ObjectNode u = MatchKeys.userData(event, Hashing::lettersOnly, Hashing::compact);
-        put(u, "sc_click_id", SegmentFields.provider(event, "snapchat", "clickId"));
-        put(u, "sc_cookie1", SegmentFields.provider(event, "snapchat", "scid"));
+        MatchKeys.putText(u, "sc_click_id", SegmentFields.provider(event, "snapchat", "clickId"));
+        MatchKeys.putText(u, "sc_cookie1", SegmentFields.provider(event, "snapchat", "scid"));
         return u;
     }
 
@@ -107,7 +107,7 @@ final class SnapchatEvent {
         JsonNode properties = event.path("properties");
         List<JsonNode> products = SegmentFields.products(event);
         ObjectNode c = JSON.objectNode();
-        put(c, "currency", SegmentFields.currency(event));
+        MatchKeys.putText(c, "currency", SegmentFields.currency(event));
         BigDecimal value = SegmentFields.value(event);
         if (value != null) {
             c.put("value", value);
@@ -128,18 +128,12 @@ final class SnapchatEvent {
                 if (price != null) {
                     item.put("item_price", price.toPlainString());
                 }
-                put(item, "brand", SegmentFields.text(p, "brand"));
+                MatchKeys.putText(item, "brand", SegmentFields.text(p, "brand"));
             }
             c.put("num_items", SegmentFields.numItems(products));
         }
-        put(c, "order_id", SegmentFields.text(properties, "order_id"));
-        put(c, "search_string", SegmentFields.text(properties, "query"));
+        MatchKeys.putText(c, "order_id", SegmentFields.text(properties, "order_id"));
+        MatchKeys.putText(c, "search_string", SegmentFields.text(properties, "query"));
         return c;
-    }
-
-    private static void put(ObjectNode node, String field, String value) {
-        if (value != null) {
-            node.put(field, value);
-        }
     }
 }

@@ -16,7 +16,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.integration.ModuleHarness;
-import io.drover.integration.VendorRequest;
+import io.drover.integration.TargetGuard;
+import io.drover.integration.Validation;
+import io.drover.destinations.api.VendorRequest;
 import io.drover.support.IsoTime;
 import io.drover.support.Redactor;
 
@@ -29,12 +31,15 @@ import io.drover.support.Redactor;
  * the same name in that directory ({@code .txt}); {@code --update} writes them. The author's test loop, and the
  * golden tests of shipped modules. A fixture file holds one event, an array, or a Segment batch. {@code --now} fixes
  * the time the module reads (a vendor's window, a batch's sentAt), so that outputs can be compared from day to day.
+ * {@code --send} then sends the first request to the vendor's validation endpoint where it has one (GA4's
+ * {@code /debug/mp/collect}, Meta's {@code test_event_code}) and prints its answer.
  */
 public final class ModuleTestCommand {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String USAGE = "Usage: java -jar drover.jar module test <module.yaml> --events <file or directory>"
-            + " [--expect <directory>] [--update] [--now <ISO-8601 time>] [--set setting=value ...]";
+            + " [--expect <directory>] [--update] [--now <ISO-8601 time>] [--set setting=value ...]"
+            + " [--send [--test-event-code <code>]]";
 
     private ModuleTestCommand() {
     }
@@ -49,6 +54,8 @@ public final class ModuleTestCommand {
         Path events = null;
         Path expect = null;
         boolean update = false;
+        boolean send = false;
+        String testEventCode = null;
         Instant now = null;
         Map<String, String> settings = new LinkedHashMap<>();
         for (int i = 1; i < args.size(); i++) {
@@ -57,6 +64,8 @@ public final class ModuleTestCommand {
                 case "--events" -> events = Path.of(value(args, ++i, a));
                 case "--expect" -> expect = Path.of(value(args, ++i, a));
                 case "--update" -> update = true;
+                case "--send" -> send = true;
+                case "--test-event-code" -> testEventCode = value(args, ++i, a);
                 case "--now" -> now = IsoTime.parse(value(args, ++i, a));
                 case "--set" -> {
                     String kv = value(args, ++i, a);
@@ -112,6 +121,9 @@ public final class ModuleTestCommand {
                     out.println(fixture.getFileName() + ": as expected");
                 }
             }
+            if (send) {
+                status = Math.max(status, send(harness, fixtures(events), testEventCode, out, err));
+            }
             return status;
         } catch (IllegalArgumentException | IOException e) {
             err.println("module test: " + Redactor.redact(String.valueOf(e.getMessage())));
@@ -120,6 +132,59 @@ public final class ModuleTestCommand {
             err.println("module test: " + Redactor.redact(e.toString()));
             return 2;
         }
+    }
+
+    /**
+     * {@code --send}: the first request the fixtures make, sent to the vendor's validation endpoint ({@link
+     * Validation}), and its answer printed. 0 when the vendor found nothing wrong, or has no validation endpoint (said,
+     * nothing sent); 1 when it names problems or the fixtures make no request; 2 when it cannot be sent.
+     */
+    static int send(ModuleHarness harness, List<Path> fixtures, String testEventCode, PrintStream out, PrintStream err)
+            throws Exception {
+        VendorRequest first = null;
+        for (Path fixture : fixtures) {
+            for (ModuleHarness.Outcome o : harness.run(events(fixture))) {
+                if (first == null && !o.requests().isEmpty()) {
+                    first = o.requests().get(0);
+                }
+            }
+            if (first != null) {
+                break;
+            }
+        }
+        if (first == null) {
+            err.println("--send: the fixtures make no request (all left out or refused); nothing sent");
+            return 1;
+        }
+        Validation.Vendor vendor = Validation.vendorOf(first);
+        if (vendor == null) {
+            out.println("\n# --send: this vendor has no validation endpoint (GA4 and Meta have one); nothing sent");
+            return 0;
+        }
+        Validation.Answer answer;
+        try {
+            answer = Validation.send(first, testEventCode, TargetGuard.of(harness.context()));
+        } catch (Validation.Unsupported e) {
+            err.println("--send: " + e.getMessage() + (e.parameter().equals("testEventCode")
+                    ? " (--test-event-code <code>, or --set meta.test-event-code=<code>)" : ""));
+            return 2;
+        } catch (IOException | io.drover.destinations.api.DeliveryException e) {
+            err.println("--send: could not reach the validation endpoint: " + Redactor.redact(String.valueOf(e.getMessage())));
+            return 2;
+        }
+        String name = vendor == Validation.Vendor.GA4 ? "GA4" : "Meta";
+        out.println("\n# --send: the first request, to " + name + "'s validation endpoint");
+        out.println((first.method() == null ? "POST" : first.method()) + " " + answer.url());
+        out.println("HTTP " + answer.status());
+        out.println(answer.body());
+        List<String> problems = answer.problems();
+        if (problems.isEmpty()) {
+            out.println(name + " found nothing wrong");
+            return 0;
+        }
+        out.println(name + " found " + problems.size() + (problems.size() == 1 ? " problem:" : " problems:"));
+        problems.forEach(p -> out.println("  " + p));
+        return 1;
     }
 
     private static String value(List<String> args, int i, String option) {

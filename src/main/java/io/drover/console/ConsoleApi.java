@@ -1,9 +1,5 @@
 package io.drover.console;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +30,8 @@ import io.drover.integration.EventsConsumer;
 import io.drover.integration.IntegrationModules;
 import io.drover.integration.Replay;
 import io.drover.integration.TargetGuard;
-import io.drover.integration.VendorCall;
-import io.drover.integration.VendorRequest;
+import io.drover.integration.Validation;
+import io.drover.destinations.api.VendorRequest;
 import io.drover.journey.Journey;
 import io.drover.journey.Journeys;
 import io.drover.journey.Masking;
@@ -76,7 +72,6 @@ final class ConsoleApi {
             "state", "limit");
     private static final Pattern LINE = Pattern.compile("(?i)line (\\d+)");
     private static final int MAX_BODY = 256 * 1024;
-    private static final Duration VALIDATE_TIMEOUT = Duration.ofSeconds(10);
 
     private final IntegrationModules modules;
     private final String bootstrapServers;
@@ -462,8 +457,8 @@ final class ConsoleApi {
         if (!recorded.isEmpty()) {
             out.set("decision", recorded.get(0).toJson(Masking.SECRETS).get("decision"));
         }
-        io.drover.integration.Batch batch = exchange.getProperty(io.drover.integration.Batch.PROPERTY,
-                io.drover.integration.Batch.class);
+        io.drover.destinations.api.Batch batch = exchange.getProperty(io.drover.destinations.api.Batch.PROPERTY,
+                io.drover.destinations.api.Batch.class);
         if (batch != null) {
             String rejected = batch.rejectionReason(t.event());
             if (rejected != null) {
@@ -522,37 +517,15 @@ final class ConsoleApi {
         ctx.vertx().<ObjectNode>executeBlocking(() -> {
             ObjectNode out = dryRun(t);
             ArrayNode answers = out.putArray("validation");
-            TargetGuard guard = modules.context().getRegistry().lookupByNameAndType(TargetGuard.BEAN, TargetGuard.class);
-            HttpClient client = HttpClient.newBuilder().connectTimeout(VALIDATE_TIMEOUT).build();
+            TargetGuard guard = TargetGuard.of(modules.context());
             for (Object o : dryRunRequests(t)) {
-                VendorRequest r = (VendorRequest) o;
-                String url = r.url();
-                String body = r.body();
-                if (url.contains("/mp/collect")) {
-                    url = url.replaceFirst("/mp/collect", "/debug/mp/collect");
-                } else if (url.matches(".*/v\\d+\\.\\d+/[^/]+/events.*")) {
-                    if (code.isBlank()) {
-                        throw new BadParameter("testEventCode", "Meta's Test Events code (Events Manager, Test events)");
-                    }
-                    ObjectNode b = (ObjectNode) MAPPER.readTree(body);
-                    b.put("test_event_code", code);
-                    body = b.toString();
-                } else {
-                    throw new BadParameter("module", "this vendor has no validation endpoint (GA4 and Meta have one)");
+                Validation.Answer answer;
+                try {
+                    answer = Validation.send((VendorRequest) o, code, guard);
+                } catch (Validation.Unsupported e) {
+                    throw new BadParameter(e.parameter(), e.getMessage());
                 }
-                if (guard != null) {
-                    VendorCall.checkTarget(url, guard);
-                }
-                HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(VALIDATE_TIMEOUT)
-                        .method(r.method(), HttpRequest.BodyPublishers.ofString(body == null ? "" : body));
-                r.headers().forEach((k, v) -> {
-                    if (!k.equalsIgnoreCase("content-length") && !k.equalsIgnoreCase("host")) {
-                        req.header(k, v);
-                    }
-                });
-                HttpResponse<String> answer = client.send(req.build(), HttpResponse.BodyHandlers.ofString());
-                answers.addObject().put("url", Redactor.redact(url)).put("status", answer.statusCode())
-                        .put("body", Redactor.redact(answer.body()));
+                answers.addObject().put("url", answer.url()).put("status", answer.status()).put("body", answer.body());
             }
             out.put("sent", true);
             return out;

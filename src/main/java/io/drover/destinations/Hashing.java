@@ -74,6 +74,31 @@ public final class Hashing {
         return b.toString();
     }
 
+    /**
+     * Digits with the country code, no '+' and no leading zeros (an international "00" prefix is read as the '+'):
+     * "+44 844 412 4653" and "0044 844 412 4653" → "448444124653" (Meta, Snapchat, Pinterest).
+     */
+    public static String phoneDigits(String raw) {
+        String d = digits(raw);
+        if (d == null) {
+            return null;
+        }
+        int i = 0;
+        while (i < d.length() && d.charAt(i) == '0') {
+            i++;
+        }
+        return d.substring(i);
+    }
+
+    /** Puts {@code [sha256]} of the normalised value under {@code field}, when anything is left to hash. */
+    public static void addHashed(com.fasterxml.jackson.databind.node.ObjectNode node, String field, String raw,
+                                 java.util.function.UnaryOperator<String> normaliser) {
+        String h = hash(raw, normaliser);
+        if (h != null) {
+            node.putArray(field).add(h);
+        }
+    }
+
     /** E.164 with its '+', e.g. "+1 (650) 555-1234" → "+16505551234" (TikTok, Google). */
     public static String e164(String raw) {
         String d = digits(raw);

@@ -120,6 +120,24 @@ public final class SegmentFields {
         }
     }
 
+    /** A number as it is, a numeric string as a number, anything else {@code null} (a JSON value for the vendor). */
+    public static JsonNode number(JsonNode v) {
+        if (v == null) {
+            return null;
+        }
+        if (v.isNumber()) {
+            return v;
+        }
+        if (v.isTextual()) {
+            try {
+                return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.numberNode(new BigDecimal(v.asText().trim()));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
     /**
      * The event's monetary value as the ad platforms count it (pre-tax, pre-shipping where the event says so):
      * {@code revenue}, else {@code total}, else {@code value}, else price times quantity of a one-product event.

@@ -10,7 +10,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.Batch;
+import io.drover.destinations.api.Batch;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

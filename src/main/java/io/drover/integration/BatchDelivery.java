@@ -11,6 +11,8 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.buffer.StoredIds;
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.VendorRequest;
 import io.drover.journey.Recorder;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -65,7 +67,7 @@ final class BatchDelivery implements Lanes.Delivery {
             return true;
         }
         metrics.received(records.size());
-        Batch state = new Batch();
+        BatchState state = new BatchState();
         Map<ObjectNode, byte[]> stored = new IdentityHashMap<>(records.size());
         records.forEach(r -> stored.put(r.event(), r.json()));
         state.storedJson(stored);
@@ -84,7 +86,7 @@ final class BatchDelivery implements Lanes.Delivery {
                 Exchange exchange = consumer.newExchange();
                 exchange.setProperty(EventsConsumer.ATTEMPT, attempt);
                 exchange.setProperty(EventsConsumer.METRICS, metrics);
-                exchange.setProperty(Batch.PROPERTY, state);
+                exchange.setProperty(BatchState.PROPERTY, state);
                 exchange.setProperty(Recorder.PROPERTY, journeys.attempt(attempt));
                 exchange.getIn().setBody(open);
                 try {
@@ -126,12 +128,12 @@ final class BatchDelivery implements Lanes.Delivery {
      * letters). A failed write is tried again (the batch is not sent to the vendor again) until it succeeds; false
      * when it gave up (stopping, or a partition went to another member).
      */
-    private boolean finish(List<EventRecord> records, Batch state, Set<OffsetTracker.Partition> partitions,
+    private boolean finish(List<EventRecord> records, BatchState state, Set<OffsetTracker.Partition> partitions,
                            Exception failure, int attempts, long firstAttempt, Map<ObjectNode, Integer> deferrals) {
         List<DeadLetters.Entry> entries = new ArrayList<>();
         List<RetryLater.Entry> later = new ArrayList<>();
         for (EventRecord r : records) {
-            Batch.Deferral d = state.deferred().get(r.event());
+            BatchState.Deferral d = state.deferred().get(r.event());
             if (d == null) {
                 continue;
             }
@@ -149,7 +151,7 @@ final class BatchDelivery implements Lanes.Delivery {
             return false;
         }
         for (EventRecord r : records) {
-            Batch.Rejection rejection = state.rejected().get(r.event());
+            BatchState.Rejection rejection = state.rejected().get(r.event());
             if (rejection != null) {
                 LOG.warn("Integration {}: event at {}-{} refused for good ({}); to the dead-letter topic",
                         integration, r.partition(), r.offset(), rejection.reason());

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.VendorRequest;
 import io.drover.support.Redactor;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;

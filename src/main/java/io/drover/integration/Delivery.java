@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.ResponseReader;
+import io.drover.destinations.api.VendorRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -48,7 +51,7 @@ public class Delivery {
     public void requests(Exchange exchange, String endpoint, String method) {
         Message m = exchange.getMessage();
         Object body = m.getBody();
-        Batch batch = Batch.of(exchange);
+        BatchState batch = BatchState.of(exchange);
         List<VendorRequest> made = new ArrayList<>();
         if (body instanceof VendorRequest r) {
             made.add(r);
@@ -92,7 +95,7 @@ public class Delivery {
     public void prepare(Exchange exchange) {
         VendorRequest r = exchange.getMessage().getBody(VendorRequest.class);
         exchange.setProperty(REQUEST, r);
-        Batch batch = Batch.of(exchange);
+        BatchState batch = BatchState.of(exchange);
         batch.beforeRequest();
         VendorCall.checkTarget(r.url(), guard);
         Message m = exchange.getMessage();
@@ -119,7 +122,7 @@ public class Delivery {
      * still open was taken; they count as delivered (metrics, and a retry would not send them again).
      */
     public void sent(Exchange exchange) {
-        Batch batch = Batch.of(exchange);
+        BatchState batch = BatchState.of(exchange);
         List<ObjectNode> sent = batch.selected().stream().filter(batch::isOpen).toList();
         io.drover.journey.Recorder.of(exchange).sending("KAFKA", "(the module's topic)", Map.of(), null, sent);
         batch.delivered(sent);
@@ -134,7 +137,7 @@ public class Delivery {
         long retryAfter = VendorCall.retryAfterMillis(m.getHeader("Retry-After", String.class));
         ResponseReader.Verdict verdict = r.reader().read(status == null ? 0 : status, body == null ? "" : body,
                 retryAfter, r);
-        Batch batch = Batch.of(exchange);
+        BatchState batch = BatchState.of(exchange);
         VendorRequest sent = batch.lastRequest();
         verdict.rejected().forEach((event, reason) -> batch.reject(event, reason, sent));
         long now = System.currentTimeMillis();

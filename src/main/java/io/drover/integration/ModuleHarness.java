@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.destinations.api.VendorRequest;
 import io.drover.journey.Recorder;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Consumer;
@@ -118,7 +119,7 @@ public final class ModuleHarness implements AutoCloseable {
     }
 
     private Outcome deliver(Route route, List<ObjectNode> events) throws Exception {
-        Batch state = new Batch();
+        BatchState state = new BatchState();
         state.clock(clock);
         // The events as the consumer has them: each with its JSON as stored (what a webhook sends byte for byte).
         Map<ObjectNode, byte[]> stored = new java.util.IdentityHashMap<>();
@@ -130,7 +131,7 @@ public final class ModuleHarness implements AutoCloseable {
         List<Object> requests = new ArrayList<>();
         exchange.setProperty(Delivery.DRY_RUN, requests);
         exchange.setProperty(EventsConsumer.ATTEMPT, 1);
-        exchange.setProperty(Batch.PROPERTY, state);
+        exchange.setProperty(BatchState.PROPERTY, state);
         exchange.setProperty(Recorder.PROPERTY, Recorder.OFF.attempt(1));
         exchange.getIn().setBody(new ArrayList<>(events));
         route.getProcessor().process(exchange);

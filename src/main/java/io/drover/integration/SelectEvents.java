@@ -86,7 +86,7 @@ public class SelectEvents implements Processor {
                 metrics.filtered(d.reason().code());
             }
         }
-        Batch.of(exchange).selected(selected);
+        BatchState.of(exchange).selected(selected);
         exchange.setProperty(SELECTED, selected.size());
         exchange.getIn().setBody(selected);
     }

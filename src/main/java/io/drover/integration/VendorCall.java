@@ -4,7 +4,7 @@ import java.net.UnknownHostException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.camel.Exchange;
+import io.drover.destinations.api.DeliveryException;
 
 /**
  * The shared parts of a vendor call around camel-http: refuse private targets (SSRF), remember the request for dead
@@ -47,15 +47,6 @@ public final class VendorCall {
             request.put("body", body);
         }
         return request;
-    }
-
-    /** A failed answer classified as design.md says: retry 5xx but 501/505, 408 and 429; the vendor's body kept. */
-    public static DeliveryException failure(int status, String body, long retryAfterMillis) {
-        if (body != null && body.length() > 4000) {
-            body = body.substring(0, 4000) + "...";
-        }
-        return new DeliveryException("the vendor answered HTTP " + status, status, body,
-                DeliveryException.isRetryableStatus(status), retryAfterMillis);
     }
 
     /** Retry-After in seconds or as an HTTP date; -1 when absent or unreadable. */

@@ -54,7 +54,7 @@ public class VendorRules implements Processor {
             return;
         }
         List<ObjectNode> events = exchange.getIn().getBody(List.class);
-        Batch batch = Batch.of(exchange);
+        BatchState batch = BatchState.of(exchange);
         long oldest = batch.clock().millis() / 1000 - maxAge.toSeconds();
         List<ObjectNode> kept = new ArrayList<>(events.size());
         for (ObjectNode event : events) {

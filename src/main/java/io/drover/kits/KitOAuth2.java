@@ -20,7 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.DeliveryException;
+import io.drover.destinations.api.DeliveryException;
 import io.drover.integration.GuardedHttpComponent;
 import io.drover.integration.TargetGuard;
 import org.apache.hc.client5.http.classic.methods.HttpPost;

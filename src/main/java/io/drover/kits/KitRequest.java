@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.Batch;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.Batch;
+import io.drover.destinations.api.VendorRequest;
 import io.drover.support.Redactor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;

@@ -98,7 +98,7 @@ public final class Playbook {
     }
 
     /** How the vendor's answer is read, when the playbook says more than its status ({@code response}). */
-    public Optional<io.drover.integration.ResponseReader> response() {
+    public Optional<io.drover.destinations.api.ResponseReader> response() {
         return Optional.ofNullable(response);
     }
 

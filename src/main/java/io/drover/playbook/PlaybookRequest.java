@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.Batch;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.Batch;
+import io.drover.destinations.api.VendorRequest;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -98,7 +98,7 @@ public class PlaybookRequest extends ServiceSupport implements Processor, CamelC
                     outputs.add(r.output());
                     sent.add(event);
                 }
-                case FAILED -> batch.reject(event, r.reason());
+                case FAILED -> batch.refuse(event, "playbook_failed", r.reason());
                 case DROPPED -> dropped.add(event); // a playbook filter said no: not for this vendor
             }
         }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.Batch;
+import io.drover.destinations.api.Batch;
 import io.drover.destinations.GoldenFiles;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -73,7 +73,7 @@ public class TransformBenchmark {
     @OperationsPerInvocation(BATCH)
     public Object transform() throws Exception {
         Exchange exchange = new DefaultExchange(context);
-        Batch.of(exchange).selected(events);
+        io.drover.integration.BatchState.of(exchange).selected(events);
         exchange.getIn().setBody(new ArrayList<>(events));
         bean.process(exchange);
         return exchange.getIn().getBody();

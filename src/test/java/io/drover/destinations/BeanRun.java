@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.Batch;
-import io.drover.integration.VendorRequest;
+import io.drover.integration.BatchState;
+import io.drover.destinations.api.VendorRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -19,7 +19,7 @@ public record BeanRun(List<VendorRequest> requests, Map<ObjectNode, String> reje
     public static BeanRun of(Processor bean, List<ObjectNode> events) throws Exception {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.getIn().setBody(new ArrayList<>(events));
-        Batch batch = Batch.of(exchange);
+        BatchState batch = BatchState.of(exchange);
         batch.selected(events);
         bean.process(exchange);
         return new BeanRun(exchange.getIn().getBody(List.class), batch.rejectionReasons());

@@ -13,10 +13,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.Batch;
+import io.drover.integration.BatchState;
 import io.drover.integration.Delivery;
 import io.drover.integration.TargetGuard;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.VendorRequest;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -67,7 +67,7 @@ public final class GoldenFiles {
             throws Exception {
         CamelContext context = new DefaultCamelContext();
         Exchange exchange = new DefaultExchange(context);
-        Batch batch = Batch.of(exchange);
+        BatchState batch = BatchState.of(exchange);
         exchange.getIn().setBody(new ArrayList<>(events));
         batch.selected(events); // every event is selected here
         List<ObjectNode> before = events.stream().map(ObjectNode::deepCopy).toList();

@@ -2,6 +2,7 @@ package io.drover.integration;
 
 import java.time.Duration;
 
+import io.drover.destinations.api.DeliveryException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;

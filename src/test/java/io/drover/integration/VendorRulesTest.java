@@ -33,9 +33,9 @@ class VendorRulesTest {
         rules.process(exchange);
         assertThat(exchange.getIn().getBody(List.class)).containsExactly(fresh, noTime);
         assertThat(exchange.getProperty(SelectEvents.SELECTED, Integer.class)).isEqualTo(2);
-        assertThat(Batch.of(exchange).rejectionReasons().get(old))
+        assertThat(BatchState.of(exchange).rejectionReasons().get(old))
                 .isEqualTo("older than Meta's 7 days (event time " + eightDays + ")");
-        assertThat(Batch.of(exchange).isOpen(old)).isFalse();
+        assertThat(BatchState.of(exchange).isOpen(old)).isFalse();
     }
 
     @Test

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.drover.integration.Batch;
+import io.drover.destinations.api.Batch;
 import io.drover.testing.Http;
 import io.drover.testing.Modules;
 import io.drover.testing.TestDrover;

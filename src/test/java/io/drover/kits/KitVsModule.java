@@ -12,8 +12,8 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.Batch;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.Batch;
+import io.drover.destinations.api.VendorRequest;
 import io.drover.destinations.GoldenFiles;
 
 /**

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.Batch;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.Batch;
+import io.drover.destinations.api.VendorRequest;
 import org.junit.jupiter.api.Assumptions;
 
 /**

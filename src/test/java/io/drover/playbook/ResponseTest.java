@@ -11,9 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.junit.jupiter.api.Test;
 
-import io.drover.integration.DeliveryException;
-import io.drover.integration.ResponseReader;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.ResponseReader;
+import io.drover.destinations.api.VendorRequest;
 import io.drover.testing.JsonTrees;
 
 /** The playbook's response block: answers that are 2xx but carry errors, for the whole request or per event. */

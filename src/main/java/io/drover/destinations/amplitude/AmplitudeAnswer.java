@@ -7,10 +7,9 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.DeliveryException;
-import io.drover.integration.ResponseReader;
-import io.drover.integration.VendorCall;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.ResponseReader;
+import io.drover.destinations.api.VendorRequest;
 
 /**
  * Reads Amplitude's answers (HTTP V2 API, "Response format"). A 400 that names events by their index
@@ -46,7 +45,7 @@ final class AmplitudeAnswer implements ResponseReader {
                 return Verdict.partial(rejected, false);
             }
         }
-        throw VendorCall.failure(status, body, retryAfterMillis);
+        throw DeliveryException.answered(status, body, retryAfterMillis);
     }
 
     /** The request's events the 400 names, each with every field Amplitude found wrong in it. */

@@ -9,6 +9,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.destinations.api.Mapped;
 import io.drover.support.IsoTime;
 
 import static io.drover.destinations.SegmentFields.text;
@@ -36,8 +37,14 @@ final class AmplitudeEvents {
         this.minIdLength = minIdLength;
     }
 
-    /** The Amplitude event, or {@code null} with {@link #whyNot(ObjectNode)} telling why it cannot be one. */
-    ObjectNode map(ObjectNode event) {
+    /** The Amplitude event, or why it cannot be one. */
+    Mapped<ObjectNode> map(ObjectNode event) {
+        ObjectNode out = amplitudeEvent(event);
+        return out != null ? Mapped.to(out) : Mapped.refused("missing_field", whyNot());
+    }
+
+    /** {@code null} when the event has no id Amplitude takes. */
+    private ObjectNode amplitudeEvent(ObjectNode event) {
         String userId = usableId(text(event, "userId"));
         String deviceId = usableId(text(event, "anonymousId"));
         if (userId == null && deviceId == null) {
@@ -82,7 +89,7 @@ final class AmplitudeEvents {
     }
 
     /** Why {@link #map(ObjectNode)} gave no event. */
-    String whyNot(ObjectNode event) {
+    private String whyNot() {
         return "no userId or anonymousId Amplitude accepts as user_id or device_id (at least " + minIdLength
                 + " characters, not a placeholder such as \"null\")";
     }

@@ -7,9 +7,10 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.Batch;
-import io.drover.integration.VendorRequest;
-import io.drover.destinations.Chunks;
+import io.drover.destinations.api.Batch;
+import io.drover.destinations.api.VendorRequest;
+import io.drover.destinations.api.Chunks;
+import io.drover.destinations.api.Mapped;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -53,20 +54,15 @@ public class AmplitudeRequest implements Processor {
         List<ObjectNode> selected = exchange.getIn().getBody(List.class);
         Batch batch = Batch.of(exchange);
         List<Item> items = new ArrayList<>(selected.size());
-        for (ObjectNode event : selected) {
-            ObjectNode mapped = events.map(event);
-            if (mapped == null) {
-                batch.reject(event, events.whyNot(event));
-            } else {
-                items.add(new Item(event, MAPPER.writeValueAsString(mapped)));
-            }
+        for (Mapped.Item<ObjectNode> m : Mapped.each(selected, batch, events::map)) {
+            items.add(new Item(m.event(), MAPPER.writeValueAsString(m.value())));
         }
         String head = "{\"api_key\":" + MAPPER.writeValueAsString(apiKey) + ",\"events\":[";
         String tail = "]" + (minIdLength == AmplitudeEvents.DEFAULT_MIN_ID_LENGTH ? ""
                 : ",\"options\":{\"min_id_length\":" + minIdLength + "}") + "}";
         Chunks<Item> chunks = Chunks.of(items, MAX_EVENTS, MAX_BYTES, utf8Length(head) + utf8Length(tail), Item::bytes);
         for (Item tooLarge : chunks.tooLarge()) {
-            batch.reject(tooLarge.event(), "the event alone is larger than Amplitude's 1 MB request limit ("
+            batch.refuse(tooLarge.event(), "too_large", "the event alone is larger than Amplitude's 1 MB request limit ("
                     + tooLarge.bytes() + " bytes)");
         }
         List<VendorRequest> requests = new ArrayList<>(chunks.chunks().size());

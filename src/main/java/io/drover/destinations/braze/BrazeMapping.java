@@ -12,6 +12,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.destinations.api.Mapped;
 
 /**
  * Turns one Segment event into Braze {@code /users/track} objects
@@ -61,27 +62,33 @@ final class BrazeMapping {
     /** What one event becomes; empty lists when it is not for Braze. */
     record Objects(List<ObjectNode> attributes, List<ObjectNode> events, List<ObjectNode> purchases) {
 
-        static final Objects NONE = new Objects(List.of(), List.of(), List.of());
-
         int total() {
             return attributes.size() + events.size() + purchases.size();
         }
     }
 
-    /** An event Braze cannot take for good, with the reason for its dead letter. */
-    static final class Unsendable extends RuntimeException {
+    /**
+     * Thrown by the helpers below, several calls deep (the user's id, the time, each product), and turned into
+     * {@link Mapped#refused} by {@link #map}: it never leaves this class.
+     */
+    private static final class Unsendable extends RuntimeException {
         Unsendable(String reason) {
             super(reason, null, false, false);
         }
     }
 
-    Objects map(ObjectNode event) {
+    /** What the event becomes for Braze, not for Braze (a page, a group), or why Braze cannot take it. */
+    Mapped<Objects> map(ObjectNode event) {
         String type = event.path("type").asText("");
-        return switch (type) {
-            case "identify" -> new Objects(List.of(attributes(event)), List.of(), List.of());
-            case "track" -> track(event);
-            default -> Objects.NONE;
-        };
+        try {
+            return switch (type) {
+                case "identify" -> Mapped.to(new Objects(List.of(attributes(event)), List.of(), List.of()));
+                case "track" -> Mapped.to(track(event));
+                default -> Mapped.notForVendor();
+            };
+        } catch (Unsendable e) {
+            return Mapped.refused("missing_field", e.getMessage());
+        }
     }
 
     private Objects track(ObjectNode event) {

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.Batch;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.Batch;
+import io.drover.destinations.api.VendorRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -77,18 +77,12 @@ public class BrazeRequest implements Processor {
         List<VendorRequest> requests = new ArrayList<>();
         TrackRequest current = new TrackRequest(maxObjects);
         for (ObjectNode event : events) {
-            BrazeMapping.Objects objects;
-            try {
-                objects = mapping.map(event);
-            } catch (BrazeMapping.Unsendable e) {
-                batch.reject(event, e.getMessage());
-                continue;
-            }
-            if (objects.total() == 0) {
-                continue; // not for Braze
+            BrazeMapping.Objects objects = mapping.map(event).settle(batch, event);
+            if (objects == null || objects.total() == 0) {
+                continue; // not for Braze, or refused
             }
             if (!TrackRequest.fitsAlone(objects, maxObjects)) {
-                batch.reject(event, "it makes " + objects.total() + " Braze objects, more than one request may carry ("
+                batch.refuse(event, "too_large", "it makes " + objects.total() + " Braze objects, more than one request may carry ("
                         + maxObjects + " in all, " + TrackRequest.MAX_PER_ARRAY + " per array)");
                 continue;
             }

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.VendorRequest;
 
 /**
  * One {@code /users/track} request being filled: the three arrays, which event each object came from, and the

@@ -7,9 +7,9 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.ResponseReader;
-import io.drover.integration.VendorCall;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.ResponseReader;
+import io.drover.destinations.api.VendorRequest;
 
 /**
  * Reads Braze's answer to one {@code /users/track} request. A 2xx may still carry non-fatal errors, each naming the
@@ -33,7 +33,7 @@ final class TrackResponse implements ResponseReader {
     @Override
     public Verdict read(int status, String body, long retryAfterMillis, VendorRequest request) {
         if (status < 200 || status >= 300) {
-            throw VendorCall.failure(status, body, retryAfterMillis);
+            throw DeliveryException.answered(status, body, retryAfterMillis);
         }
         JsonNode errors = parse(body).path("errors");
         if (!errors.isArray() || errors.isEmpty()) {

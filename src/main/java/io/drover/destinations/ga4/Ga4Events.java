@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.destinations.api.Mapped;
 import io.drover.support.IsoTime;
 
 /**
@@ -46,18 +47,11 @@ final class Ga4Events {
             Map.entry(SegmentEvents.SIGNED_UP, "sign_up"),
             Map.entry(SegmentEvents.SIGNED_IN, "login"));
 
-    /** An event GA4 cannot take, with the reason (it goes to the dead-letter topic). */
-    static final class Refused extends RuntimeException {
-        Refused(String reason) {
-            super(reason, null, false, false);
-        }
-    }
-
     private Ga4Events() {
     }
 
-    /** The GA4 event of a page or track event; {@code null} for other types (GA4 has no identify, group, alias). */
-    static ObjectNode toGa4(ObjectNode event, String sessionId) {
+    /** The GA4 event of a page or track event; not for GA4 for other types (GA4 has no identify, group, alias). */
+    static Mapped<ObjectNode> toGa4(ObjectNode event, String sessionId) {
         return toGa4(event, sessionId, null, reason -> { });
     }
 
@@ -66,7 +60,7 @@ final class Ga4Events {
      * and without that is left out ("If you set value then currency is required for revenue metrics"), and
      * {@code omitted} is told.
      */
-    static ObjectNode toGa4(ObjectNode event, String sessionId, String defaultCurrency,
+    static Mapped<ObjectNode> toGa4(ObjectNode event, String sessionId, String defaultCurrency,
                             java.util.function.Consumer<String> omitted) {
         Money money = new Money(defaultCurrency, omitted);
         String type = event.path("type").asText();
@@ -91,21 +85,21 @@ final class Ga4Events {
                 String name = Ga4Names.snakeCase(segmentName, Ga4Names.NAME_MAX);
                 String problem = Ga4Names.eventNameProblem(name);
                 if (problem != null) {
-                    throw new Refused(problem + " (from the Segment event '" + segmentName + "')");
+                    return Mapped.refused("invalid_name", problem + " (from the Segment event '" + segmentName + "')");
                 }
                 out.put("name", name);
                 common(params, properties, sessionId);
                 custom(properties, params);
             }
         } else {
-            return null;
+            return Mapped.notForVendor();
         }
         long micros = micros(event.path("timestamp").asText(null));
         if (micros > 0) {
             out.put("timestamp_micros", micros);
         }
         out.set("params", params);
-        return out;
+        return Mapped.to(out);
     }
 
     /**

@@ -11,10 +11,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.Batch;
-import io.drover.integration.ResponseReader;
-import io.drover.integration.VendorRequest;
-import io.drover.destinations.Chunks;
+import io.drover.destinations.api.Batch;
+import io.drover.destinations.api.ResponseReader;
+import io.drover.destinations.api.VendorRequest;
+import io.drover.destinations.api.Chunks;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import io.drover.destinations.JsonText;
@@ -108,15 +108,10 @@ public class Ga4Request implements Processor {
         Map<String, List<Item>> groups = new LinkedHashMap<>();
         for (ObjectNode e : events) {
             JsonNode google = e.path("context").path("providers").path("google");
-            ObjectNode ga4;
-            try {
-                ga4 = Ga4Events.toGa4(e, Ga4Events.text(google, "sessionId"), defaultCurrency, batch::omitted);
-            } catch (Ga4Events.Refused refused) {
-                batch.refuse(e, "invalid_name", refused.getMessage());
-                continue;
-            }
+            ObjectNode ga4 = Ga4Events.toGa4(e, Ga4Events.text(google, "sessionId"), defaultCurrency, batch::omitted)
+                    .settle(batch, e);
             if (ga4 == null) {
-                continue; // not a type GA4 takes
+                continue; // not a type GA4 takes, or refused
             }
             String clientId = clientId(e, google);
             if (clientId == null) {

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.ResponseReader;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.ResponseReader;
+import io.drover.destinations.api.VendorRequest;
 
 /**
  * Reads the GA4 validation server's answer ({@code /debug/mp/collect}): a 200 whose {@code validationMessages} name

@@ -15,14 +15,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.Batch;
-import io.drover.integration.DeliveryException;
-import io.drover.integration.ResponseReader;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.Batch;
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.ResponseReader;
+import io.drover.destinations.api.VendorRequest;
 import io.drover.support.IsoTime;
-import io.drover.destinations.Chunks;
+import io.drover.destinations.api.Chunks;
+import io.drover.destinations.api.Mapped;
 import io.drover.destinations.Hashing;
-import io.drover.integration.TargetGuard;
+import io.drover.destinations.api.GuardedHttp;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * ({@code drover_integration_filtered_total{reason="no_click_id"}}). With {@code userIdentifiers} on, the hashed
  * email and phone are added (enhanced conversions for leads), and a conversion with them but no click id is sent too.
  * <p>
- * Its token URL is checked by Drover's {@link TargetGuard} when the module starts (a refused one stops the module,
+ * Its token URL is checked by Drover's guard ({@link GuardedHttp}) when the module starts (a refused one stops the module,
  * which says why), before each token request and at the connection.
  */
 public class GoogleAdsRequest extends ServiceSupport implements Processor, CamelContextAware {
@@ -178,10 +179,11 @@ public class GoogleAdsRequest extends ServiceSupport implements Processor, Camel
             return;
         }
         try {
-            TargetGuard.of(camelContext).check("the token URL (" + GoogleOAuth.SETTING + ")", tokenUrl);
-        } catch (TargetGuard.Refused e) {
-            throw e;
+            GuardedHttp.of(camelContext).check("the token URL (" + GoogleOAuth.SETTING + ")", tokenUrl);
         } catch (java.net.UnknownHostException e) {
+            if (GuardedHttp.isRefusal(e)) {
+                throw e;
+            }
             LOG.warn("Google Ads: the token URL's host {} does not resolve now; checked again at each token request",
                     e.getMessage());
         }
@@ -227,7 +229,7 @@ public class GoogleAdsRequest extends ServiceSupport implements Processor, Camel
         }
         GoogleOAuth o = oauth;
         if (o == null) {
-            oauth = o = new GoogleOAuth(tokenUrl, clientId, clientSecret, refreshToken, TargetGuard.of(camelContext));
+            oauth = o = new GoogleOAuth(tokenUrl, clientId, clientSecret, refreshToken, GuardedHttp.of(camelContext));
         }
         return o.token();
     }
@@ -260,23 +262,13 @@ public class GoogleAdsRequest extends ServiceSupport implements Processor, Camel
         return action.contains("/") ? action : "customers/" + customerId + "/conversionActions/" + digits(action);
     }
 
-    private record Conversion(ObjectNode event, ObjectNode json) {
-    }
-
     @Override
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) {
         List<ObjectNode> events = exchange.getIn().getBody(List.class);
         String target = url();
-        List<Conversion> conversions = new ArrayList<>(events.size());
-        for (ObjectNode e : events) {
-            ObjectNode c = conversion(e, conversionActionName(e.path("event").asText("")));
-            if (c == null) {
-                Batch.of(exchange).leftOut("no_click_id");
-            } else {
-                conversions.add(new Conversion(e, c));
-            }
-        }
+        List<Mapped.Item<ObjectNode>> conversions = Mapped.each(events, Batch.of(exchange),
+                e -> conversion(e, conversionActionName(e.path("event").asText(""))));
         List<VendorRequest> requests = new ArrayList<>();
         if (conversions.isEmpty()) {
             exchange.getIn().setBody(requests);
@@ -285,12 +277,12 @@ public class GoogleAdsRequest extends ServiceSupport implements Processor, Camel
         String token = accessToken();
         Map<String, String> headers = new LinkedHashMap<>(headers());
         headers.put("Authorization", "Bearer " + token);
-        for (List<Conversion> chunk : Chunks.of(conversions, MAX_CONVERSIONS, 0, 0, c -> 0).chunks()) {
+        for (List<Mapped.Item<ObjectNode>> chunk : Chunks.of(conversions, MAX_CONVERSIONS, 0, 0, c -> 0).chunks()) {
             ObjectNode body = MAPPER.createObjectNode();
             ArrayNode array = body.putArray("conversions");
             List<ObjectNode> carried = new ArrayList<>(chunk.size());
-            for (Conversion c : chunk) {
-                array.add(c.json());
+            for (Mapped.Item<ObjectNode> c : chunk) {
+                array.add(c.value());
                 carried.add(c.event());
             }
             body.put("partialFailure", true);
@@ -300,8 +292,8 @@ public class GoogleAdsRequest extends ServiceSupport implements Processor, Camel
         exchange.getIn().setBody(requests);
     }
 
-    /** The ClickConversion of an event; {@code null} when nothing ties it to a Google ad click. */
-    ObjectNode conversion(ObjectNode e, String action) {
+    /** The ClickConversion of an event; left out ({@code no_click_id}) when nothing ties it to a Google ad click. */
+    Mapped<ObjectNode> conversion(ObjectNode e, String action) {
         JsonNode google = e.path("context").path("providers").path("google");
         ObjectNode c = MAPPER.createObjectNode();
         boolean clicked = false;
@@ -316,7 +308,7 @@ public class GoogleAdsRequest extends ServiceSupport implements Processor, Camel
         }
         ArrayNode identifiers = userIdentifiers ? identifiers(e) : null;
         if (!clicked && (identifiers == null || identifiers.isEmpty())) {
-            return null;
+            return Mapped.leftOut("no_click_id");
         }
         c.put("conversionAction", action);
         Instant time = IsoTime.parse(e.path("timestamp").asText(""));
@@ -343,7 +335,7 @@ public class GoogleAdsRequest extends ServiceSupport implements Processor, Camel
         if (advertising.isBoolean()) {
             c.putObject("consent").put("adUserData", advertising.asBoolean() ? "GRANTED" : "DENIED");
         }
-        return c;
+        return Mapped.to(c);
     }
 
     /** The Segment event that is the order: its conversion carries the order id as it is. */

@@ -7,9 +7,8 @@ import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.drover.integration.DeliveryException;
-import io.drover.integration.GuardedHttpComponent;
-import io.drover.integration.TargetGuard;
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.GuardedHttp;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ContentType;
@@ -28,7 +27,7 @@ import org.apache.hc.core5.util.Timeout;
  * dead-lettered with Google's answer and can be replayed once the credentials are fixed. The request (it carries the
  * secrets) is never logged or kept.
  * <p>
- * The token URL is a setting, so it goes through Drover's {@link TargetGuard} like every vendor URL: checked before
+ * The token URL is a setting, so it goes through Drover's guard ({@link GuardedHttp}) like every vendor URL: checked before
  * each request and resolved by the guard when the connection is made (no redirects followed).
  */
 final class GoogleOAuth {
@@ -45,16 +44,16 @@ final class GoogleOAuth {
 
     private final String tokenUrl;
     private final String form;
-    private final TargetGuard guard;
+    private final GuardedHttp guard;
     private final CloseableHttpClient http;
     private String token;
     private long issuedAt;
     private long renewAt;
 
-    GoogleOAuth(String tokenUrl, String clientId, String clientSecret, String refreshToken, TargetGuard guard) {
+    GoogleOAuth(String tokenUrl, String clientId, String clientSecret, String refreshToken, GuardedHttp guard) {
         this.tokenUrl = tokenUrl;
         this.guard = guard;
-        this.http = GuardedHttpComponent.client(guard, Timeout.ofSeconds(10));
+        this.http = guard.client(Timeout.ofSeconds(10));
         this.form = "grant_type=refresh_token&client_id=" + encode(clientId) + "&client_secret=" + encode(clientSecret)
                 + "&refresh_token=" + encode(refreshToken);
     }
@@ -89,19 +88,21 @@ final class GoogleOAuth {
         try {
             try {
                 guard.check("the token URL (" + SETTING + ")", tokenUrl);
-            } catch (TargetGuard.Refused e) {
-                throw e;
             } catch (UnknownHostException e) {
+                if (GuardedHttp.isRefusal(e)) {
+                    throw e;
+                }
                 // Not resolvable now: the connection below resolves it again (through the guard) and says so.
             }
             HttpPost post = new HttpPost(tokenUrl);
             post.setEntity(new ByteArrayEntity(form.getBytes(StandardCharsets.US_ASCII), FORM));
             response = http.execute(post, r -> new Answer(r.getCode(),
                     r.getEntity() == null ? "" : EntityUtils.toString(r.getEntity(), StandardCharsets.UTF_8)));
-        } catch (TargetGuard.Refused e) {
-            // At the check, or at the connection (the name resolved elsewhere since): not retried.
-            throw new DeliveryException("Google's token endpoint: " + e.getMessage(), 0, null, false, 0);
         } catch (IOException e) {
+            if (GuardedHttp.isRefusal(e)) {
+                // At the check, or at the connection (the name resolved elsewhere since): not retried.
+                throw new DeliveryException("Google's token endpoint: " + e.getMessage(), 0, null, false, 0);
+            }
             throw new DeliveryException("Google's token endpoint could not be reached: " + e, 0, null, true, 0);
         }
         int status = response.status();

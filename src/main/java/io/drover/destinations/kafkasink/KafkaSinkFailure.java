@@ -1,6 +1,6 @@
 package io.drover.destinations.kafkasink;
 
-import io.drover.integration.DeliveryException;
+import io.drover.destinations.api.DeliveryException;
 import org.apache.camel.Exchange;
 import org.apache.kafka.common.errors.RetriableException;
 

@@ -2,15 +2,16 @@ package io.drover.destinations.meta;
 
 import io.drover.destinations.SegmentEvents;
 
-import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.destinations.Currencies;
 import io.drover.destinations.EventTimes;
 import io.drover.destinations.SegmentFields;
+import io.drover.destinations.api.Mapped;
 
 /**
  * One Segment event as one Meta server event: Segment's ecommerce spec events become Meta's standard events, a page
@@ -35,13 +36,6 @@ final class MetaEvents {
     private MetaEvents() {
     }
 
-    /** An event Meta cannot take, and why. */
-    static final class Refused extends Exception {
-        Refused(String reason) {
-            super(reason, null, false, false);
-        }
-    }
-
     /** How the module maps: its {@code action_source} setting and the shop's one currency (null: none). */
     record Options(String actionSource, String defaultCurrency) {
         /** {@code meta.action-source=auto}: website for an event with a page URL, else other. */
@@ -62,32 +56,29 @@ final class MetaEvents {
         return pageUrl != null ? "website" : "other";
     }
 
-    /** The Meta event, or {@code null} when the event is not one Meta takes (identify, group, ...). */
-    static ObjectNode map(ObjectNode event, String actionSource) throws Refused {
+    /** The Meta event; not for Meta when the event is not one Meta takes (identify, group, ...). */
+    static Mapped<ObjectNode> map(ObjectNode event, String actionSource) {
         return map(event, new Options(actionSource, null), reason -> { });
     }
 
     /**
-     * The Meta event, or {@code null} when the event is not one Meta takes; {@code omitted} is told of each value left
-     * out rather than invented (a value without a currency).
+     * The Meta event, or why Meta cannot take it (every rule here is a field Meta requires); {@code omitted} is told of
+     * each value left out rather than invented (a value without a currency).
      */
-    static ObjectNode map(ObjectNode event, Options options, java.util.function.Consumer<String> omitted) throws Refused {
-        String type = event.path("type").asText();
-        String name;
-        if ("page".equals(type)) {
-            name = "PageView";
-        } else if ("track".equals(type)) {
-            String track = SegmentFields.text(event, "event");
-            if (track == null) {
-                throw new Refused("a track without an event name");
-            }
-            name = STANDARD_EVENTS.getOrDefault(track, track);
-        } else {
-            return null;
+    static Mapped<ObjectNode> map(ObjectNode event, Options options, java.util.function.Consumer<String> omitted) {
+        Mapped<String> named = SegmentEvents.name(event, "PageView", STANDARD_EVENTS);
+        if (!(named instanceof Mapped.To<String> to)) {
+            return named.passOn();
         }
+        String name = to.value();
+        long eventTime = EventTimes.epochSeconds(event);
+        if (eventTime < 0) {
+            return missing("no timestamp");
+        }
+        String type = event.path("type").asText();
         ObjectNode out = JSON.objectNode();
         out.put("event_name", name);
-        out.put("event_time", eventTime(event));
+        out.put("event_time", eventTime);
         String messageId = SegmentFields.text(event, "messageId");
         if (messageId != null) {
             out.put("event_id", messageId);
@@ -102,37 +93,38 @@ final class MetaEvents {
         if (url != null) {
             out.put("event_source_url", url);
         } else if ("website".equals(actionSource)) {
-            throw new Refused("a website event needs the page it happened on for event_source_url (context.page.url)");
+            return missing("a website event needs the page it happened on for event_source_url (context.page.url)");
         }
         ObjectNode userData = out.putObject("user_data");
         if (!MetaUserData.fill(userData, event)) {
-            throw new Refused("no customer information Meta can match on (no traits, ids, IP or user agent)");
+            return missing("no customer information Meta can match on (no traits, ids, IP or user agent)");
         }
         if ("website".equals(actionSource) && !userData.has("client_user_agent")) {
-            throw new Refused("a website event needs the browser's user agent (context.userAgent)");
+            return missing("a website event needs the browser's user agent (context.userAgent)");
         }
         ObjectNode customData = customData(name, track(event), properties, options.defaultCurrency(), omitted);
+        if (customData == null) {
+            // "value: Required for purchase events", "currency: Required for purchase events".
+            return missing("a Purchase needs its value and currency (properties.revenue, total or value, and"
+                    + " properties.currency, or the module's meta.default-currency)");
+        }
         if (!customData.isEmpty()) {
             out.set("custom_data", customData);
         }
-        return out;
+        return Mapped.to(out);
     }
 
-    /** Seconds since the epoch, from the event's timestamp (Drover's ingestion always sets one). */
-    private static long eventTime(ObjectNode event) throws Refused {
-        long seconds = EventTimes.epochSeconds(event);
-        if (seconds < 0) {
-            throw new Refused("no timestamp");
-        }
-        return seconds;
+    private static Mapped<ObjectNode> missing(String reason) {
+        return Mapped.refused("missing_field", reason);
     }
 
     private static String track(ObjectNode event) {
         return "track".equals(event.path("type").asText()) ? event.path("event").asText() : null;
     }
 
+    /** The custom data; {@code null} for a Purchase without its value and currency. */
     private static ObjectNode customData(String metaName, String track, JsonNode properties, String defaultCurrency,
-                                         java.util.function.Consumer<String> omitted) throws Refused {
+                                         java.util.function.Consumer<String> omitted) {
         ObjectNode data = JSON.objectNode();
         if (!properties.isObject() || properties.isEmpty()) {
             return data;
@@ -147,11 +139,9 @@ final class MetaEvents {
         }
         switch (metaName) {
             case "Purchase", "InitiateCheckout" -> {
-                if (!value(data, properties, defaultCurrency, omitted, "revenue", "total", "value")
+                if (!Currencies.putValue(data, properties, defaultCurrency, omitted, "revenue", "total", "value")
                         && "Purchase".equals(metaName)) {
-                    // "value: Required for purchase events", "currency: Required for purchase events".
-                    throw new Refused("a Purchase needs its value and currency (properties.revenue, total or value, and"
-                            + " properties.currency, or the module's meta.default-currency)");
+                    return null;
                 }
                 products(data, properties.path("products"), true);
                 if ("Purchase".equals(metaName)) {
@@ -159,42 +149,16 @@ final class MetaEvents {
                 }
             }
             case "AddToCart", "ViewContent", "AddToWishlist" -> {
-                value(data, properties, defaultCurrency, omitted, "price", "value");
+                Currencies.putValue(data, properties, defaultCurrency, omitted, "price", "value");
                 ArrayNode one = JSON.arrayNode().add(properties);
                 products(data, one, false);
                 text(data, "content_name", properties, "name");
                 text(data, "content_category", properties, "category");
             }
             case "Search" -> text(data, "search_string", properties, "query");
-            default -> value(data, properties, defaultCurrency, omitted, "value", "revenue");
+            default -> Currencies.putValue(data, properties, defaultCurrency, omitted, "value", "revenue");
         }
         return data;
-    }
-
-    /**
-     * value (the first of these properties that is a number) and its currency: the event's, else the module's
-     * default currency (a shop that sells in one). Without either no value is sent (a value in an unknown currency
-     * would be counted as the wrong money), and {@code omitted} is told. True when a value and currency were set.
-     */
-    private static boolean value(ObjectNode data, JsonNode properties, String defaultCurrency,
-                                 java.util.function.Consumer<String> omitted, String... fields) {
-        for (String f : fields) {
-            JsonNode v = number(properties.get(f));
-            if (v != null) {
-                String currency = SegmentFields.text(properties, "currency");
-                if (currency == null) {
-                    currency = defaultCurrency;
-                }
-                if (currency == null) {
-                    omitted.accept("no_currency");
-                    return false;
-                }
-                data.set("value", v);
-                data.put("currency", currency.trim().toUpperCase(Locale.ROOT));
-                return true;
-            }
-        }
-        return false;
     }
 
     /** contents [{id, quantity, item_price}], content_ids and content_type from Segment's products. */
@@ -214,9 +178,9 @@ final class MetaEvents {
                 continue;
             }
             ObjectNode c = contents.addObject().put("id", id);
-            JsonNode quantity = number(p.get("quantity"));
+            JsonNode quantity = SegmentFields.number(p.get("quantity"));
             c.set("quantity", quantity == null ? JSON.numberNode(1) : JSON.numberNode(quantity.asLong()));
-            JsonNode price = number(p.get("price"));
+            JsonNode price = SegmentFields.number(p.get("price"));
             if (price != null) {
                 c.set("item_price", price);
             }
@@ -239,23 +203,5 @@ final class MetaEvents {
         if (v != null) {
             data.put(field, v);
         }
-    }
-
-    /** A number as is, a numeric string as a number, anything else null. */
-    static JsonNode number(JsonNode v) {
-        if (v == null) {
-            return null;
-        }
-        if (v.isNumber()) {
-            return v;
-        }
-        if (v.isTextual()) {
-            try {
-                return JSON.numberNode(new java.math.BigDecimal(v.asText().trim()));
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return null;
     }
 }

@@ -10,9 +10,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.Batch;
-import io.drover.integration.VendorRequest;
-import io.drover.destinations.Chunks;
+import io.drover.destinations.api.Batch;
+import io.drover.destinations.api.VendorRequest;
+import io.drover.destinations.api.Chunks;
+import io.drover.destinations.api.Mapped;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import io.drover.destinations.JsonText;
@@ -76,36 +77,22 @@ public class MetaRequest implements Processor {
     public void process(Exchange exchange) throws JsonProcessingException {
         List<ObjectNode> events = exchange.getIn().getBody(List.class);
         Batch batch = Batch.of(exchange);
-        List<Mapped> mapped = new ArrayList<>(events.size());
         MetaEvents.Options options = new MetaEvents.Options(actionSource, defaultCurrency);
-        for (ObjectNode event : events) {
-            try {
-                ObjectNode m = MetaEvents.map(event, options, batch::omitted);
-                if (m != null) {
-                    mapped.add(new Mapped(event, m));
-                }
-            } catch (MetaEvents.Refused e) {
-                // every rule Meta's events are refused for is a field it requires (see MetaEvents)
-                batch.refuse(event, "missing_field", "Meta: " + e.getMessage());
-            }
-        }
+        List<Mapped.Item<ObjectNode>> mapped = Mapped.each(events, batch,
+                event -> MetaEvents.map(event, options, batch::omitted).refusalPrefixed("Meta: "));
         List<VendorRequest> requests = new ArrayList<>();
-        for (List<Mapped> chunk : Chunks.of(mapped, MAX_EVENTS, 0, 0, m -> 0).chunks()) {
+        for (List<Mapped.Item<ObjectNode>> chunk : Chunks.of(mapped, MAX_EVENTS, 0, 0, m -> 0).chunks()) {
             ObjectNode body = MAPPER.createObjectNode();
             ArrayNode data = body.putArray("data");
-            chunk.forEach(m -> data.add(m.meta()));
+            chunk.forEach(m -> data.add(m.value()));
             if (testEventCode != null) {
                 body.put("test_event_code", testEventCode);
             }
             requests.add(new VendorRequest("POST", url(), Map.of("Content-Type", "application/json"),
-                    JsonText.of(body), chunk.stream().map(Mapped::event).toList(),
+                    JsonText.of(body), chunk.stream().map(Mapped.Item::event).toList(),
                     MetaResponseReader.INSTANCE));
         }
         exchange.getIn().setBody(requests);
-    }
-
-    /** A selected event and what Meta gets for it. */
-    private record Mapped(ObjectNode event, ObjectNode meta) {
     }
 
     private String url() {

@@ -4,10 +4,9 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.drover.integration.DeliveryException;
-import io.drover.integration.ResponseReader;
-import io.drover.integration.VendorCall;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.ResponseReader;
+import io.drover.destinations.api.VendorRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +44,7 @@ final class MetaResponseReader implements ResponseReader {
             throw new DeliveryException("Meta rate limit (error code " + code + ")", status, body, true,
                     retryAfterMillis);
         }
-        DeliveryException failure = VendorCall.failure(status, body, retryAfterMillis);
+        DeliveryException failure = DeliveryException.answered(status, body, retryAfterMillis);
         if (error.isObject()) {
             String reason = "Meta error " + code
                     + (error.has("error_subcode") ? "/" + error.path("error_subcode").asText() : "")

@@ -59,14 +59,7 @@ final class MetaUserData {
      * 16505551212.
      */
     static String phone(String raw) {
-        return Hashing.hash(raw, r -> {
-            String d = Hashing.digits(r);
-            int i = 0;
-            while (i < d.length() && d.charAt(i) == '0') {
-                i++;
-            }
-            return d.substring(i);
-        });
+        return Hashing.hash(raw, Hashing::phoneDigits);
     }
 
     /**

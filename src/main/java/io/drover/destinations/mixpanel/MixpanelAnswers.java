@@ -7,9 +7,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.DeliveryException;
-import io.drover.integration.ResponseReader;
-import io.drover.integration.VendorCall;
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.ResponseReader;
 
 /** How Mixpanel's answers are read, one reader per endpoint. */
 final class MixpanelAnswers {
@@ -34,7 +33,7 @@ final class MixpanelAnswers {
                 return ResponseReader.Verdict.partial(rejected, true);
             }
         }
-        throw VendorCall.failure(status, body, retryAfterMillis);
+        throw DeliveryException.answered(status, body, retryAfterMillis);
     };
 
     /**
@@ -43,7 +42,7 @@ final class MixpanelAnswers {
      */
     static final ResponseReader ENGAGE = (status, body, retryAfterMillis, request) -> {
         if (status < 200 || status >= 300) {
-            throw VendorCall.failure(status, body, retryAfterMillis);
+            throw DeliveryException.answered(status, body, retryAfterMillis);
         }
         JsonNode answer = parse(body);
         JsonNode ok = answer.isObject() ? answer.path("status") : answer;

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.destinations.api.Mapped;
 import io.drover.support.IsoTime;
 import io.drover.destinations.Hashing;
 
@@ -33,6 +34,12 @@ final class MixpanelEvents {
 
     MixpanelEvents(String token) {
         this.token = token;
+    }
+
+    /** An /import event for a track, page or screen, an /engage profile update for an identify, or why not. */
+    Mapped<ObjectNode> map(ObjectNode event) {
+        ObjectNode out = "identify".equals(event.path("type").asText()) ? profile(event) : event(event);
+        return out != null ? Mapped.to(out) : Mapped.refused("missing_field", whyNot(event));
     }
 
     /** An /import event, or {@code null} when it lacks what Mixpanel requires (see {@link #whyNot}). */
@@ -108,7 +115,7 @@ final class MixpanelEvents {
         return out;
     }
 
-    String whyNot(ObjectNode event) {
+    private String whyNot(ObjectNode event) {
         if (distinctId(event) == null) {
             return "no userId or anonymousId for Mixpanel's distinct_id";
         }

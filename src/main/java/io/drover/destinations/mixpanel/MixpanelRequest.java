@@ -10,10 +10,11 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.Batch;
-import io.drover.integration.ResponseReader;
-import io.drover.integration.VendorRequest;
-import io.drover.destinations.Chunks;
+import io.drover.destinations.api.Batch;
+import io.drover.destinations.api.ResponseReader;
+import io.drover.destinations.api.VendorRequest;
+import io.drover.destinations.api.Chunks;
+import io.drover.destinations.api.Mapped;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -69,18 +70,13 @@ public class MixpanelRequest implements Processor {
         Batch batch = Batch.of(exchange);
         List<Item> imports = new ArrayList<>();
         List<Item> profiles = new ArrayList<>();
-        for (ObjectNode event : selected) {
-            boolean identify = "identify".equals(event.path("type").asText());
-            ObjectNode mapped = identify ? events.profile(event) : events.event(event);
-            if (mapped == null) {
-                batch.reject(event, events.whyNot(event));
+        for (Mapped.Item<ObjectNode> m : Mapped.each(selected, batch, events::map)) {
+            Item item = new Item(m.event(), MAPPER.writeValueAsString(m.value()));
+            if (item.bytes() > MAX_RECORD_BYTES) {
+                batch.refuse(m.event(), "too_large", "the event is larger than Mixpanel's 1 MB per record ("
+                        + item.bytes() + " bytes)");
             } else {
-                Item item = new Item(event, MAPPER.writeValueAsString(mapped));
-                if (item.bytes() > MAX_RECORD_BYTES) {
-                    batch.reject(event, "the event is larger than Mixpanel's 1 MB per record (" + item.bytes() + " bytes)");
-                } else {
-                    (identify ? profiles : imports).add(item);
-                }
+                ("identify".equals(m.event().path("type").asText()) ? profiles : imports).add(item);
             }
         }
         List<VendorRequest> requests = new ArrayList<>();

@@ -7,8 +7,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.ResponseReader;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.ResponseReader;
+import io.drover.destinations.api.VendorRequest;
 
 /**
  * Reads Pinterest's answer ({@code ConversionApiResponse}: {@code num_events_received}, {@code num_events_processed},

@@ -6,14 +6,15 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.destinations.Hashing;
+import io.drover.destinations.MatchKeys;
 import io.drover.destinations.SegmentFields;
+import io.drover.destinations.api.Mapped;
 
 /**
  * One Segment event as an element of the {@code data} array of Pinterest's Conversions API
@@ -43,40 +44,28 @@ final class PinterestEvent {
     private PinterestEvent() {
     }
 
-    /** The Pinterest event, or why Pinterest cannot take it ({@code data} is then null). */
-    record Outcome(ObjectNode data, String refusal) {
-
-        static Outcome refused(String reason) {
-            return new Outcome(null, reason);
-        }
-    }
-
     /** Pinterest's name for the event, {@code null} when Pinterest has no event for it. */
     static String eventName(JsonNode event) {
-        String type = event.path("type").asText("");
-        if (type.equals("page")) {
-            return PAGE_VISIT;
-        }
-        return type.equals("track") ? TRACK_EVENTS.get(event.path("event").asText("")) : null;
+        return SegmentEvents.standardName(event, PAGE_VISIT, TRACK_EVENTS);
     }
 
-    /** The event for Pinterest; {@code null} when it is not one for Pinterest at all. */
-    static Outcome map(JsonNode event) {
+    /** The event for Pinterest, or why Pinterest cannot take it; not for Pinterest when Pinterest has no event for it. */
+    static Mapped<ObjectNode> map(JsonNode event) {
         String name = eventName(event);
         if (name == null) {
-            return null;
+            return Mapped.notForVendor();
         }
         long time = SegmentFields.epochSeconds(event);
         if (time < 0) {
-            return Outcome.refused("the event has no timestamp; Pinterest requires event_time");
+            return missing("the event has no timestamp; Pinterest requires event_time");
         }
         String id = SegmentFields.text(event, "messageId");
         if (id == null) {
-            return Outcome.refused("the event has no messageId; Pinterest requires event_id");
+            return missing("the event has no messageId; Pinterest requires event_id");
         }
         ObjectNode userData = userData(event);
         if (!userData.has("em") && !(userData.has("client_ip_address") && userData.has("client_user_agent"))) {
-            return Outcome.refused("no email, or IP address with user agent; Pinterest requires one of them in"
+            return missing("no email, or IP address with user agent; Pinterest requires one of them in"
                     + " user_data");
         }
         ObjectNode data = JSON.objectNode();
@@ -93,27 +82,17 @@ final class PinterestEvent {
         if (!custom.isEmpty()) {
             data.set("custom_data", custom);
         }
-        return new Outcome(data, null);
+        return Mapped.to(data);
     }
 
+    private static Mapped<ObjectNode> missing(String reason) {
+        return Mapped.refused("missing_field", reason);
+    }
+
+    /** Personal data hashed by Pinterest's rules ({@link MatchKeys}), then Pinterest's click ids as they are. */
     static ObjectNode userData(JsonNode event) {
-        JsonNode traits = SegmentFields.traits(event);
-        JsonNode address = SegmentFields.address(traits);
-        ObjectNode u = JSON.objectNode();
-        hashed(u, "em", SegmentFields.text(traits, "email"), Hashing::email);
-        hashed(u, "ph", SegmentFields.text(traits, "phone"), PinterestEvent::phone);
-        hashed(u, "fn", SegmentFields.text(traits, "firstName"), PinterestEvent::lowerCase);
-        hashed(u, "ln", SegmentFields.text(traits, "lastName"), PinterestEvent::lowerCase);
-        hashed(u, "ct", SegmentFields.text(address, "city"), Hashing::lettersOnly);
-        hashed(u, "st", SegmentFields.text(address, "state"), Hashing::compact);
-        hashed(u, "zp", SegmentFields.text(address, "postalCode"), Hashing::digits);
-        hashed(u, "country", SegmentFields.text(address, "country"), Hashing::compact);
-        hashed(u, "external_id", SegmentFields.text(event, "userId"), Hashing::trimmed);
-        JsonNode context = event.path("context");
-        // Never hashed: Pinterest matches these as they are.
-        put(u, "client_ip_address", SegmentFields.text(context, "ip"));
-        put(u, "client_user_agent", SegmentFields.text(context, "userAgent"));
-        put(u, "click_id", SegmentFields.provider(event, "pinterest", "clickId"));
+        ObjectNode u = MatchKeys.userData(event, PinterestEvent::lowerCase, Hashing::digits);
+        MatchKeys.putText(u, "click_id", SegmentFields.provider(event, "pinterest", "clickId"));
         return u;
     }
 
@@ -121,7 +100,7 @@ final class PinterestEvent {
         JsonNode properties = event.path("properties");
         List<JsonNode> products = SegmentFields.products(event);
         ObjectNode c = JSON.objectNode();
-        put(c, "currency", SegmentFields.currency(event));
+        MatchKeys.putText(c, "currency", SegmentFields.currency(event));
         BigDecimal value = SegmentFields.value(event);
         if (value != null) {
             c.put("value", value.toPlainString());
@@ -141,42 +120,19 @@ final class PinterestEvent {
                     item.put("item_price", price.toPlainString());
                 }
                 item.put("quantity", SegmentFields.quantity(p));
-                put(item, "item_name", SegmentFields.text(p, "name"));
-                put(item, "item_category", SegmentFields.text(p, "category"));
-                put(item, "item_brand", SegmentFields.text(p, "brand"));
+                MatchKeys.putText(item, "item_name", SegmentFields.text(p, "name"));
+                MatchKeys.putText(item, "item_category", SegmentFields.text(p, "category"));
+                MatchKeys.putText(item, "item_brand", SegmentFields.text(p, "brand"));
             }
             c.put("num_items", SegmentFields.numItems(products));
         }
-        put(c, "order_id", SegmentFields.text(properties, "order_id"));
-        put(c, "search_string", SegmentFields.text(properties, "query"));
+        MatchKeys.putText(c, "order_id", SegmentFields.text(properties, "order_id"));
+        MatchKeys.putText(c, "search_string", SegmentFields.text(properties, "query"));
         return c;
-    }
-
-    /** Pinterest's phone rule: digits with country code, no symbols, letters, spaces or leading zeros. */
-    static String phone(String raw) {
-        String d = Hashing.digits(raw);
-        int i = 0;
-        while (i < d.length() && d.charAt(i) == '0') {
-            i++;
-        }
-        return d.substring(i);
     }
 
     /** Names: "in lowercase" is all Pinterest asks; trimmed too. */
     static String lowerCase(String raw) {
         return raw.trim().toLowerCase(Locale.ROOT);
-    }
-
-    private static void hashed(ObjectNode node, String field, String raw, UnaryOperator<String> normaliser) {
-        String h = Hashing.hash(raw, normaliser);
-        if (h != null) {
-            node.putArray(field).add(h);
-        }
-    }
-
-    private static void put(ObjectNode node, String field, String value) {
-        if (value != null) {
-            node.put(field, value);
-        }
     }
 }

@@ -2,13 +2,11 @@ package io.drover.destinations.pinterest;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.Batch;
+import io.drover.destinations.api.Batch;
 import io.drover.destinations.DataArrayRequests;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -27,7 +25,6 @@ public class PinterestRequest implements Processor {
     static final int MAX_EVENTS = 1000;
     /** Bytes per request: Pinterest publishes no limit; a conservative guard. */
     static final int MAX_BYTES = 2_000_000;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private String adAccountId;
     private String accessToken;
@@ -59,19 +56,7 @@ public class PinterestRequest implements Processor {
     public void process(Exchange exchange) throws JsonProcessingException {
         List<ObjectNode> events = exchange.getIn().getBody(List.class);
         Batch batch = Batch.of(exchange);
-        List<DataArrayRequests.Item> items = new ArrayList<>(events.size());
-        for (ObjectNode event : events) {
-            PinterestEvent.Outcome outcome = PinterestEvent.map(event);
-            if (outcome == null) {
-                continue;
-            }
-            if (outcome.refusal() != null) {
-                batch.reject(event, outcome.refusal());
-                continue;
-            }
-            items.add(DataArrayRequests.Item.of(event, MAPPER.writeValueAsString(outcome.data())));
-        }
-        exchange.getIn().setBody(DataArrayRequests.of(items, MAX_EVENTS, MAX_BYTES, batch, "Pinterest",
+        exchange.getIn().setBody(DataArrayRequests.of(events, PinterestEvent::map, MAX_EVENTS, MAX_BYTES, batch, "Pinterest",
                 r -> r.withUrl(url()).withHeader("Authorization", "Bearer " + token())
                         .withReader(PinterestAnswer::read)));
     }

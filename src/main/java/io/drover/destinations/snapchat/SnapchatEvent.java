@@ -5,14 +5,15 @@ import io.drover.destinations.SegmentEvents;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.destinations.Hashing;
+import io.drover.destinations.MatchKeys;
 import io.drover.destinations.SegmentFields;
+import io.drover.destinations.api.Mapped;
 
 /**
  * One Segment event as an element of the {@code data} array of Snap's Conversions API v3
@@ -44,41 +45,29 @@ final class SnapchatEvent {
     private SnapchatEvent() {
     }
 
-    /** The Snap event, or why Snap cannot take it ({@code data} is then null). */
-    record Outcome(ObjectNode data, String refusal) {
-
-        static Outcome refused(String reason) {
-            return new Outcome(null, reason);
-        }
-    }
-
     /** Snap's name for the event, {@code null} when the event is not one Snap has a standard event for. */
     static String eventName(JsonNode event) {
-        String type = event.path("type").asText("");
-        if (type.equals("page")) {
-            return PAGE_VIEW;
-        }
-        return type.equals("track") ? TRACK_EVENTS.get(event.path("event").asText("")) : null;
+        return SegmentEvents.standardName(event, PAGE_VIEW, TRACK_EVENTS);
     }
 
-    /** The event for Snap; {@code null} when it is not one for Snap at all. */
-    static Outcome map(JsonNode event) {
+    /** The event for Snap, or why Snap cannot take it; not for Snap when Snap has no event for it. */
+    static Mapped<ObjectNode> map(JsonNode event) {
         String name = eventName(event);
         if (name == null) {
-            return null;
+            return Mapped.notForVendor();
         }
         long time = SegmentFields.epochSeconds(event);
         if (time < 0) {
-            return Outcome.refused("the event has no timestamp; Snapchat requires event_time");
+            return missing("the event has no timestamp; Snapchat requires event_time");
         }
         String url = SegmentFields.pageUrl(event);
         if (url == null) {
-            return Outcome.refused("no page URL (context.page.url); Snapchat requires event_source_url for WEB events");
+            return missing("no page URL (context.page.url); Snapchat requires event_source_url for WEB events");
         }
         ObjectNode userData = userData(event);
         if (!userData.has("em") && !userData.has("ph")
                 && !(userData.has("client_ip_address") && userData.has("client_user_agent"))) {
-            return Outcome.refused("no email, phone, or IP address with user agent; Snapchat needs one to match the"
+            return missing("no email, phone, or IP address with user agent; Snapchat needs one to match the"
                     + " event");
         }
         ObjectNode data = JSON.objectNode();
@@ -93,34 +82,24 @@ final class SnapchatEvent {
         data.set("user_data", userData);
         ObjectNode custom = customData(event);
         if (name.equals("PURCHASE") && (!custom.has("value") || !custom.has("currency"))) {
-            return Outcome.refused("a purchase without value (revenue, total or value) or currency; Snapchat refuses"
+            return missing("a purchase without value (revenue, total or value) or currency; Snapchat refuses"
                     + " PURCHASE events without price and currency");
         }
         if (!custom.isEmpty()) {
             data.set("custom_data", custom);
         }
-        return new Outcome(data, null);
+        return Mapped.to(data);
     }
 
+    private static Mapped<ObjectNode> missing(String reason) {
+        return Mapped.refused("missing_field", reason);
+    }
+
+    /** Personal data hashed by Snap's rules ({@link MatchKeys}), then Snap's click ids as they are. */
     static ObjectNode userData(JsonNode event) {
-        JsonNode traits = SegmentFields.traits(event);
-        JsonNode address = SegmentFields.address(traits);
-        ObjectNode u = JSON.objectNode();
-        hashed(u, "em", SegmentFields.text(traits, "email"), Hashing::email);
-        hashed(u, "ph", SegmentFields.text(traits, "phone"), SnapchatEvent::phone);
-        hashed(u, "fn", SegmentFields.text(traits, "firstName"), Hashing::lettersOnly);
-        hashed(u, "ln", SegmentFields.text(traits, "lastName"), Hashing::lettersOnly);
-        hashed(u, "ct", SegmentFields.text(address, "city"), Hashing::lettersOnly);
-        hashed(u, "st", SegmentFields.text(address, "state"), Hashing::compact);
-        hashed(u, "zp", SegmentFields.text(address, "postalCode"), Hashing::compact);
-        hashed(u, "country", SegmentFields.text(address, "country"), Hashing::compact);
-        hashed(u, "external_id", SegmentFields.text(event, "userId"), Hashing::trimmed);
-        JsonNode context = event.path("context");
-        // Never hashed: Snap matches these as they are.
-        put(u, "client_ip_address", SegmentFields.text(context, "ip"));
-        put(u, "client_user_agent", SegmentFields.text(context, "userAgent"));
-        put(u, "sc_click_id", SegmentFields.provider(event, "snapchat", "clickId"));
-        put(u, "sc_cookie1", SegmentFields.provider(event, "snapchat", "scid"));
+        ObjectNode u = MatchKeys.userData(event, Hashing::lettersOnly, Hashing::compact);
+        MatchKeys.putText(u, "sc_click_id", SegmentFields.provider(event, "snapchat", "clickId"));
+        MatchKeys.putText(u, "sc_cookie1", SegmentFields.provider(event, "snapchat", "scid"));
         return u;
     }
 
@@ -128,7 +107,7 @@ final class SnapchatEvent {
         JsonNode properties = event.path("properties");
         List<JsonNode> products = SegmentFields.products(event);
         ObjectNode c = JSON.objectNode();
-        put(c, "currency", SegmentFields.currency(event));
+        MatchKeys.putText(c, "currency", SegmentFields.currency(event));
         BigDecimal value = SegmentFields.value(event);
         if (value != null) {
             c.put("value", value);
@@ -149,38 +128,12 @@ final class SnapchatEvent {
                 if (price != null) {
                     item.put("item_price", price.toPlainString());
                 }
-                put(item, "brand", SegmentFields.text(p, "brand"));
+                MatchKeys.putText(item, "brand", SegmentFields.text(p, "brand"));
             }
             c.put("num_items", SegmentFields.numItems(products));
         }
-        put(c, "order_id", SegmentFields.text(properties, "order_id"));
-        put(c, "search_string", SegmentFields.text(properties, "query"));
+        MatchKeys.putText(c, "order_id", SegmentFields.text(properties, "order_id"));
+        MatchKeys.putText(c, "search_string", SegmentFields.text(properties, "query"));
         return c;
-    }
-
-    /**
-     * Snap's phone rule: digits only with the country code, no '+', no leading 00 before the country code and no
-     * leading 0: "+44 844 412 4653" → "448444124653".
-     */
-    static String phone(String raw) {
-        String d = Hashing.digits(raw);
-        int i = 0;
-        while (i < d.length() && d.charAt(i) == '0') {
-            i++;
-        }
-        return d.substring(i);
-    }
-
-    private static void hashed(ObjectNode node, String field, String raw, UnaryOperator<String> normaliser) {
-        String h = Hashing.hash(raw, normaliser);
-        if (h != null) {
-            node.putArray(field).add(h);
-        }
-    }
-
-    private static void put(ObjectNode node, String field, String value) {
-        if (value != null) {
-            node.put(field, value);
-        }
     }
 }

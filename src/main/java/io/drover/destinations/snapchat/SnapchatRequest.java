@@ -2,13 +2,11 @@ package io.drover.destinations.snapchat;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.Batch;
+import io.drover.destinations.api.Batch;
 import io.drover.destinations.DataArrayRequests;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -27,7 +25,6 @@ public class SnapchatRequest implements Processor {
     static final int MAX_EVENTS = 2000;
     /** Bytes per request: Snap publishes no limit for v3; a conservative guard. */
     static final int MAX_BYTES = 2_000_000;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private String pixelId;
     private String accessToken;
@@ -60,19 +57,7 @@ public class SnapchatRequest implements Processor {
     public void process(Exchange exchange) throws JsonProcessingException {
         List<ObjectNode> events = exchange.getIn().getBody(List.class);
         Batch batch = Batch.of(exchange);
-        List<DataArrayRequests.Item> items = new ArrayList<>(events.size());
-        for (ObjectNode event : events) {
-            SnapchatEvent.Outcome outcome = SnapchatEvent.map(event);
-            if (outcome == null) {
-                continue;
-            }
-            if (outcome.refusal() != null) {
-                batch.reject(event, outcome.refusal());
-                continue;
-            }
-            items.add(DataArrayRequests.Item.of(event, MAPPER.writeValueAsString(outcome.data())));
-        }
-        exchange.getIn().setBody(DataArrayRequests.of(items, MAX_EVENTS, MAX_BYTES, batch, "Snapchat",
+        exchange.getIn().setBody(DataArrayRequests.of(events, SnapchatEvent::map, MAX_EVENTS, MAX_BYTES, batch, "Snapchat",
                 r -> r.withUrl(url()).withReader(SnapchatAnswer::read)));
     }
 

@@ -2,16 +2,17 @@ package io.drover.destinations.tiktok;
 
 import io.drover.destinations.SegmentEvents;
 
-import java.math.BigDecimal;
-import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.destinations.Currencies;
 import io.drover.destinations.EventTimes;
 import io.drover.destinations.Hashing;
+import io.drover.destinations.SegmentFields;
+import io.drover.destinations.api.Mapped;
 
 import static io.drover.destinations.SegmentFields.text;
 
@@ -43,41 +44,29 @@ final class TikTokEvents {
     private TikTokEvents() {
     }
 
-    /** An event TikTok cannot take, and why. */
-    static final class Refused extends Exception {
-        Refused(String reason) {
-            super(reason, null, false, false);
-        }
-    }
-
-    /** The TikTok event, or {@code null} when the event is not one TikTok takes (identify, group, ...). */
-    static ObjectNode map(ObjectNode event) throws Refused {
+    /** The TikTok event; not for TikTok when the event is not one TikTok takes (identify, group, ...). */
+    static Mapped<ObjectNode> map(ObjectNode event) {
         return map(event, null, reason -> { });
     }
 
     /**
-     * The TikTok event, or {@code null} when the event is not one TikTok takes; a value without a currency takes
-     * {@code defaultCurrency} (null: none, and the value is left out, {@code omitted} told).
+     * The TikTok event, or why TikTok cannot take it; a value without a currency takes {@code defaultCurrency} (null:
+     * none, and the value is left out, {@code omitted} told).
      */
-    static ObjectNode map(ObjectNode event, String defaultCurrency, java.util.function.Consumer<String> omitted)
-            throws Refused {
-        String type = event.path("type").asText();
-        String name;
-        String track = null;
-        if ("page".equals(type)) {
-            name = "Pageview";
-        } else if ("track".equals(type)) {
-            track = text(event, "event");
-            if (track == null) {
-                throw new Refused("a track without an event name");
-            }
-            name = STANDARD_EVENTS.getOrDefault(track, track);
-        } else {
-            return null;
+    static Mapped<ObjectNode> map(ObjectNode event, String defaultCurrency, java.util.function.Consumer<String> omitted) {
+        Mapped<String> named = SegmentEvents.name(event, "Pageview", STANDARD_EVENTS);
+        if (!(named instanceof Mapped.To<String> to)) {
+            return named.passOn();
+        }
+        String name = to.value();
+        String track = "track".equals(event.path("type").asText()) ? text(event, "event") : null;
+        long eventTime = EventTimes.epochSeconds(event);
+        if (eventTime < 0) {
+            return Mapped.refused("missing_field", "no timestamp");
         }
         ObjectNode out = JSON.objectNode();
         out.put("event", name);
-        out.put("event_time", eventTime(event));
+        out.put("event_time", eventTime);
         String messageId = text(event, "messageId");
         if (messageId != null) {
             out.put("event_id", messageId);
@@ -94,7 +83,7 @@ final class TikTokEvents {
         if (!properties.isEmpty()) {
             out.set("properties", properties);
         }
-        return out;
+        return Mapped.to(out);
     }
 
     /**
@@ -128,12 +117,8 @@ final class TikTokEvents {
      */
     static String phone(String raw) {
         return Hashing.hash(raw, r -> {
-            String d = Hashing.digits(r);
-            int i = 0;
-            while (i < d.length() && d.charAt(i) == '0') {
-                i++;
-            }
-            return i == d.length() ? null : "+" + d.substring(i);
+            String d = Hashing.phoneDigits(r);
+            return d.isEmpty() ? null : "+" + d;
         });
     }
 
@@ -154,15 +139,6 @@ final class TikTokEvents {
         return page;
     }
 
-    /** Seconds since the epoch, from the event's timestamp (Drover's ingestion always sets one). */
-    private static long eventTime(ObjectNode event) throws Refused {
-        long seconds = EventTimes.epochSeconds(event);
-        if (seconds < 0) {
-            throw new Refused("no timestamp");
-        }
-        return seconds;
-    }
-
     private static ObjectNode properties(String tiktokName, String track, JsonNode properties, String defaultCurrency,
                                          java.util.function.Consumer<String> omitted) {
         ObjectNode out = JSON.objectNode();
@@ -172,19 +148,19 @@ final class TikTokEvents {
         switch (tiktokName) {
             case "CompletePayment", "InitiateCheckout" -> {
                 contents(out, properties.path("products"));
-                value(out, properties, defaultCurrency, omitted, "revenue", "total", "value");
+                Currencies.putValue(out, properties, defaultCurrency, omitted, "revenue", "total", "value");
             }
             case "AddToCart", "ViewContent", "AddToWishlist" -> {
                 contents(out, JSON.arrayNode().add(properties));
                 // TikTok: "price is the price for a single item, and value is the total price": two items at 10
                 // are price 10, value 20 (the kits comparison found Drover sending the price as the value).
                 ObjectNode total = properties.deepCopy();
-                if (!total.hasNonNull("value") && number(properties.get("price")) != null) {
-                    JsonNode quantity = number(properties.get("quantity"));
+                if (!total.hasNonNull("value") && SegmentFields.number(properties.get("price")) != null) {
+                    JsonNode quantity = SegmentFields.number(properties.get("quantity"));
                     total.put("value", new java.math.BigDecimal(properties.get("price").asText())
                             .multiply(java.math.BigDecimal.valueOf(quantity == null ? 1 : quantity.asLong())));
                 }
-                value(out, total, defaultCurrency, omitted, "value");
+                Currencies.putValue(out, total, defaultCurrency, omitted, "value");
             }
             case "Search" -> {
                 String query = text(properties, "query");
@@ -192,34 +168,9 @@ final class TikTokEvents {
                     out.put("search_string", query);
                 }
             }
-            default -> value(out, properties, defaultCurrency, omitted, "value", "revenue");
+            default -> Currencies.putValue(out, properties, defaultCurrency, omitted, "value", "revenue");
         }
         return out;
-    }
-
-    /**
-     * value (the first of these properties that is a number) and its ISO 4217 currency: the event's, else the
-     * module's default currency. Without either the value is left out (a value in an unknown currency would be
-     * counted as the wrong money) and {@code omitted} is told.
-     */
-    private static void value(ObjectNode out, JsonNode properties, String defaultCurrency,
-                              java.util.function.Consumer<String> omitted, String... fields) {
-        for (String f : fields) {
-            JsonNode v = number(properties.get(f));
-            if (v != null) {
-                String currency = text(properties, "currency");
-                if (currency == null) {
-                    currency = defaultCurrency;
-                }
-                if (currency == null) {
-                    omitted.accept("no_currency");
-                    return;
-                }
-                out.set("value", v);
-                out.put("currency", currency.trim().toUpperCase(Locale.ROOT));
-                return;
-            }
-        }
     }
 
     /** contents [{content_id, content_name, content_category, brand, price, quantity}], and content_type "product". */
@@ -240,11 +191,11 @@ final class TikTokEvents {
             put(c, "content_name", text(p, "name"));
             put(c, "content_category", text(p, "category"));
             put(c, "brand", text(p, "brand"));
-            JsonNode price = number(p.get("price"));
+            JsonNode price = SegmentFields.number(p.get("price"));
             if (price != null) {
                 c.set("price", price);
             }
-            JsonNode quantity = number(p.get("quantity"));
+            JsonNode quantity = SegmentFields.number(p.get("quantity"));
             c.put("quantity", quantity == null ? 1 : quantity.asLong());
         }
         if (!contents.isEmpty()) {
@@ -258,22 +209,5 @@ final class TikTokEvents {
         if (value != null) {
             node.put(field, value);
         }
-    }
-
-    private static JsonNode number(JsonNode v) {
-        if (v == null) {
-            return null;
-        }
-        if (v.isNumber()) {
-            return v;
-        }
-        if (v.isTextual()) {
-            try {
-                return JSON.numberNode(new BigDecimal(v.asText().trim()));
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return null;
     }
 }

@@ -8,9 +8,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.Batch;
-import io.drover.integration.VendorRequest;
-import io.drover.destinations.Chunks;
+import io.drover.destinations.api.Batch;
+import io.drover.destinations.api.VendorRequest;
+import io.drover.destinations.api.Chunks;
+import io.drover.destinations.api.Mapped;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import io.drover.destinations.JsonText;
@@ -62,21 +63,12 @@ public class TikTokRequest implements Processor {
         }
         List<ObjectNode> events = exchange.getIn().getBody(List.class);
         Batch batch = Batch.of(exchange);
-        List<Mapped> mapped = new ArrayList<>(events.size());
-        for (ObjectNode event : events) {
-            try {
-                ObjectNode t = TikTokEvents.map(event, defaultCurrency, batch::omitted);
-                if (t != null) {
-                    mapped.add(new Mapped(event, t));
-                }
-            } catch (TikTokEvents.Refused e) {
-                batch.refuse(event, "missing_field", "TikTok: " + e.getMessage());
-            }
-        }
+        List<Mapped.Item<ObjectNode>> mapped = Mapped.each(events, batch,
+                event -> TikTokEvents.map(event, defaultCurrency, batch::omitted).refusalPrefixed("TikTok: "));
         String url = baseUrl + PATH;
         Map<String, String> headers = Map.of("Content-Type", "application/json", "Access-Token", accessToken);
         List<VendorRequest> requests = new ArrayList<>();
-        for (List<Mapped> chunk : Chunks.of(mapped, MAX_EVENTS, 0, 0, m -> 0).chunks()) {
+        for (List<Mapped.Item<ObjectNode>> chunk : Chunks.of(mapped, MAX_EVENTS, 0, 0, m -> 0).chunks()) {
             ObjectNode body = MAPPER.createObjectNode();
             body.put("event_source", "web");
             body.put("event_source_id", pixelCode);
@@ -84,14 +76,10 @@ public class TikTokRequest implements Processor {
                 body.put("test_event_code", testEventCode);
             }
             ArrayNode data = body.putArray("data");
-            chunk.forEach(m -> data.add(m.tiktok()));
+            chunk.forEach(m -> data.add(m.value()));
             requests.add(new VendorRequest("POST", url, headers, JsonText.of(body),
-                    chunk.stream().map(Mapped::event).toList(), TikTokResponseReader.INSTANCE));
+                    chunk.stream().map(Mapped.Item::event).toList(), TikTokResponseReader.INSTANCE));
         }
         exchange.getIn().setBody(requests);
-    }
-
-    /** A selected event and what TikTok gets for it. */
-    private record Mapped(ObjectNode event, ObjectNode tiktok) {
     }
 }

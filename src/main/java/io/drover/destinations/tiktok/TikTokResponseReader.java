@@ -2,10 +2,9 @@ package io.drover.destinations.tiktok;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.drover.integration.DeliveryException;
-import io.drover.integration.ResponseReader;
-import io.drover.integration.VendorCall;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.ResponseReader;
+import io.drover.destinations.api.VendorRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,7 @@ final class TikTokResponseReader implements ResponseReader {
     @Override
     public Verdict read(int status, String body, long retryAfterMillis, VendorRequest request) {
         if (status < 200 || status >= 300) {
-            throw VendorCall.failure(status, body, retryAfterMillis);
+            throw DeliveryException.answered(status, body, retryAfterMillis);
         }
         JsonNode answer;
         try {
@@ -49,7 +48,7 @@ final class TikTokResponseReader implements ResponseReader {
         String reason = "TikTok code " + c + ": " + answer.path("message").asText("")
                 + (answer.has("request_id") ? " (request_id " + answer.path("request_id").asText() + ")" : "");
         // TikTok's body as Drover keeps any vendor answer (cut at 4,000 characters).
-        String kept = VendorCall.failure(status, body, -1).responseBody();
+        String kept = DeliveryException.answered(status, body, -1).responseBody();
         throw new DeliveryException(reason, status, kept, retry, retryAfterMillis);
     }
 }

@@ -3,10 +3,10 @@ package io.drover.destinations.braze;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.Batch;
-import io.drover.integration.DeliveryException;
-import io.drover.integration.ResponseReader.Verdict;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.Batch;
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.ResponseReader.Verdict;
+import io.drover.destinations.api.VendorRequest;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -7,11 +7,12 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.Batch;
-import io.drover.integration.DeliveryException;
-import io.drover.integration.ResponseReader;
-import io.drover.integration.VendorRequest;
 import io.drover.destinations.GoldenFiles;
+import io.drover.destinations.api.Batch;
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.Mapped;
+import io.drover.destinations.api.ResponseReader;
+import io.drover.destinations.api.VendorRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -114,7 +115,7 @@ class Ga4RequestTest {
             props.put("p" + p, p);
         }
         props.put("p0", "y".repeat(300));
-        JsonNode params = Ga4Events.toGa4(e, "123").get("params");
+        JsonNode params = ga4(e, "123").get("params");
         assertThat(params.size()).isEqualTo(Ga4Events.MAX_PARAMS);
         assertThat(params.get("session_id").asText()).isEqualTo("123");
         assertThat(params.get("engagement_time_msec").asInt()).isEqualTo(1);
@@ -122,7 +123,7 @@ class Ga4RequestTest {
 
         ObjectNode page = event("page", "pg");
         page.putObject("properties").put("url", "https://shop.example/" + "u".repeat(1500)).put("title", "t".repeat(400));
-        JsonNode pageParams = Ga4Events.toGa4(page, null).get("params");
+        JsonNode pageParams = ga4(page, null).get("params");
         assertThat(pageParams.get("page_location").asText()).hasSize(1000);
         assertThat(pageParams.get("page_title").asText()).hasSize(300);
         assertThat(pageParams.has("session_id")).isFalse();
@@ -189,16 +190,16 @@ class Ga4RequestTest {
     void recommendedEventsTakeTheirDocumentedParameters() {
         ObjectNode refund = track("rf", "Order Refunded", "c");
         refund.putObject("properties").put("order_id", "o-1").put("total", 30.5).put("currency", "EUR");
-        assertThat(Ga4Events.toGa4(refund, null).toString())
+        assertThat(ga4(refund, null).toString())
                 .isEqualTo("{\"name\":\"refund\",\"timestamp_micros\":1795860000000000,\"params\":{\"engagement_time_msec\":1,\"transaction_id\":\"o-1\","
                         + "\"currency\":\"EUR\",\"value\":30.5}}");
         ObjectNode list = track("pl", "Product List Viewed", "c");
         list.putObject("properties").put("list_id", "hot").put("category", "Deals").putArray("products")
                 .addObject().put("sku", "s-1").put("price", 5);
-        assertThat(Ga4Events.toGa4(list, null).get("params").toString())
+        assertThat(ga4(list, null).get("params").toString())
                 .isEqualTo("{\"engagement_time_msec\":1,\"item_list_id\":\"hot\",\"item_list_name\":\"Deals\","
                         + "\"items\":[{\"item_id\":\"s-1\",\"price\":5}]}");
-        assertThat(Ga4Events.toGa4(event("identify", "i"), null)).isNull();
+        assertThat(Ga4Events.toGa4(event("identify", "i"), null)).isEqualTo(Mapped.notForVendor());
     }
 
     private static Ga4Request bean(boolean debug) {
@@ -233,5 +234,10 @@ class Ga4RequestTest {
 
     static {
         GoldenFiles.eventNames(); // same working directory as the golden tests
+    }
+
+    /** The GA4 event of one that GA4 takes. */
+    private static ObjectNode ga4(ObjectNode event, String sessionId) {
+        return ((Mapped.To<ObjectNode>) Ga4Events.toGa4(event, sessionId)).value();
     }
 }

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import io.drover.integration.DeliveryException;
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.GuardedHttp;
 import io.drover.integration.TargetGuard;
 import io.drover.integration.TestGuards;
 import org.apache.camel.builder.RouteBuilder;
@@ -42,14 +43,14 @@ class GoogleOAuthTest {
     private GoogleOAuth oauth() {
         // The stand-in is on 127.0.0.1: private targets allowed, as the delivery tests' Drover has them.
         return new GoogleOAuth("http://127.0.0.1:" + google.port() + "/token", "client-1", "secret&1", "1//refresh",
-                new TargetGuard(true));
+                GuardedHttp.allowingPrivate(true));
     }
 
     @Test
     void aPrivateTokenUrlIsRefusedWhenPrivateTargetsAreNot() {
         google.stubFor(post(urlEqualTo("/token")).willReturn(okJson("{\"access_token\":\"ya29.never\",\"expires_in\":3599}")));
         GoogleOAuth oauth = new GoogleOAuth("http://127.0.0.1:" + google.port() + "/token", "client-1", "secret&1",
-                "1//refresh", new TargetGuard(false));
+                "1//refresh", GuardedHttp.allowingPrivate(false));
 
         DeliveryException e = catchThrowableOfType(DeliveryException.class, oauth::token);
 
@@ -66,7 +67,7 @@ class GoogleOAuthTest {
     @Test
     void theTokenRequestConnectsThroughTheGuardsResolver() {
         GoogleOAuth oauth = new GoogleOAuth("http://rebind.drover.test:" + google.port() + "/token", "client-1",
-                "secret&1", "1//refresh", TestGuards.rebindingToLoopback("rebind.drover.test", false));
+                "secret&1", "1//refresh", guardOf(TestGuards.rebindingToLoopback("rebind.drover.test", false)));
         DeliveryException e = catchThrowableOfType(DeliveryException.class, oauth::token);
         assertThat(e.retryable()).isFalse();
         assertThat(e.getMessage()).contains("the connection to rebind.drover.test is refused");
@@ -152,5 +153,12 @@ class GoogleOAuthTest {
         assertThat(oauth.refused("ya29.some-other")).isFalse();
         assertThat(oauth.token()).isEqualTo(token);
         assertThat(google.findAll(postRequestedFor(urlEqualTo("/token")))).hasSize(1);
+    }
+
+    /** The contract's guard around an engine's guard, as a module's Camel context holds it. */
+    private static GuardedHttp guardOf(TargetGuard guard) {
+        org.apache.camel.impl.DefaultCamelContext context = new org.apache.camel.impl.DefaultCamelContext();
+        context.getRegistry().bind(TargetGuard.BEAN, guard);
+        return GuardedHttp.of(context);
     }
 }

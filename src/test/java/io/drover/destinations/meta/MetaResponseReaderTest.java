@@ -5,9 +5,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.DeliveryException;
-import io.drover.integration.ResponseReader.Verdict;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.ResponseReader.Verdict;
+import io.drover.destinations.api.VendorRequest;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

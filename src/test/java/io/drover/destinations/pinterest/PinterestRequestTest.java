@@ -6,9 +6,9 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.DeliveryException;
-import io.drover.integration.ResponseReader;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.ResponseReader;
+import io.drover.destinations.api.VendorRequest;
 import io.drover.destinations.BeanRun;
 import io.drover.destinations.GoldenFiles;
 import io.drover.destinations.Hashing;
@@ -33,7 +33,7 @@ class PinterestRequestTest {
         assertThat(u.at("/em/0").asText()).isEqualTo(Hashing.sha256("person@example.com"));
         // Digits with country code; a trunk 0 inside the number is kept: only leading zeros go.
         assertThat(u.at("/ph/0").asText()).isEqualTo(Hashing.sha256("4408444124653"));
-        assertThat(PinterestEvent.phone("0033 1 23 45 67 89")).isEqualTo("33123456789");
+        assertThat(io.drover.destinations.Hashing.phoneDigits("0033 1 23 45 67 89")).isEqualTo("33123456789");
         assertThat(u.at("/fn/0").asText()).isEqualTo(Hashing.sha256("mary-ann"));
         assertThat(u.at("/ct/0").asText()).isEqualTo(Hashing.sha256("saintétienne"));
         assertThat(u.at("/st/0").asText()).isEqualTo(Hashing.sha256("ca"));

@@ -6,9 +6,9 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.integration.DeliveryException;
-import io.drover.integration.ResponseReader;
-import io.drover.integration.VendorRequest;
+import io.drover.destinations.api.DeliveryException;
+import io.drover.destinations.api.ResponseReader;
+import io.drover.destinations.api.VendorRequest;
 import io.drover.destinations.BeanRun;
 import io.drover.destinations.GoldenFiles;
 import io.drover.destinations.Hashing;
@@ -31,7 +31,7 @@ class SnapchatRequestTest {
                 .put("lastName", "Raphaël");
         JsonNode u = SnapchatEvent.userData(event);
         assertThat(u.at("/em/0").asText()).isEqualTo("542d240129883c019e106e3b1b2d3f3cb3537c43c425364de8e951d5a3083345");
-        assertThat(SnapchatEvent.phone("+44 844 412 4653")).isEqualTo("448444124653");
+        assertThat(io.drover.destinations.Hashing.phoneDigits("+44 844 412 4653")).isEqualTo("448444124653");
         assertThat(u.at("/ph/0").asText()).isEqualTo("dc008fda46e2e64002cf2f82a4906236282d431c4f75e5b60bfe79fc48546383");
         assertThat(u.at("/fn/0").asText()).isEqualTo("96d9632f363564cc3032521409cf22a852f2032eec099ed5967c0d000cec607a");
         assertThat(u.at("/ln/0").asText()).isEqualTo("e74bb89e718fe1e19c422a48382870399f8bf7ca8dfa008739e75b0be76627b7");
@@ -39,8 +39,8 @@ class SnapchatRequestTest {
 
     @Test
     void phonesLoseTheirLeadingZerosAndAccentsAreComposedBeforeHashing() {
-        assertThat(SnapchatEvent.phone("0044 844 412 4653")).isEqualTo("448444124653");
-        assertThat(SnapchatEvent.phone("(0)20 7946 0000")).isEqualTo("2079460000");
+        assertThat(io.drover.destinations.Hashing.phoneDigits("0044 844 412 4653")).isEqualTo("448444124653");
+        assertThat(io.drover.destinations.Hashing.phoneDigits("(0)20 7946 0000")).isEqualTo("2079460000");
         // "Raphaël" typed with a combining diaeresis hashes like the composed one.
         assertThat(Hashing.hash("Raphae\u0308l", Hashing::lettersOnly))
                 .isEqualTo("e74bb89e718fe1e19c422a48382870399f8bf7ca8dfa008739e75b0be76627b7");

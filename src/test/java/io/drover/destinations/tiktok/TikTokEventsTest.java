@@ -1,12 +1,12 @@
 package io.drover.destinations.tiktok;
 
+import io.drover.destinations.api.Mapped;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.destinations.Hashing;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** TikTok's hashing of user data and its event names. */
 class TikTokEventsTest {
@@ -47,25 +47,30 @@ class TikTokEventsTest {
         assertThat(name("Products Searched")).isEqualTo("Search");
         assertThat(name("Signed Up")).isEqualTo("CompleteRegistration");
         assertThat(name("Level Up")).isEqualTo("Level Up");
-        assertThat(TikTokEvents.map(event("{\"type\":\"page\",\"timestamp\":\"2024-11-28T08:00:00Z\"}"))
+        assertThat(mapped(event("{\"type\":\"page\",\"timestamp\":\"2024-11-28T08:00:00Z\"}"))
                 .get("event").asText()).isEqualTo("Pageview");
-        assertThat(TikTokEvents.map(event("{\"type\":\"identify\",\"timestamp\":\"2024-11-28T08:00:00Z\"}"))).isNull();
+        assertThat(TikTokEvents.map(event("{\"type\":\"identify\",\"timestamp\":\"2024-11-28T08:00:00Z\"}")))
+                .isEqualTo(Mapped.notForVendor());
     }
 
     @Test
-    void anEventWithoutATimeOrATrackWithoutANameIsRefused() {
-        assertThatThrownBy(() -> TikTokEvents.map(event("{\"type\":\"track\",\"event\":\"E\"}")))
-                .hasMessage("no timestamp");
-        assertThatThrownBy(() -> TikTokEvents.map(event("{\"type\":\"track\",\"timestamp\":\"2024-11-28T08:00:00Z\"}")))
-                .hasMessage("a track without an event name");
+    void anEventWithoutATimeOrATrackWithoutANameIsRefused() throws Exception {
+        assertThat(TikTokEvents.map(event("{\"type\":\"track\",\"event\":\"E\"}")))
+                .isEqualTo(Mapped.refused("missing_field", "no timestamp"));
+        assertThat(TikTokEvents.map(event("{\"type\":\"track\",\"timestamp\":\"2024-11-28T08:00:00Z\"}")))
+                .isEqualTo(Mapped.refused("missing_field", "a track without an event name"));
     }
 
     private static String name(String track) throws Exception {
-        return TikTokEvents.map(event("{\"type\":\"track\",\"event\":\"" + track
+        return mapped(event("{\"type\":\"track\",\"event\":\"" + track
                 + "\",\"timestamp\":\"2024-11-28T08:00:00Z\"}")).get("event").asText();
     }
 
     private static ObjectNode event(String json) throws Exception {
         return (ObjectNode) MAPPER.readTree(json);
+    }
+
+    private static ObjectNode mapped(ObjectNode event) {
+        return ((Mapped.To<ObjectNode>) TikTokEvents.map(event)).value();
     }
 }

@@ -1,4 +1,4 @@
-package io.drover.destinations;
+package io.drover.destinations.api;
 
 import java.util.ArrayList;
 import java.util.List;

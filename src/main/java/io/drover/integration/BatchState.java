@@ -7,20 +7,19 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.destinations.api.Batch;
+import io.drover.destinations.api.VendorRequest;
 import org.apache.camel.Exchange;
 
 /**
- * What is known about one batch across its attempts (exchange property {@link #PROPERTY}): which events were
- * delivered, which were rejected and why, the last request sent. A retry sends only the events still open, so a batch
- * split into several requests does not send again what a vendor already took, and an event a vendor refused for good
- * is dead-lettered once, with its own reason.
+ * The engine's side of a {@link Batch}: what is known about one batch across its attempts (which events were
+ * delivered, which were refused and by which request, which come again later, the last request sent). A retry sends
+ * only the events still open, so a batch split into several requests does not send again what a vendor already took,
+ * and an event a vendor refused for good is dead-lettered once, with its own reason. Request beans see only
+ * {@link Batch}; this class counts what they report in the integration's metrics.
  */
-public final class Batch {
-
-    public static final String PROPERTY = "drover.batch";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+public final class BatchState extends Batch {
 
     private final Set<ObjectNode> delivered = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<ObjectNode, Rejection> rejected = new IdentityHashMap<>();
@@ -33,45 +32,43 @@ public final class Batch {
     private Runnable beforeRequest = () -> { };
     private IntegrationMetrics metrics;
 
-    /** The batch of an exchange; a new one when the route runs outside Drover's consumer (tests, another app). */
-    public static Batch of(Exchange exchange) {
+    /**
+     * The state of an exchange's batch; a new one when the route runs outside Drover's consumer (tests, another app).
+     * A plain {@link Batch} a bean was given on its own is taken over with its refusals.
+     */
+    public static BatchState of(Exchange exchange) {
         Batch b = exchange.getProperty(PROPERTY, Batch.class);
-        if (b == null) {
-            b = new Batch();
-            exchange.setProperty(PROPERTY, b);
+        if (b instanceof BatchState s) {
+            return s;
         }
-        return b;
+        BatchState s = new BatchState();
+        if (b != null) {
+            b.rejectionReasons().forEach((event, reason) -> s.reject(event, reason, null));
+        }
+        exchange.setProperty(PROPERTY, s);
+        return s;
     }
 
-    /**
-     * An event the request bean leaves out on purpose (not for this vendor, e.g. a purchase without a click id):
-     * counted as {@code drover_integration_filtered_total{reason}}, like the selection's own reasons.
-     */
+    @Override
     public void leftOut(String reason) {
         if (metrics != null) {
             metrics.filtered(reason);
         }
     }
 
-    /**
-     * A value the bean leaves out of an event it still sends, rather than inventing one (a value without its
-     * currency): counted as {@code drover_integration_omitted_total{reason}}.
-     */
+    @Override
     public void omitted(String reason) {
         if (metrics != null) {
             metrics.omitted(reason);
         }
     }
 
-    /**
-     * An event refused for good by one of the vendor's rules (too old, a required field missing): dead-lettered with
-     * {@code reason} and counted as {@code drover_integration_refused_total{reason=code}}.
-     */
+    @Override
     public void refuse(ObjectNode event, String code, String reason) {
         if (metrics != null && !rejected.containsKey(event)) {
             metrics.refused(code);
         }
-        reject(event, reason);
+        reject(event, reason, null);
     }
 
     void metrics(IntegrationMetrics metrics) {
@@ -82,11 +79,7 @@ public final class Batch {
     record Rejection(String reason, VendorRequest request) {
     }
 
-    /** An event that cannot go to the vendor for good (untransformable): it will be dead-lettered with the reason. */
-    public void reject(ObjectNode event, String reason) {
-        reject(event, reason, null);
-    }
-
+    /** Refused for good by the vendor's answer to {@code request} (or by a bean, {@code request} null). */
     void reject(ObjectNode event, String reason, VendorRequest request) {
         rejected.putIfAbsent(event, new Rejection(reason, request));
     }
@@ -106,10 +99,17 @@ public final class Batch {
         return deferred;
     }
 
-    /** Why the event was refused for good, {@code null} when it was not (for the journeys). */
+    @Override
     public String rejectionReason(ObjectNode event) {
         Rejection r = rejected.get(event);
         return r == null ? null : r.reason();
+    }
+
+    @Override
+    public Map<ObjectNode, String> rejectionReasons() {
+        Map<ObjectNode, String> reasons = new IdentityHashMap<>();
+        rejected.forEach((e, r) -> reasons.put(e, r.reason()));
+        return reasons;
     }
 
     /** Whether the vendor said the event came too early (it is sent again later). */
@@ -137,14 +137,7 @@ public final class Batch {
         return rejected;
     }
 
-    /** Events refused for good so far, with the reason (for tools: the playbook tester, golden files). */
-    public Map<ObjectNode, String> rejectionReasons() {
-        Map<ObjectNode, String> reasons = new IdentityHashMap<>();
-        rejected.forEach((e, r) -> reasons.put(e, r.reason()));
-        return reasons;
-    }
-
-    /** The clock of this delivery: the system's, or a fixed one when a module is tried on fixtures. */
+    @Override
     public java.time.Clock clock() {
         return clock;
     }
@@ -163,14 +156,10 @@ public final class Batch {
         this.selected = events;
     }
 
-    /**
-     * The event's JSON exactly as Drover stored it (its record's bytes), for a request bean that sends events as they
-     * are (the webhook): no second serialisation. Written from the tree when the bean runs outside Drover's consumer
-     * (tests, tools, another Camel application).
-     */
+    @Override
     public byte[] storedJson(ObjectNode event) throws JsonProcessingException {
         byte[] json = storedJson == null ? null : storedJson.get(event);
-        return json != null ? json : MAPPER.writeValueAsBytes(event);
+        return json != null ? json : super.storedJson(event);
     }
 
     void storedJson(Map<ObjectNode, byte[]> storedJson) {

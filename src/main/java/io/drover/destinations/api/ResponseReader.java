@@ -1,4 +1,4 @@
-package io.drover.integration;
+package io.drover.destinations.api;
 
 import java.util.Map;
 
@@ -19,7 +19,7 @@ public interface ResponseReader {
         if (status >= 200 && status < 300) {
             return Verdict.DELIVERED;
         }
-        throw VendorCall.failure(status, body, retryAfterMillis);
+        throw DeliveryException.answered(status, body, retryAfterMillis);
     };
 
     /**
@@ -37,7 +37,7 @@ public interface ResponseReader {
      * @param restAccepted whether the vendor took the other events; if not, they are sent again without the rejected
      *                     ones (Amplitude refuses the whole request when one event is invalid)
      * @param later        events the vendor said came too early, with when to send them again and its words: they go
-     *                     to the integration's retry topic and are sent again then ({@link RetryLater})
+     *                     to the integration's retry topic and are sent again then (io.drover.integration.RetryLater)
      */
     record Verdict(Map<ObjectNode, String> rejected, boolean restAccepted, Map<ObjectNode, Later> later) {
 

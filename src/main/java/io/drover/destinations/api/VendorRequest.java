@@ -1,4 +1,4 @@
-package io.drover.integration;
+package io.drover.destinations.api;
 
 import java.util.LinkedHashMap;
 import java.util.List;

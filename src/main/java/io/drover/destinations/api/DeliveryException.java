@@ -1,4 +1,4 @@
-package io.drover.integration;
+package io.drover.destinations.api;
 
 /**
  * A vendor call that did not deliver, with what the vendor answered. {@link #retryable()} follows design.md's
@@ -35,6 +35,18 @@ public class DeliveryException extends RuntimeException {
     /** What the vendor asked for in {@code Retry-After}, in ms; -1 when it did not say. */
     public long retryAfterMillis() {
         return retryAfterMillis;
+    }
+
+    /**
+     * A vendor's answer that did not deliver, classified as design.md says (retry 5xx but 501 and 505, 408 and 429),
+     * with the vendor's body kept (its first 4,000 characters).
+     */
+    public static DeliveryException answered(int status, String body, long retryAfterMillis) {
+        if (body != null && body.length() > 4000) {
+            body = body.substring(0, 4000) + "...";
+        }
+        return new DeliveryException("the vendor answered HTTP " + status, status, body, isRetryableStatus(status),
+                retryAfterMillis);
     }
 
     /**

@@ -204,14 +204,17 @@ public class EventsConsumer extends DefaultConsumer {
                 holds.release();
                 backPressure();
                 long wait = Math.max(1, Math.min(pausedForLanes ? 50 : 200, holds.untilNext()));
-                for (ConsumerRecord<String, byte[]> r : kafka.poll(Duration.ofMillis(wait))) {
+                var records = kafka.poll(Duration.ofMillis(wait));
+                List<Lanes.Item> due = new ArrayList<>(records.count());
+                for (ConsumerRecord<String, byte[]> r : records) {
                     // a record not due holds its partition from it on: it is read again when the partition resumes
                     if (!holds.hold(r)) {
                         OffsetTracker.Partition p = offsets.of(new TopicPartition(r.topic(), r.partition()));
                         p.dispatched(r.offset());
-                        lanes.add(r, p);
+                        due.add(new Lanes.Item(r, p));
                     }
                 }
+                lanes.add(due);
                 offsets.commitFinished();
             }
         } catch (WakeupException e) {

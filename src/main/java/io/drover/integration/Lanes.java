@@ -1,13 +1,17 @@
 package io.drover.integration;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -62,12 +66,34 @@ final class Lanes {
         }
     }
 
-    /** Hands a record to its key's lane (the poll thread, in partition order). */
-    void add(ConsumerRecord<String, byte[]> record, OffsetTracker.Partition partition) {
-        int hash = record.key() != null ? record.key().hashCode() : record.partition();
-        Lane lane = lanes[Math.floorMod(hash, lanes.length)];
-        queued.incrementAndGet();
-        lane.queue.add(new Item(record, partition));
+    /**
+     * Hands one poll's records to the lanes of their keys (the poll thread, in partition order), each lane's share in
+     * one step: a lane is woken when it has a record to start a batch with, or enough to fill one, not per record
+     * (a wake-up per record was a thread switch per event at the ingest rate).
+     */
+    void add(List<Item> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        queued.addAndGet(records.size());
+        if (lanes.length == 1) {
+            lanes[0].queue.addAll(records);
+            return;
+        }
+        List<List<Item>> shares = new ArrayList<>(lanes.length);
+        for (int i = 0; i < lanes.length; i++) {
+            shares.add(new ArrayList<>());
+        }
+        for (Item item : records) {
+            ConsumerRecord<String, byte[]> r = item.record();
+            int hash = r.key() != null ? r.key().hashCode() : r.partition();
+            shares.get(Math.floorMod(hash, lanes.length)).add(item);
+        }
+        for (int i = 0; i < lanes.length; i++) {
+            if (!shares.get(i).isEmpty()) {
+                lanes[i].queue.addAll(shares.get(i));
+            }
+        }
     }
 
     /** Records waiting in the lanes (not yet in a batch being delivered): the poll thread pauses reading above a bound. */
@@ -79,13 +105,7 @@ final class Lanes {
     void forget(Collection<TopicPartition> partitions) {
         Set<TopicPartition> gone = new HashSet<>(partitions);
         for (Lane lane : lanes) {
-            lane.queue.removeIf(i -> {
-                if (gone.contains(i.partition().tp)) {
-                    queued.decrementAndGet();
-                    return true;
-                }
-                return false;
-            });
+            queued.addAndGet(-lane.queue.removeIf(i -> gone.contains(i.partition().tp)));
         }
     }
 
@@ -99,6 +119,9 @@ final class Lanes {
         running = false;
         long deadline = System.currentTimeMillis() + timeoutMillis;
         for (Lane lane : lanes) {
+            lane.queue.wake();
+        }
+        for (Lane lane : lanes) {
             lane.thread.join(Math.max(1, deadline - System.currentTimeMillis()));
         }
     }
@@ -108,7 +131,7 @@ final class Lanes {
     }
 
     private final class Lane implements Runnable {
-        private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+        private final LaneQueue queue = new LaneQueue();
         private final Delivery delivery;
         private final Thread thread;
 
@@ -158,28 +181,82 @@ final class Lanes {
 
         /** The next batch: up to batchSize records, at most lingerMs after the first; empty when stopping. */
         private List<Item> next() throws InterruptedException {
-            List<Item> batch = new ArrayList<>(Math.min(batchSize, 1024));
-            Item first = queue.poll(200, TimeUnit.MILLISECONDS);
-            if (first == null) {
-                return batch;
-            }
-            batch.add(first);
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lingerMs);
-            while (running && batch.size() < batchSize) {
-                if (queue.drainTo(batch, batchSize - batch.size()) > 0) {
-                    continue;
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                Item more = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
-                if (more != null) {
-                    batch.add(more);
-                }
-            }
+            List<Item> batch = queue.take(batchSize, lingerMs, Lanes.this::running);
             queued.addAndGet(-batch.size());
             return batch;
+        }
+    }
+
+    /**
+     * A lane's records, under one lock: the poll thread adds a poll's share at once and signals only a lane that
+     * waits for a first record, or for as many as fill its batch.
+     */
+    private static final class LaneQueue {
+        private final ArrayDeque<Item> items = new ArrayDeque<>();
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition changed = lock.newCondition();
+        /** How many records the waiting lane needs to stop waiting (0: it does not wait). */
+        private int wanted;
+
+        void addAll(List<Item> add) {
+            lock.lock();
+            try {
+                items.addAll(add);
+                if (wanted > 0 && items.size() >= wanted) {
+                    changed.signal();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        int removeIf(Predicate<Item> gone) {
+            lock.lock();
+            try {
+                int before = items.size();
+                items.removeIf(gone);
+                return before - items.size();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void wake() {
+            lock.lock();
+            try {
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Waits for a first record (in steps, to see a stop), then up to lingerMs for the batch to fill. */
+        List<Item> take(int batchSize, long lingerMs, BooleanSupplier running)
+                throws InterruptedException {
+            List<Item> batch = new ArrayList<>(Math.min(batchSize, 1024));
+            lock.lock();
+            try {
+                wanted = 1;
+                while (items.isEmpty()) {
+                    if (!running.getAsBoolean()) {
+                        return batch;
+                    }
+                    changed.await(200, TimeUnit.MILLISECONDS);
+                }
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lingerMs);
+                wanted = batchSize;
+                long left;
+                while (items.size() < batchSize && running.getAsBoolean() && (left = deadline - System.nanoTime()) > 0) {
+                    changed.awaitNanos(left);
+                }
+                while (batch.size() < batchSize && !items.isEmpty()) {
+                    batch.add(items.poll());
+                }
+                return batch;
+            } finally {
+                wanted = 0;
+                lock.unlock();
+            }
         }
     }
 }

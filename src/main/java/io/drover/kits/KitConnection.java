@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.drover.destinations.JsonText;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -180,9 +179,11 @@ final class KitConnection {
             text = body.tojstring();
         } else if (body.istable() && !(get && body.rawlen() == 0 && body.next(LuaValue.NIL).arg1().isnil())) {
             try {
-                text = JsonText.of(LuaJson.toJson(body));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
+                text = LuaJson.toJsonText(body);
+            } catch (LuaError e) {
+                // a table that holds itself, or too large: that request's events are refused, not the batch
+                throw new KitPlaybook.Failure(kit + ": connection " + spec.place() + ": the body is not JSON: "
+                        + e.getMessage());
             }
         }
         if (text != null && out.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Content-Type"))) {

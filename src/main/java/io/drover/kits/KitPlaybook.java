@@ -42,7 +42,8 @@ final class KitPlaybook {
     static final class Run {
         final LuaSandbox lua;
         final LuaTable input;
-        final LuaTable output = new LuaTable();
+        /** Sized for a vendor event's top-level keys (a table that grows is rehashed at each power of two). */
+        final LuaTable output = new LuaTable(0, 8);
 
         Run(LuaSandbox lua, LuaTable input) {
             this.lua = lua;
@@ -555,7 +556,7 @@ final class KitPlaybook {
         for (int i = 0; i < path.length - 1; i++) {
             LuaValue next = t.rawget(path[i]);
             if (!next.istable()) {
-                LuaTable created = new LuaTable();
+                LuaTable created = new LuaTable(0, 4);
                 t.rawset(path[i], created);
                 next = created;
             }

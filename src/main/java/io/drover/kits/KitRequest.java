@@ -177,7 +177,7 @@ public class KitRequest extends ServiceSupport implements Processor, org.apache.
                 case FAILED -> batch.refuse(event, "kit_failed", r.reason());
                 case DROPPED -> batch.leftOut("kit_filter");
                 case TRANSFORMED -> {
-                    KitConnection.Spec spec = c.connection().spec(KitPlaybook.eventName(input));
+                    KitConnection.Spec spec = c.connection().spec(r.name());
                     if (spec == null) {
                         batch.leftOut("kit_no_request");
                     } else {

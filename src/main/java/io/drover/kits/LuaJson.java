@@ -57,7 +57,7 @@ final class LuaJson {
         }
         switch (node.getNodeType()) {
             case STRING:
-                return LuaValue.valueOf(node.textValue());
+                return string(node.textValue());
             case BOOLEAN:
                 return LuaValue.valueOf(node.booleanValue());
             case NUMBER:
@@ -72,6 +72,19 @@ final class LuaJson {
             default:
                 return LuaValue.valueOf(node.asText());
         }
+    }
+
+    /**
+     * Text as a Lua string. ASCII (most of an event's text) is copied as it is: LuaJ's own encoder goes through a
+     * char array and two passes; other text is encoded by LuaJ, so that it decodes it back the same.
+     */
+    static LuaString string(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return LuaString.valueOf(s);
+            }
+        }
+        return LuaString.valueUsing(s.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** Keys repeat from event to event: each is made into a Lua string (UTF-8 bytes, hash) once. */

@@ -29,9 +29,11 @@ final class GoTime {
             return null;
         }
         Instant fast = parseCommon(text);
-        if (fast != null) {
-            return fast;
-        }
+        return fast != null ? fast : parseWithJavaTime(text);
+    }
+
+    /** What {@link #parseRfc3339} reads, read by java.time's ISO parser (any shape RFC 3339 and ISO-8601 allow). */
+    static Instant parseWithJavaTime(String text) {
         try {
             return OffsetDateTime.parse(text.trim(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {

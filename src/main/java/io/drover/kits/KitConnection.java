@@ -27,7 +27,7 @@ final class KitConnection {
 
     /** One request of the connection. */
     record Spec(String place, String endpoint, String method, List<String[]> headers, int batchSize,
-                Prototype transform, boolean pathEscape, KitOAuth2 oauth2) {
+                Prototype transform, boolean pathEscape, KitOAuth2 oauth2, KitOAuth1 oauth1) {
     }
 
     /** A request built for some events: the URL is the kit's, before the base-URL override. */
@@ -69,7 +69,7 @@ final class KitConnection {
     }
 
     private Spec spec(String place, JsonNode r) {
-        for (String unsupported : new String[] {"oauth1Auth", "providerAuth"}) {
+        for (String unsupported : new String[] {"providerAuth"}) {
             if (r.has(unsupported)) {
                 throw new IllegalArgumentException(kit + ": connection " + place + ": " + unsupported
                         + " is not supported by Drover yet (see docs/metarouter.md, gaps)");
@@ -113,7 +113,8 @@ final class KitConnection {
         }
         return new Spec(place, endpoint, r.path("method").asText("POST").toUpperCase(java.util.Locale.ROOT), headers,
                 batchSize, transform, "use_path_escape_encoding".equals(r.path("queryEncoding").asText()),
-                r.has("oauth2Auth") ? new KitOAuth2(kit, r.get("oauth2Auth")) : null);
+                r.has("oauth2Auth") ? new KitOAuth2(kit, r.get("oauth2Auth")) : null,
+                r.has("oauth1Auth") ? new KitOAuth1(kit, r.get("oauth1Auth")) : null);
     }
 
     /**

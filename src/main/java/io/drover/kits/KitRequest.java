@@ -221,6 +221,11 @@ public class KitRequest extends ServiceSupport implements Processor, org.apache.
                 headers = new LinkedHashMap<>(headers);
                 headers.keySet().removeIf(h -> h.equalsIgnoreCase("Authorization"));
                 headers.put("Authorization", "Bearer " + spec.oauth2().token(guard(), u -> rebase(u, authBaseUrl)));
+            } else if (spec.oauth1() != null) {
+                // Signed for the kit's URL (the vendor's), as a proxy or regional host forwards it.
+                headers = new LinkedHashMap<>(headers);
+                headers.keySet().removeIf(h -> h.equalsIgnoreCase("Authorization"));
+                headers.put("Authorization", spec.oauth1().header(b.method(), b.url()));
             }
             requests.add(new VendorRequest(b.method(), rebase(b.url()), headers,
                     b.body() == null ? "" : b.body(), carried, null));

@@ -138,7 +138,12 @@ final class GoTime {
 
     /** Formats in UTC; the RFC 3339 default keeps the fraction of seconds when there is one (Go's RFC3339Nano). */
     static String format(Instant instant, String layout) {
-        OffsetDateTime t = instant.atOffset(ZoneOffset.UTC);
+        return format(instant, layout, ZoneOffset.UTC);
+    }
+
+    /** Formats at a fixed offset (Go's time.FixedZone); in UTC, Go's Z07:00 prints Z. */
+    static String format(Instant instant, String layout, ZoneOffset offset) {
+        OffsetDateTime t = instant.atOffset(offset);
         if (layout == null) {
             return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t).replace("+00:00", "Z");
         }

@@ -221,7 +221,13 @@ final class Helpers {
             String in = opts.istable() && opts.get("inputFormat").isstring() ? opts.get("inputFormat").tojstring() : null;
             String out = opts.istable() && opts.get("outputFormat").isstring() ? opts.get("outputFormat").tojstring() : null;
             Instant i = GoTime.parse(LuaJson.text(a.arg1()), in);
-            return i == null ? LuaValue.NIL : LuaValue.valueOf(GoTime.format(i, out));
+            // outputLocation {name, offset}: Go's time.FixedZone, offset in seconds east of UTC (Google Ads' kit)
+            LuaValue where = opts.istable() ? opts.get("outputLocation") : LuaValue.NIL;
+            int offset = where.istable() && where.get("offset").isnumber() ? where.get("offset").toint() : 0;
+            if (Math.abs(offset) > 18 * 3600) {
+                throw new LuaError("TO_DATE_TIME: outputLocation offset beyond 18 hours: " + offset);
+            }
+            return i == null ? LuaValue.NIL : LuaValue.valueOf(GoTime.format(i, out, java.time.ZoneOffset.ofTotalSeconds(offset)));
         });
         def(t, "DECODE_URL_QUERY", a -> {
             LuaTable out = new LuaTable();

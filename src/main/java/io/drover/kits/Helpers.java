@@ -221,7 +221,13 @@ final class Helpers {
             String in = opts.istable() && opts.get("inputFormat").isstring() ? opts.get("inputFormat").tojstring() : null;
             String out = opts.istable() && opts.get("outputFormat").isstring() ? opts.get("outputFormat").tojstring() : null;
             Instant i = GoTime.parse(LuaJson.text(a.arg1()), in);
-            return i == null ? LuaValue.NIL : LuaValue.valueOf(GoTime.format(i, out));
+            // outputLocation {name, offset}: Go's time.FixedZone, offset in seconds east of UTC (Google Ads' kit)
+            LuaValue where = opts.istable() ? opts.get("outputLocation") : LuaValue.NIL;
+            int offset = where.istable() && where.get("offset").isnumber() ? where.get("offset").toint() : 0;
+            if (Math.abs(offset) > 18 * 3600) {
+                throw new LuaError("TO_DATE_TIME: outputLocation offset beyond 18 hours: " + offset);
+            }
+            return i == null ? LuaValue.NIL : LuaValue.valueOf(GoTime.format(i, out, java.time.ZoneOffset.ofTotalSeconds(offset)));
         });
         def(t, "DECODE_URL_QUERY", a -> {
             LuaTable out = new LuaTable();
@@ -326,7 +332,7 @@ final class Helpers {
         if (s.length() > LuaSandbox.MAX_STRING) {
             throw new LuaError("result longer than " + LuaSandbox.MAX_STRING + " bytes");
         }
-        return LuaValue.valueOf(s);
+        return LuaJson.string(s);
     }
 
     /** A number, or a string that holds one; nil otherwise. */
@@ -391,8 +397,22 @@ final class Helpers {
     }
 
     static String hash(String algorithm, String s) {
+        MessageDigest d = switch (algorithm) {
+            case "SHA-256" -> SHA256.get();
+            case "MD5" -> MD5.get();
+            default -> throw new IllegalArgumentException("no hash " + algorithm);
+        };
+        return HEX.formatHex(d.digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static final HexFormat HEX = HexFormat.of();
+    /** A digest per thread (digest() resets it): looking one up by name was a third of a hash's cost. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> digest("SHA-256"));
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> digest("MD5"));
+
+    private static MessageDigest digest(String algorithm) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(s.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

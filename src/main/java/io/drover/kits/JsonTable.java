@@ -11,7 +11,7 @@ import org.luaj.vm2.Varargs;
  * read; anything that needs the whole table (pairs, #, a write, the JSON of it) converts the rest first, so the
  * table then behaves as any other.
  */
-final class JsonTable extends org.luaj.vm2.LuaTable {
+class JsonTable extends org.luaj.vm2.LuaTable {
 
     /** What is not converted yet; null once the table is whole. */
     private JsonNode node;
@@ -20,6 +20,8 @@ final class JsonTable extends org.luaj.vm2.LuaTable {
     private boolean caching;
 
     JsonTable(JsonNode node) {
+        // Sized for the whole node: a table that grows one field at a time is rehashed at each power of two.
+        super(node.isArray() ? node.size() : 0, node.isArray() ? 0 : node.size());
         this.node = node;
         this.array = node.isArray();
         if (array) {
@@ -50,6 +52,32 @@ final class JsonTable extends org.luaj.vm2.LuaTable {
                 }
             });
         }
+        afterWhole();
+    }
+
+    /** Called once the table is whole (what a subclass adds to a whole table goes here). */
+    void afterWhole() {
+    }
+
+    /**
+     * Gives the object field {@code key}, not read yet, as the table {@code make} makes of it (a field that is not
+     * there, or is no object, needs nothing); false when it was read already or the table is whole.
+     */
+    boolean adopt(LuaString key, java.util.function.Function<JsonNode, JsonTable> make) {
+        JsonNode n = node;
+        if (n == null || array || !super.rawget(key).isnil()) {
+            return false;
+        }
+        JsonNode child = n.get(LuaJson.name(key));
+        if (child != null && child.isObject()) {
+            caching = true;
+            try {
+                super.rawset(key, make.apply(child));
+            } finally {
+                caching = false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -63,7 +91,8 @@ final class JsonTable extends org.luaj.vm2.LuaTable {
         if (array) {
             child = key.isint() ? n.get(key.toint() - 1) : null;
         } else {
-            child = key.isstring() ? n.get(key.tojstring()) : null;
+            child = key.type() == TSTRING ? n.get(LuaJson.name((LuaString) key))
+                    : key.isstring() ? n.get(key.tojstring()) : null;
         }
         if (child == null || child.isNull()) {
             return LuaValue.NIL;

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.drover.destinations.JsonText;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -28,7 +27,7 @@ final class KitConnection {
 
     /** One request of the connection. */
     record Spec(String place, String endpoint, String method, List<String[]> headers, int batchSize,
-                Prototype transform, boolean pathEscape, KitOAuth2 oauth2) {
+                Prototype transform, boolean pathEscape, KitOAuth2 oauth2, KitOAuth1 oauth1) {
     }
 
     /** A request built for some events: the URL is the kit's, before the base-URL override. */
@@ -70,7 +69,7 @@ final class KitConnection {
     }
 
     private Spec spec(String place, JsonNode r) {
-        for (String unsupported : new String[] {"oauth1Auth", "providerAuth"}) {
+        for (String unsupported : new String[] {"providerAuth"}) {
             if (r.has(unsupported)) {
                 throw new IllegalArgumentException(kit + ": connection " + place + ": " + unsupported
                         + " is not supported by Drover yet (see docs/metarouter.md, gaps)");
@@ -114,7 +113,8 @@ final class KitConnection {
         }
         return new Spec(place, endpoint, r.path("method").asText("POST").toUpperCase(java.util.Locale.ROOT), headers,
                 batchSize, transform, "use_path_escape_encoding".equals(r.path("queryEncoding").asText()),
-                r.has("oauth2Auth") ? new KitOAuth2(kit, r.get("oauth2Auth")) : null);
+                r.has("oauth2Auth") ? new KitOAuth2(kit, r.get("oauth2Auth")) : null,
+                r.has("oauth1Auth") ? new KitOAuth1(kit, r.get("oauth1Auth")) : null);
     }
 
     /**
@@ -180,9 +180,11 @@ final class KitConnection {
             text = body.tojstring();
         } else if (body.istable() && !(get && body.rawlen() == 0 && body.next(LuaValue.NIL).arg1().isnil())) {
             try {
-                text = JsonText.of(LuaJson.toJson(body));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
+                text = LuaJson.toJsonText(body);
+            } catch (LuaError e) {
+                // a table that holds itself, or too large: that request's events are refused, not the batch
+                throw new KitPlaybook.Failure(kit + ": connection " + spec.place() + ": the body is not JSON: "
+                        + e.getMessage());
             }
         }
         if (text != null && out.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Content-Type"))) {

@@ -30,7 +30,8 @@ final class KitPlaybook {
     enum Outcome { TRANSFORMED, DROPPED, FAILED }
 
     /** What the playbook made of one event: the vendor event, or why there is none. */
-    record Result(Outcome outcome, LuaTable output, String reason) {
+    /** What the playbook made of one event; {@code name}: the event's name, as the connection's requests are chosen. */
+    record Result(Outcome outcome, LuaTable output, String reason, String name) {
     }
 
     /** What a step does to one event. */
@@ -42,7 +43,8 @@ final class KitPlaybook {
     static final class Run {
         final LuaSandbox lua;
         final LuaTable input;
-        final LuaTable output = new LuaTable();
+        /** Sized for a vendor event's top-level keys (a table that grows is rehashed at each power of two). */
+        final LuaTable output = new LuaTable(0, 8);
 
         Run(LuaSandbox lua, LuaTable input) {
             this.lua = lua;
@@ -84,12 +86,31 @@ final class KitPlaybook {
 
     /** MetaRouter's name of an event, as its eventSpecific sections and byEventNames filters spell it. */
     static String eventName(LuaTable input) {
-        LuaValue type = input.rawget("type");
-        if ("track".equals(type.isstring() ? type.tojstring() : null) && input.rawget("event").isstring()) {
-            return input.rawget("event").tojstring().toLowerCase(Locale.ROOT).replace(' ', '_');
+        LuaValue type = input.rawget(TYPE);
+        if (type.type() != LuaValue.TSTRING) {
+            return type.isstring() ? type.tojstring() : "";
         }
-        return type.isstring() ? type.tojstring() : "";
+        LuaValue event = input.rawget(EVENT);
+        if (TRACK.raweq(type) && event.isstring()) {
+            LuaString e = event.checkstring();
+            String name = NAMES.get(e);
+            if (name == null) {
+                name = e.tojstring().toLowerCase(Locale.ROOT).replace(' ', '_');
+                if (NAMES.size() < 10_000 && e.length() <= 128) {
+                    NAMES.putIfAbsent(e, name);
+                }
+            }
+            return name;
+        }
+        return LuaJson.name(type.checkstring());
     }
+
+    private static final LuaString TYPE = LuaString.valueOf("type");
+    private static final LuaString EVENT = LuaString.valueOf("event");
+    private static final LuaString TRACK = LuaString.valueOf("track");
+    /** A track's name as MetaRouter spells it, by its event: a few dozen names, each lower-cased once. */
+    private static final java.util.concurrent.ConcurrentHashMap<LuaString, String> NAMES =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     Result apply(LuaSandbox lua, LuaTable input) {
         String name = eventName(input);
@@ -99,7 +120,7 @@ final class KitPlaybook {
             dropped = filter(section, name, input);
         }
         if (dropped != null) {
-            return new Result(Outcome.DROPPED, null, dropped);
+            return new Result(Outcome.DROPPED, null, dropped, name);
         }
         Run run = new Run(lua, input);
         try {
@@ -110,9 +131,9 @@ final class KitPlaybook {
                 s.apply(run);
             }
         } catch (Failure e) {
-            return new Result(Outcome.FAILED, null, e.getMessage());
+            return new Result(Outcome.FAILED, null, e.getMessage(), name);
         }
-        return new Result(Outcome.TRANSFORMED, run.output, null);
+        return new Result(Outcome.TRANSFORMED, run.output, null, name);
     }
 
     private static String filter(Section section, String name, LuaTable input) {
@@ -310,7 +331,7 @@ final class KitPlaybook {
                     case "md5" -> "MD5";
                     default -> throw new IllegalArgumentException(kit + ": " + place + ": unknown hash " + a);
                 };
-                return (run, v) -> LuaValue.valueOf(Helpers.hash(algorithm, scalar(v, place)));
+                return (run, v) -> LuaJson.string(Helpers.hash(algorithm, scalar(v, place)));
             }
             case "modifyString": {
                 String how = a.asText();
@@ -555,7 +576,7 @@ final class KitPlaybook {
         for (int i = 0; i < path.length - 1; i++) {
             LuaValue next = t.rawget(path[i]);
             if (!next.istable()) {
-                LuaTable created = new LuaTable();
+                LuaTable created = new LuaTable(0, 4);
                 t.rawset(path[i], created);
                 next = created;
             }

@@ -177,7 +177,7 @@ public class KitRequest extends ServiceSupport implements Processor, org.apache.
                 case FAILED -> batch.refuse(event, "kit_failed", r.reason());
                 case DROPPED -> batch.leftOut("kit_filter");
                 case TRANSFORMED -> {
-                    KitConnection.Spec spec = c.connection().spec(KitPlaybook.eventName(input));
+                    KitConnection.Spec spec = c.connection().spec(r.name());
                     if (spec == null) {
                         batch.leftOut("kit_no_request");
                     } else {
@@ -192,31 +192,67 @@ public class KitRequest extends ServiceSupport implements Processor, org.apache.
             List<Object[]> all = e.getValue();
             for (int from = 0; from < all.size(); from += spec.batchSize()) {
                 List<Object[]> slice = all.subList(from, Math.min(all.size(), from + spec.batchSize()));
-                List<ObjectNode> carried = new ArrayList<>(slice.size());
-                List<LuaTable> inputs = new ArrayList<>(slice.size());
-                List<LuaTable> outputs = new ArrayList<>(slice.size());
-                for (Object[] o : slice) {
-                    carried.add((ObjectNode) o[0]);
-                    inputs.add((LuaTable) o[1]);
-                    outputs.add((LuaTable) o[2]);
-                }
-                try {
-                    KitConnection.Built b = c.connection().build(lua, spec, outputs, inputs);
-                    Map<String, String> headers = b.headers();
-                    if (spec.oauth2() != null) {
-                        // The token fetched is the request's authorization, in place of any the kit writes itself.
-                        headers = new LinkedHashMap<>(headers);
-                        headers.keySet().removeIf(h -> h.equalsIgnoreCase("Authorization"));
-                        headers.put("Authorization", "Bearer " + spec.oauth2().token(guard(), u -> rebase(u, authBaseUrl)));
-                    }
-                    requests.add(new VendorRequest(b.method(), rebase(b.url()), headers,
-                            b.body() == null ? "" : b.body(), carried, null));
-                } catch (KitPlaybook.Failure f) {
-                    carried.forEach(ev -> batch.refuse(ev, "kit_failed", f.getMessage()));
-                }
+                request(c, lua, spec, slice, batch, requests);
             }
         }
         return requests;
+    }
+
+    /**
+     * The request of one slice of vendor events. When it cannot be built and the slice has several events, those
+     * whose vendor event cannot be written as JSON alone (a table that holds itself, too large) are refused, and the
+     * request is built again without them: one event's bad value does not refuse the others.
+     */
+    private void request(Compiled c, LuaSandbox lua, KitConnection.Spec spec, List<Object[]> slice, Batch batch,
+                         List<VendorRequest> requests) {
+        List<ObjectNode> carried = new ArrayList<>(slice.size());
+        List<LuaTable> inputs = new ArrayList<>(slice.size());
+        List<LuaTable> outputs = new ArrayList<>(slice.size());
+        for (Object[] o : slice) {
+            carried.add((ObjectNode) o[0]);
+            inputs.add((LuaTable) o[1]);
+            outputs.add((LuaTable) o[2]);
+        }
+        try {
+            KitConnection.Built b = c.connection().build(lua, spec, outputs, inputs);
+            Map<String, String> headers = b.headers();
+            if (spec.oauth2() != null) {
+                // The token fetched is the request's authorization, in place of any the kit writes itself.
+                headers = new LinkedHashMap<>(headers);
+                headers.keySet().removeIf(h -> h.equalsIgnoreCase("Authorization"));
+                headers.put("Authorization", "Bearer " + spec.oauth2().token(guard(), u -> rebase(u, authBaseUrl)));
+            } else if (spec.oauth1() != null) {
+                // Signed for the kit's URL (the vendor's), as a proxy or regional host forwards it.
+                headers = new LinkedHashMap<>(headers);
+                headers.keySet().removeIf(h -> h.equalsIgnoreCase("Authorization"));
+                headers.put("Authorization", spec.oauth1().header(b.method(), b.url()));
+            }
+            requests.add(new VendorRequest(b.method(), rebase(b.url()), headers,
+                    b.body() == null ? "" : b.body(), carried, null));
+        } catch (KitPlaybook.Failure f) {
+            List<Object[]> writable = slice.size() > 1 ? writableAlone(c, slice, batch) : slice;
+            if (writable.size() == slice.size()) {
+                // each event is fine alone: the request itself fails (its transform), for all of them
+                carried.forEach(ev -> batch.refuse(ev, "kit_failed", f.getMessage()));
+            } else if (!writable.isEmpty()) {
+                request(c, lua, spec, writable, batch, requests);
+            }
+        }
+    }
+
+    /** The events of a slice whose vendor event is JSON alone; the others are refused, saying why. */
+    private static List<Object[]> writableAlone(Compiled c, List<Object[]> slice, Batch batch) {
+        List<Object[]> writable = new ArrayList<>(slice.size());
+        for (Object[] o : slice) {
+            try {
+                LuaJson.toJsonText((LuaTable) o[2]);
+                writable.add(o);
+            } catch (org.luaj.vm2.LuaError e) {
+                batch.refuse((ObjectNode) o[0], "kit_failed", c.name() + ": the vendor event is not JSON: "
+                        + e.getMessage());
+            }
+        }
+        return writable;
     }
 
     private io.drover.integration.TargetGuard guard() {

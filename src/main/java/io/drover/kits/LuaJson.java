@@ -4,11 +4,21 @@ import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Map;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
@@ -47,7 +57,7 @@ final class LuaJson {
         }
         switch (node.getNodeType()) {
             case STRING:
-                return LuaValue.valueOf(node.textValue());
+                return string(node.textValue());
             case BOOLEAN:
                 return LuaValue.valueOf(node.booleanValue());
             case NUMBER:
@@ -64,6 +74,19 @@ final class LuaJson {
         }
     }
 
+    /**
+     * Text as a Lua string. ASCII (most of an event's text) is copied as it is: LuaJ's own encoder goes through a
+     * char array and two passes; other text is encoded by LuaJ, so that it decodes it back the same.
+     */
+    static LuaString string(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return LuaString.valueOf(s);
+            }
+        }
+        return LuaString.valueUsing(s.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
     /** Keys repeat from event to event: each is made into a Lua string (UTF-8 bytes, hash) once. */
     private static final java.util.concurrent.ConcurrentHashMap<String, org.luaj.vm2.LuaString> KEYS =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -78,6 +101,182 @@ final class LuaJson {
             }
         }
         return s;
+    }
+
+    /** Lua keys as Java text, the other way round: a key read from a script is decoded from UTF-8 once, not per read. */
+    private static final java.util.concurrent.ConcurrentHashMap<LuaString, String> NAMES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Object keys as Jackson writes them (quoted and encoded once). */
+    private static final java.util.concurrent.ConcurrentHashMap<LuaString, SerializedString> FIELDS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A Lua string key as Java text. */
+    static String name(LuaString k) {
+        String s = NAMES.get(k);
+        if (s == null) {
+            s = k.tojstring();
+            if (NAMES.size() < MAX_KEYS && k.m_length <= 64) {
+                NAMES.putIfAbsent(k, s);
+            }
+        }
+        return s;
+    }
+
+    private static SerializedString field(LuaString k) {
+        SerializedString s = FIELDS.get(k);
+        if (s == null) {
+            s = new SerializedString(k.tojstring());
+            if (FIELDS.size() < MAX_KEYS && k.m_length <= 64) {
+                FIELDS.putIfAbsent(k, s);
+            }
+        }
+        return s;
+    }
+
+    /** A mapper's factory: a table with non-text keys is written as a tree (writeTree needs the codec). */
+    private static final JsonFactory JSON = new com.fasterxml.jackson.databind.ObjectMapper().getFactory();
+
+    /** The buffer a thread writes request bodies into, kept between bodies (a body is copied out once, as text). */
+    private static final ThreadLocal<Bytes> BUFFER = ThreadLocal.withInitial(Bytes::new);
+
+    private static final class Bytes extends ByteArrayOutputStream {
+        Bytes() {
+            super(8192);
+        }
+
+        String text() {
+            return new String(buf, 0, count, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * The JSON text of a Lua value, written straight from the tables (no JSON tree in between: building the tree and
+     * then writing it was most of a kit's cost per event). The same text as {@link #toJson} written by Jackson, and
+     * the same bounds; null for nil.
+     */
+    static String toJsonText(LuaValue v) {
+        if (v.isnil()) {
+            return null;
+        }
+        Bytes out = BUFFER.get();
+        out.reset();
+        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            write(g, v, new int[] {MAX_NODES}, 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String text = out.text();
+        if (out.size() > 1 << 20) {
+            BUFFER.remove();   // a large body once: not kept for the thread's life
+        }
+        return text;
+    }
+
+    /** Writes a value as {@link #toJson} would make it; false (nothing written) where toJson gives null. */
+    private static boolean write(JsonGenerator g, LuaValue v, int[] budget, int depth) throws IOException {
+        if (--budget[0] < 0) {
+            throw new LuaError("result too large: more than " + MAX_NODES + " values");
+        }
+        if (depth > MAX_DEPTH) {
+            throw new LuaError("result nested deeper than " + MAX_DEPTH + " levels (a table that holds itself?)");
+        }
+        switch (v.type()) {
+            case LuaValue.TBOOLEAN:
+                g.writeBoolean(v.toboolean());
+                return true;
+            case LuaValue.TNUMBER:
+                writeNumber(g, v);
+                return true;
+            case LuaValue.TSTRING:
+                writeString(g, v.checkstring());
+                return true;
+            case LuaValue.TTABLE:
+                writeTable(g, (LuaTable) v, budget, depth);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static void writeNumber(JsonGenerator g, LuaValue v) throws IOException {
+        if (v.isint()) {
+            g.writeNumber(v.toint());
+            return;
+        }
+        double d = v.todouble();
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            g.writeNull();
+        } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+            g.writeNumber((long) d);
+        } else {
+            g.writeNumber(d);
+        }
+    }
+
+    /** ASCII text is written from the Lua string's bytes (escaped by Jackson as any text); other text decoded first. */
+    private static void writeString(JsonGenerator g, LuaString s) throws IOException {
+        byte[] b = s.m_bytes;
+        for (int i = s.m_offset, end = s.m_offset + s.m_length; i < end; i++) {
+            if (b[i] < 0) {
+                g.writeString(s.tojstring());
+                return;
+            }
+        }
+        g.writeUTF8String(b, s.m_offset, s.m_length);
+    }
+
+    private static void writeTable(JsonGenerator g, LuaTable t, int[] budget, int depth) throws IOException {
+        int n = t.rawlen();
+        boolean marked = t.getmetatable() == ARRAY;
+        if (marked || (n > 0 && countKeys(t) == n)) {
+            g.writeStartArray();
+            for (int i = 1; i <= n; i++) {
+                if (!write(g, t.rawget(i), budget, depth + 1)) {
+                    g.writeNull();
+                }
+            }
+            g.writeEndArray();
+            return;
+        }
+        // A key that is not text (1 beside "1") may name a field twice: the tree keeps one, so the tree writes it.
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            Varargs e = t.next(k);
+            if ((k = e.arg1()).isnil()) {
+                break;
+            }
+            if (k.type() != LuaValue.TSTRING) {
+                int[] b = {budget[0] + 1};
+                JsonNode tree = toJson(t, b, depth);
+                budget[0] = b[0];
+                g.writeTree(tree);
+                return;
+            }
+        }
+        g.writeStartObject();
+        k = LuaValue.NIL;
+        while (true) {
+            Varargs e = t.next(k);
+            if ((k = e.arg1()).isnil()) {
+                break;
+            }
+            LuaValue value = e.arg(2);
+            int type = value.type();
+            if (type == LuaValue.TBOOLEAN || type == LuaValue.TNUMBER || type == LuaValue.TSTRING
+                    || type == LuaValue.TTABLE) {
+                g.writeFieldName(field((LuaString) k));
+                write(g, value, budget, depth + 1);
+            } else {
+                // counted and bounded as toJson does a value it leaves out (a function)
+                if (--budget[0] < 0) {
+                    throw new LuaError("result too large: more than " + MAX_NODES + " values");
+                }
+                if (depth + 1 > MAX_DEPTH) {
+                    throw new LuaError("result nested deeper than " + MAX_DEPTH + " levels (a table that holds itself?)");
+                }
+            }
+        }
+        g.writeEndObject();
     }
 
     /** The JSON of a Lua value; null for nil (and for values JSON has no form of: functions). */

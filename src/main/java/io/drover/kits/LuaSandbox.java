@@ -176,18 +176,24 @@ final class LuaSandbox {
         }
     }
 
+    /** The keys {@link #clear} removes, kept from call to call (a call writes one or two: its input). */
+    private LuaValue[] written = new LuaValue[4];
+
     /** Empties the globals table after a call (what the call wrote is gone; the libraries are behind its metatable). */
-    private static void clear(LuaTable env) {
-        LuaValue k = env.next(LuaValue.NIL).arg1();
-        if (k.isnil()) {
-            return;
+    private void clear(LuaTable env) {
+        int n = 0;
+        for (LuaValue k = env.next(LuaValue.NIL).arg1(); !k.isnil(); k = env.next(k).arg1()) {
+            if (n == written.length) {
+                written = java.util.Arrays.copyOf(written, n * 2);
+            }
+            written[n++] = k;
         }
-        java.util.List<LuaValue> keys = new java.util.ArrayList<>();
-        for (; !k.isnil(); k = env.next(k).arg1()) {
-            keys.add(k);
+        for (int i = 0; i < n; i++) {
+            env.rawset(written[i], LuaValue.NIL);
+            written[i] = null;
         }
-        for (LuaValue key : keys) {
-            env.rawset(key, LuaValue.NIL);
+        if (written.length > 64) {
+            written = new LuaValue[4];
         }
     }
 

@@ -81,18 +81,83 @@ public final class ProviderNames {
         }
     }
 
-    /** Adds MetaRouter's names for Drover's ids, in a kit's Lua input. */
+    /**
+     * Adds MetaRouter's names for Drover's ids, in a kit's Lua input. An input made from JSON gets them as they are
+     * read ({@link Providers}): most kits read none of them, and writing all fourteen into every event was a quarter
+     * of a kit's cost per event.
+     */
     static void addMetaRouterNames(LuaTable input) {
-        LuaValue providers = KitPlaybook.read(input, PROVIDERS);
-        if (!providers.istable()) {
+        if (input instanceof JsonTable in && in.rawget(CONTEXT) instanceof JsonTable context
+                && context.adopt(PROVIDERS_KEY, Providers::new)) {
             return;
         }
-        for (Pair p : PAIRS) {
+        LuaValue providers = KitPlaybook.read(input, PROVIDERS);
+        if (providers.istable()) {
+            addNames((LuaTable) providers, PAIRS);
+        }
+    }
+
+    private static void addNames(LuaTable providers, List<Pair> pairs) {
+        for (Pair p : pairs) {
             LuaValue v = KitPlaybook.read(providers, p.droverPath());
             if (v.isstring() && KitPlaybook.read(providers, p.metaRouterPath()).isnil()) {
                 String m = p.toMetaRouter().apply(v.tojstring());
                 if (m != null) {
-                    KitPlaybook.write((LuaTable) providers, p.metaRouterPath(), LuaValue.valueOf(m));
+                    KitPlaybook.write(providers, p.metaRouterPath(), LuaValue.valueOf(m));
+                }
+            }
+        }
+    }
+
+    private static final LuaString CONTEXT = LuaString.valueOf("context");
+    private static final LuaString PROVIDERS_KEY = LuaString.valueOf("providers");
+    /** MetaRouter's sync names (the first key of each MetaRouter name), and the pairs under each. */
+    private static final LuaString[] SYNC_NAMES;
+    private static final List<List<Pair>> PAIRS_BY_SYNC_NAME;
+
+    static {
+        java.util.Map<LuaString, List<Pair>> bySync = new java.util.LinkedHashMap<>();
+        for (Pair p : PAIRS) {
+            bySync.computeIfAbsent(p.metaRouterPath()[0], k -> new java.util.ArrayList<>()).add(p);
+        }
+        SYNC_NAMES = bySync.keySet().toArray(new LuaString[0]);
+        PAIRS_BY_SYNC_NAME = List.copyOf(bySync.values());
+    }
+
+    /**
+     * {@code context.providers} of a kit's input, with MetaRouter's names of one sync ({@code googleGtag}, ...)
+     * added from Drover's when that sync name is first read, and all of them before the table is iterated or
+     * written: what a script sees is the same as if all had been added up front.
+     */
+    static final class Providers extends JsonTable {
+        /** One bit per sync name not added yet. */
+        private int pending = (1 << SYNC_NAMES.length) - 1;
+
+        Providers(JsonNode node) {
+            super(node);
+        }
+
+        @Override
+        public LuaValue rawget(LuaValue key) {
+            if (pending != 0 && key.type() == TSTRING) {
+                for (int i = 0; i < SYNC_NAMES.length; i++) {
+                    if ((pending & (1 << i)) != 0 && SYNC_NAMES[i].raweq(key)) {
+                        pending &= ~(1 << i);
+                        addNames(this, PAIRS_BY_SYNC_NAME.get(i));
+                        break;
+                    }
+                }
+            }
+            return super.rawget(key);
+        }
+
+        @Override
+        void afterWhole() {
+            int p = pending;
+            pending = 0;
+            for (int i = 0; i < SYNC_NAMES.length; i++) {
+                if ((p & (1 << i)) != 0) {
+                    addNames(this, PAIRS_BY_SYNC_NAME.get(i));
                 }
             }
         }

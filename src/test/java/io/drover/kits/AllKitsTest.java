@@ -28,7 +28,6 @@ class AllKitsTest {
     /** Why a kit does not run on Drover: what its failure says. docs/metarouter.md ("Gaps") explains each. */
     enum Gap {
         STORE("no HTTP request"),
-        OAUTH1("oauth1Auth is not supported"),
         PROVIDER_AUTH("providerAuth is not supported"),
         NEEDS_PAGE_URL("'Event Category, Action and Host':1 attempt to call nil");
 
@@ -62,9 +61,7 @@ class AllKitsTest {
             Map.entry("stdout", Gap.STORE),
             Map.entry("thetradedesk-conversion-events", Gap.PROVIDER_AUTH),
             Map.entry("thetradedesk-data-advertiser-firstparty", Gap.PROVIDER_AUTH),
-            Map.entry("twitter-conversions", Gap.OAUTH1),
-            Map.entry("verizon-media", Gap.PROVIDER_AUTH),
-            Map.entry("x-ads", Gap.OAUTH1)
+            Map.entry("verizon-media", Gap.PROVIDER_AUTH)
     ));
 
     /** Parameters the kits' Lua takes as code (unquoted): their examples are words, a user gives a number. */

@@ -67,6 +67,8 @@ class HelpersTest {
         "TO_DATE_TIME(input.timestamp, { outputFormat = '2006-01-02 15:04:05.000' }) | `\"2024-11-28 08:02:00.123\"`",
         "TO_DATE_TIME('2024-11-28T09:02:00+01:00')          | `\"2024-11-28T08:02:00Z\"`",
         "REPLACE(TO_DATE_TIME(input.timestamp, { outputFormat = '2006-01-02T15:04:05Z07:00' }), 'Z', '+0000') | `\"2024-11-28T08:02:00+0000\"`",
+        "TO_DATE_TIME(input.timestamp, { outputLocation = { name = '!UTC', offset = -300 * 60 }, outputFormat = '2006-01-02 15:04:05-07:00' }) | `\"2024-11-28 03:02:00-05:00\"`",
+        "TO_DATE_TIME(input.timestamp, { outputLocation = { name = '!UTC', offset = 0 }, outputFormat = '2006-01-02 15:04:05-07:00' }) | `\"2024-11-28 08:02:00+00:00\"`",
         "DECODE_URL_QUERY(input.context.page.url).gclid     | `\"G 1\"`",
         "DECODE_URL_QUERY(input.context.page.url).x         | `\"1\"`",
         "DECODE_URL_QUERY(nil).gclid                        | nil",

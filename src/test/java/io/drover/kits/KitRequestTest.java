@@ -111,6 +111,32 @@ class KitRequestTest {
         assertThat(r.get(1).events().get(0).get("messageId").asText()).isEqualTo("m-500");
     }
 
+    @Test
+    void aVendorEventThatIsNotJsonIsRefusedAloneNotWithItsRequest(@TempDir Path dir) throws Exception {
+        // A mapping that returns a table holding itself for one event: only that event is refused, the request of
+        // the others is sent. (This threw out of the bean, failing the whole batch, before.)
+        Path kit = dir.resolve("loop");
+        Files.createDirectories(kit);
+        Files.writeString(kit.resolve("playbook.json"), """
+                {"global": {"mappings": [{"inputKey": "input", "outputKey": "v", "transforms": [{"expression": {
+                  "lang": "lua",
+                  "body": "if input.messageId == 'bad' then local t = {} t.me = t return t end return input.messageId"
+                }}]}]}}""");
+        Files.writeString(kit.resolve("connection.json"), """
+                {"default": {"endpoint": "https://vendor.example/events", "method": "POST", "batchSize": 10}}""");
+        KitRequest.Compiled c = KitRequest.compile(Kit.read(kit), Map.of(), LuaSandbox.Bounds.DEFAULT);
+        List<ObjectNode> events = new java.util.ArrayList<>();
+        for (String id : List.of("m-1", "bad", "m-2")) {
+            events.add((ObjectNode) GoldenFiles.event("product-viewed").put("messageId", id));
+        }
+        Batch batch = new Batch();
+        List<VendorRequest> r = StarterKits.requests(c, batch, events);
+        assertThat(r).hasSize(1);
+        assertThat(MAPPER.readTree(r.get(0).body()).findValuesAsText("v")).containsExactly("m-1", "m-2");
+        assertThat(batch.rejectionReasons()).hasSize(1);
+        assertThat(batch.rejectionReasons().get(events.get(1))).contains("not JSON").contains("nested deeper");
+    }
+
     private static List<VendorRequest> requests(KitRequest.Compiled c, List<ObjectNode> events) {
         return StarterKits.requests(c, new Batch(), events);
     }

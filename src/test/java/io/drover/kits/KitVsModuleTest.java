@@ -81,4 +81,48 @@ class KitVsModuleTest {
             }
         }
     }
+
+    @Test
+    void googleAdsDiffersOnlyWhereDocumented() throws Exception {
+        Map<String, String> params = new java.util.HashMap<>(Map.of("CUSTOMER_ID", "1234567890",
+                "DEVELOPER_TOKEN", "golden-developer-token", "PRINCIPAL_EMAIL", "ads@shop.example",
+                "SERVICE_ACCOUNT_EMAIL", "drover@project.iam.gserviceaccount.com"));
+        params.put("PRIVATE_KEY", StarterKits.privateKeyPem());
+        Map<String, TreeSet<String>> diffs = KitVsModule.differences("google-ads", params, "google-ads");
+        KitVsModule.report("google-ads", "google-ads", diffs);
+        // The same in both: gclid, conversionDateTime (UTC, Google's "yyyy-mm-dd hh:mm:ss+00:00"), currencyCode,
+        // orderId; the request (customers/<id>:uploadClickConversions, a JWT-signed service-account token).
+        Map<String, String> expected = new TreeMap<>(Map.ofEntries(
+                // Choice: the kit converts pages and orders only (its sections); Drover's module converts every
+                // selected event that has a click id, with its one conversion action (events: picks which).
+                Map.entry("(request)", "module only"),
+                // The kit's: cart data (items of the order). Drover's module sends none: Google's cart data names
+                // the Merchant Center account its items are in (merchantId), which the kit leaves out; worth adding to
+                // Drover's module with a merchant id setting.
+                Map.entry("/conversions/*/cartData/items/*/productId", "kit only"),
+                Map.entry("/conversions/*/cartData/items/*/quantity", "kit only"),
+                Map.entry("/conversions/*/cartData/items/*/unitPrice", "kit only"),
+                // Drover's is right: consent from the event's categoryPreferences.advertising (GRANTED or DENIED);
+                // the kit writes GRANTED for everyone, and ad_personalization too, which Google documents as for
+                // OfflineUserDataJobService and UserDataService only, not click conversions. (snake_case and
+                // camelCase are the same field to Google's JSON: ad_user_data is adUserData.)
+                Map.entry("/conversions/*/consent/adUserData", "module only"),
+                Map.entry("/conversions/*/consent/ad_personalization", "kit only"),
+                Map.entry("/conversions/*/consent/ad_user_data", "kit only"),
+                // The kit's is a placeholder its user edits (ADD_CONVERSION_ACTION_ID_HERE); Drover's a setting.
+                Map.entry("/conversions/*/conversionAction", "value"),
+                // Choice: Drover's module values an order by total (as Segment's Google Ads destination does),
+                // the kit by revenue; the kit gives a page the value 1, Drover's module none.
+                Map.entry("/conversions/*/conversionValue", "kit only+value"),
+                // The kit reads traits (an identify's, which it does not send), so a track's email and phone never
+                // reach Google: the kit's gap for Segment's spec, as in TikTok's kit. (It also removes the dots of
+                // every address's name, where Google says gmail.com and googlemail.com only: its hashes of
+                // jane.doe@example.com would not match.)
+                Map.entry("/conversions/*/userIdentifiers/*/hashedEmail", "module only"),
+                Map.entry("/conversions/*/userIdentifiers/*/hashedPhoneNumber", "module only"),
+                // The same field to Google's JSON (partial_failure is partialFailure).
+                Map.entry("/partialFailure", "module only"),
+                Map.entry("/partial_failure", "kit only")));
+        assertThat(KitVsModule.kinds(diffs)).isEqualTo(expected);
+    }
 }

@@ -47,4 +47,36 @@ class ProviderNamesTest {
                 .isEqualTo("theirs");
         assertThat(KitPlaybook.read(input, KitPlaybook.path("context.providers.googleGtag.data.gclid")).isnil()).isTrue();
     }
+
+    @Test
+    void aKitSeesMetaRoutersNamesAsIfAddedUpFrontThoughTheyAreMadeWhenRead() throws Exception {
+        ObjectNode event = (ObjectNode) MAPPER.readTree("""
+                {"context":{"providers":{"google":{"clientId":"111.222","gclid":"EAIa"},
+                 "meta":{"fbp":"fb.1.1.2"},"googleAnalytics4":{"clientID":"theirs"}}}}""");
+        String stored = event.toString();
+        LuaSandbox lua = new LuaSandbox(Helpers.library());
+        // Read by name: made on that read.
+        LuaTable input = (LuaTable) LuaJson.toLua(event);
+        ProviderNames.addMetaRouterNames(input);
+        assertThat(lua.run(LuaSandbox.compile("t", "return input.context.providers.googleGtag.data.ga"),
+                LuaSandbox.Bounds.DEFAULT, "input", input, null, null).tojstring()).isEqualTo("GA1.1.111.222");
+        // Iterated: every name is there first, and one already there is kept.
+        input = (LuaTable) LuaJson.toLua(event);
+        ProviderNames.addMetaRouterNames(input);
+        String names = lua.run(LuaSandbox.compile("t", """
+                local names = {}
+                for k, v in pairs(input.context.providers) do names[#names + 1] = k end
+                table.sort(names)
+                return table.concat(names, ',') .. ' ' .. input.context.providers.googleAnalytics4.clientID
+                    .. ' ' .. input.context.providers.facebookTag._fbp"""),
+                LuaSandbox.Bounds.DEFAULT, "input", input, null, null).tojstring();
+        assertThat(names).isEqualTo("facebookTag,google,googleAds,googleAnalytics4,googleGtag,meta theirs fb.1.1.2");
+        // The whole input as a vendor event (a kit that maps context.providers as it is) has them all too.
+        input = (LuaTable) LuaJson.toLua(event);
+        ProviderNames.addMetaRouterNames(input);
+        String json = LuaJson.toJsonText(KitPlaybook.read(input, KitPlaybook.path("context.providers")));
+        assertThat(MAPPER.readTree(json).at("/googleAds/gclid").asText()).isEqualTo("EAIa");
+        assertThat(MAPPER.readTree(json).at("/googleAnalytics4/gclid").asText()).isEqualTo("EAIa");
+        assertThat(event.toString()).as("the stored event").isEqualTo(stored);
+    }
 }

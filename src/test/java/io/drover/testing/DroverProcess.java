@@ -56,14 +56,22 @@ public final class DroverProcess implements AutoCloseable {
 
     /** A Drover with the shipped webhook module (batches of {@code batchSize}) sending to {@code hookUrl}. */
     public static DroverProcess withWebhook(Path dataDir, String writeKey, String hookUrl, int batchSize) throws IOException {
+        return withWebhook(dataDir, writeKey, hookUrl, batchSize, Map.of());
+    }
+
+    /** As {@link #withWebhook(Path, String, String, int)}, with more settings (e.g. an external cluster's address). */
+    public static DroverProcess withWebhook(Path dataDir, String writeKey, String hookUrl, int batchSize,
+                                            Map<String, String> settings) throws IOException {
         Path integrations = Files.createDirectories(dataDir.resolve("integrations"));
         Files.copy(Path.of("integrations/webhook.yaml"), integrations.resolve("webhook.yaml"));
-        return new DroverProcess(dataDir, dataDir, writeKey, Map.of(
+        Map<String, String> env = new HashMap<>(Map.of(
                 "DROVER_INTEGRATIONS_DIR", integrations.toString(),
                 "DROVER_DELIVERY_ALLOW_PRIVATE_TARGETS", "true",
                 "WEBHOOK_URL", hookUrl,
                 "WEBHOOK_SECRET", "fault-suite-secret",
                 "WEBHOOK_BATCH_SIZE", String.valueOf(batchSize)));
+        env.putAll(settings);
+        return new DroverProcess(dataDir, dataDir, writeKey, env);
     }
 
     /** A second webhook integration ({@code name}, its own consumer group) sending to {@code hookUrl}. */

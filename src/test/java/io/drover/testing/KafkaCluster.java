@@ -84,13 +84,23 @@ public final class KafkaCluster implements AutoCloseable {
             voters.add(id + "@127.0.0.1:" + controllerPort);
         }
         String clusterId = Uuid.randomUuid().toString();
+        List<Process> formats = new ArrayList<>();
         for (BrokerNode n : nodes) {
             writeConfig(n, String.join(",", voters), n.config.getParent().resolve("log"));
-            int formatted = JavaProcess.run("kafka.tools.StorageTool",
-                    List.of("format", "-t", clusterId, "-c", n.config.toString()), n.log, 120);
-            if (formatted != 0) {
-                throw new IllegalStateException("kafka-storage format of node " + n.id + " failed: see " + n.log);
+            formats.add(JavaProcess.start("kafka.tools.StorageTool", List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
+                    List.of("format", "-t", clusterId, "-c", n.config.toString()), Map.of(), n.log));
+        }
+        // The three at once (each is a JVM start): bounded, and none left running on failure.
+        try {
+            for (int i = 0; i < NODES; i++) {
+                Process f = formats.get(i);
+                if (!f.waitFor(120, TimeUnit.SECONDS) || f.exitValue() != 0) {
+                    throw new IllegalStateException("kafka-storage format of node " + (i + 1) + " failed: see "
+                            + nodes.get(i).log);
+                }
             }
+        } finally {
+            formats.forEach(Process::destroyForcibly);
         }
         KafkaCluster cluster = new KafkaCluster(nodes);
         try {
@@ -139,7 +149,7 @@ public final class KafkaCluster implements AutoCloseable {
         n.starts++;
         Files.writeString(n.log, "---- start " + n.starts + " ----\n", java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
-        n.process = JavaProcess.start("kafka.Kafka", List.of("-Xmx512m", "-Xms128m"), List.of(n.config.toString()),
+        n.process = JavaProcess.start("kafka.Kafka", List.of("-Xmx512m", "-Xms128m", "-XX:TieredStopAtLevel=1"), List.of(n.config.toString()),
                 Map.of(), n.log);
     }
 

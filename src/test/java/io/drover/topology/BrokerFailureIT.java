@@ -29,6 +29,7 @@ import io.drover.testing.Http;
 import io.drover.testing.KafkaCluster;
 import io.drover.testing.LoadClients;
 import io.drover.testing.Tally;
+import io.drover.testing.TopicReader;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -122,7 +123,9 @@ class BrokerFailureIT {
                     "http://127.0.0.1:" + vendor.port() + HOOK, 20, Map.of(
                             "DROVER_KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrapServers(),
                             "DROVER_KAFKA_REPLICATION_FACTOR", "3",
-                            "DROVER_KAFKA_PARTITIONS", String.valueOf(PARTITIONS))));
+                            "DROVER_KAFKA_PARTITIONS", String.valueOf(PARTITIONS)))
+                    // Six JVMs start on two cores: C1 only halves the compiler's CPU at start; the load is light.
+                    .jvm("-XX:TieredStopAtLevel=1"));
         }
         // All at once, as compose starts them: each may try to create the topics.
         for (DroverProcess d : drovers) {
@@ -238,12 +241,14 @@ class BrokerFailureIT {
         LoadClients load = load("roll");
         GroupSampler group = new GroupSampler();
         List<String> steps = new ArrayList<>();
+        List<long[]> windows = new ArrayList<>();   // per step, wall clock: SIGTERM, restart, next SIGTERM
         try {
             group.start();
             awaitAcknowledged(load, 300);
             for (DroverProcess d : drovers) {
                 int index = drovers.indexOf(d) + 1;
                 long termAt = System.nanoTime();
+                long termAtWall = System.currentTimeMillis();
                 int exit = d.terminate();
                 long stopped = System.nanoTime();
                 assertThat(exit).as("exit status of drover-%d after SIGTERM; see %s", index, d.log()).isIn(0, 143);
@@ -257,6 +262,7 @@ class BrokerFailureIT {
                 long joinedStable = group.awaitStable(INSTANCES, startAt, Duration.ofSeconds(60));
                 awaitDeliveredSince(startAtWall, Set.of(), Duration.ofSeconds(60));
                 awaitAcknowledged(load, 200);
+                windows.add(new long[] {termAtWall, startAtWall, System.currentTimeMillis()});
                 steps.add(String.format("  SIGTERM drover-%d: exited after %d ms; group stable on %d members %d ms after"
                                 + " the SIGTERM; restarted, ready after %d ms, group stable on %d members %d ms after the"
                                 + " start%n", index, ms(stopped - termAt), INSTANCES - 1, ms(leftStable - termAt),
@@ -268,6 +274,17 @@ class BrokerFailureIT {
         }
         Tally tally = settle(load, "rolling restart (SIGTERM, restart, ready) of 3 instances on 3 nodes");
         steps.forEach(this::report);
+        // When the second delivery of each duplicated event happened: after an instance left, or after it joined.
+        Map<String, List<Long>> times = deliveryTimes();
+        for (int i = 0; i < windows.size(); i++) {
+            long[] w = windows.get(i);
+            long afterLeaving = times.values().stream().filter(t -> t.size() > 1).map(t -> t.get(1))
+                    .filter(t -> t >= w[0] && t < w[1]).count();
+            long afterJoining = times.values().stream().filter(t -> t.size() > 1).map(t -> t.get(1))
+                    .filter(t -> t >= w[1] && t < w[2]).count();
+            report(String.format("  step %d: %d events delivered again after drover-%d left, %d after it joined%n",
+                    i + 1, afterLeaving, i + 1, afterJoining));
+        }
         assertThat(tally.lost()).as("acknowledged events never delivered").isZero();
     }
 
@@ -344,7 +361,7 @@ class BrokerFailureIT {
                 vendor.stop();
             }
         }
-        if (failed) {
+        if (failed || Boolean.getBoolean("drover.keep-logs")) {
             System.err.println("BrokerFailureIT: logs kept under " + dir);
         } else if (dir != null) {
             try (Stream<Path> paths = Files.walk(dir)) {
@@ -380,10 +397,21 @@ class BrokerFailureIT {
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> Tally.of("", load.acknowledged, Tally.deliveries(vendor, HOOK)).lost() == 0);
         Tally tally = Tally.of(fault, load.acknowledged, Tally.deliveries(vendor, HOOK)).report();
+        // Delivered twice: stored twice (a client's retry through another instance, whose dedupe window is its own)
+        // or read twice (a rebalance or failover after delivery, before the offset commit was confirmed).
+        long storedTwice;
+        try (TopicReader topic = new TopicReader(cluster.bootstrapServers(), TOPIC)) {
+            topic.awaitCaughtUp();
+            storedTwice = load.acknowledged.stream().filter(id -> topic.find(id).size() > 1).count();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
         Map<Integer, Integer> statuses = new TreeMap<>();
         load.statuses.forEach((s, n) -> statuses.put(s, n.get()));
-        report(String.format("  answers (status: count) %s; refusals %s; %d attempts not connected (retried);"
-                        + " %d requests unanswered (connection broken after sending; re-sent)%s%n", statuses,
+        report(String.format("  of the duplicated, stored twice in %s: %d; answers (status: count) %s; refusals %s;"
+                        + " %d attempts not connected (retried); %d requests unanswered (connection broken after"
+                        + " sending; re-sent)%s%n", TOPIC, storedTwice, statuses,
                 new TreeMap<>(load.refusalCodes), load.notConnected.get(), unanswered,
                 why.isEmpty() ? "" : ": " + why.stream().distinct().limit(3).toList()));
         assertThat(statuses.keySet()).as("answers").isSubsetOf(200, 503);
@@ -407,6 +435,27 @@ class BrokerFailureIT {
             gap = Math.max(gap, times.get(i) - times.get(i - 1));
         }
         return gap;
+    }
+
+    /** Each messageId the vendor took, with the times (wall clock, in order) it took it. */
+    private Map<String, List<Long>> deliveryTimes() {
+        Map<String, List<Long>> times = new java.util.HashMap<>();
+        for (ServeEvent e : vendor.getAllServeEvents()) {
+            if (e.getResponse().getStatus() / 100 != 2 || !e.getRequest().getUrl().equals(HOOK)) {
+                continue;
+            }
+            try {
+                JsonNode body = MAPPER.readTree(e.getRequest().getBody());
+                for (JsonNode ev : body.has("batch") ? body.get("batch") : MAPPER.createArrayNode().add(body)) {
+                    times.computeIfAbsent(ev.path("messageId").asText(), k -> new ArrayList<>())
+                            .add(e.getRequest().getLoggedDate().getTime());
+                }
+            } catch (IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }
+        times.values().forEach(java.util.Collections::sort);
+        return times;
     }
 
     /** One event the vendor took: when, and the partition of drover.events its key hashes to. */

@@ -109,7 +109,14 @@ public final class DroverProcess implements AutoCloseable {
 
     /** Waits until {@code /observe/health/ready} answers 200. */
     public DroverProcess awaitReady(Duration atMost) {
-        Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> alive() && readiness() == 200);
+        try {
+            Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> alive() && readiness() == 200);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // What readiness still waits for, named by its checks: the first thing to read in a failed run.
+            Http.Response r = admin("/observe/health/ready");
+            throw new AssertionError("not ready within " + atMost + " (readiness " + r.status() + ": " + r.body()
+                    + "); see " + log, e);
+        }
         return this;
     }
 

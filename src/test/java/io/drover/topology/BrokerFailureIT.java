@@ -72,7 +72,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * After 2 and 3: every acknowledged messageId reached the vendor (at least once, duplicates counted), every answer was
  * 200 or 503, and the figures (recovery per kill, rebalance per step) are printed and appended to
  * {@code target/reliability.txt}. The steps share one cluster and one set of instances (a start costs ~40 s here).
- * Wall time on 2 cores: about 4 minutes, every wait bounded.
+ * Wall time on 2 cores shared with other work: 3.5-4.5 minutes (8 at a load average of 21); every wait bounded, every
+ * process stopped in {@link #stop()}. Figures and the command: docs/scaling.md.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

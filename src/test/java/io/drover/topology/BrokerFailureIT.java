@@ -125,7 +125,7 @@ class BrokerFailureIT {
                             "DROVER_KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrapServers(),
                             "DROVER_KAFKA_REPLICATION_FACTOR", "3",
                             "DROVER_KAFKA_PARTITIONS", String.valueOf(PARTITIONS)))
-                    // Six JVMs start on two cores: C1 only halves the compiler's CPU at start; the load is light.
+                    // Six JVMs start on two cores: C1 only, less of the JIT compiler's CPU at start; the load is light.
                     .jvm("-XX:TieredStopAtLevel=1"));
         }
         // All at once, as compose starts them: each may try to create the topics.

@@ -170,10 +170,8 @@ public final class IdentityTopic extends ServiceSupport {
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         consumer = new KafkaConsumer<>(c);
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-            partitions.add(new TopicPartition(topic, info.partition()));
-        }
+        List<TopicPartition> partitions = partitionsOf(topic, () -> consumer.partitionsFor(topic, Duration.ofSeconds(30)),
+                Duration.ofSeconds(30));
         consumer.assign(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
         Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions, Duration.ofSeconds(30));
@@ -209,6 +207,30 @@ public final class IdentityTopic extends ServiceSupport {
         reader.start();
         if (!caughtUp.await(60, TimeUnit.SECONDS)) {
             LOG.warn("The identity topic was not read to its end within 60 s; enrichment starts with a partial view");
+        }
+    }
+
+    /**
+     * The topic's partitions. A topic created a moment ago (by this start, or by another instance starting at the same
+     * time) can be unknown for a little while to the broker that is asked: Kafka then answers no partitions, and
+     * assigning none stopped the reader for good ("Consumer is not subscribed to any topics or assigned any
+     * partitions", readiness DOWN until a restart; seen with three instances starting at once on a three-node
+     * cluster). So it is asked again until the topic shows its partitions, within {@code atMost}.
+     */
+    static List<TopicPartition> partitionsOf(String topic, Supplier<List<PartitionInfo>> lookup, Duration atMost)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (true) {
+            List<PartitionInfo> infos = lookup.get();
+            if (infos != null && !infos.isEmpty()) {
+                List<TopicPartition> partitions = new ArrayList<>(infos.size());
+                infos.forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+                return partitions;
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new IllegalStateException("Kafka shows no partitions of " + topic + " within " + atMost);
+            }
+            Thread.sleep(100);   // metadata of a new topic reaches every broker within moments
         }
     }
 

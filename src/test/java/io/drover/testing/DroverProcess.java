@@ -56,14 +56,22 @@ public final class DroverProcess implements AutoCloseable {
 
     /** A Drover with the shipped webhook module (batches of {@code batchSize}) sending to {@code hookUrl}. */
     public static DroverProcess withWebhook(Path dataDir, String writeKey, String hookUrl, int batchSize) throws IOException {
+        return withWebhook(dataDir, writeKey, hookUrl, batchSize, Map.of());
+    }
+
+    /** As {@link #withWebhook(Path, String, String, int)}, with more settings (e.g. an external cluster's address). */
+    public static DroverProcess withWebhook(Path dataDir, String writeKey, String hookUrl, int batchSize,
+                                            Map<String, String> settings) throws IOException {
         Path integrations = Files.createDirectories(dataDir.resolve("integrations"));
         Files.copy(Path.of("integrations/webhook.yaml"), integrations.resolve("webhook.yaml"));
-        return new DroverProcess(dataDir, dataDir, writeKey, Map.of(
+        Map<String, String> env = new HashMap<>(Map.of(
                 "DROVER_INTEGRATIONS_DIR", integrations.toString(),
                 "DROVER_DELIVERY_ALLOW_PRIVATE_TARGETS", "true",
                 "WEBHOOK_URL", hookUrl,
                 "WEBHOOK_SECRET", "fault-suite-secret",
                 "WEBHOOK_BATCH_SIZE", String.valueOf(batchSize)));
+        env.putAll(settings);
+        return new DroverProcess(dataDir, dataDir, writeKey, env);
     }
 
     /** A second webhook integration ({@code name}, its own consumer group) sending to {@code hookUrl}. */
@@ -101,7 +109,14 @@ public final class DroverProcess implements AutoCloseable {
 
     /** Waits until {@code /observe/health/ready} answers 200. */
     public DroverProcess awaitReady(Duration atMost) {
-        Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> alive() && readiness() == 200);
+        try {
+            Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> alive() && readiness() == 200);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // What readiness still waits for, named by its checks: the first thing to read in a failed run.
+            Http.Response r = admin("/observe/health/ready");
+            throw new AssertionError("not ready within " + atMost + " (readiness " + r.status() + ": " + r.body()
+                    + "); see " + log, e);
+        }
         return this;
     }
 

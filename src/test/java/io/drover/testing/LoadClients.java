@@ -30,6 +30,13 @@ public final class LoadClients {
     public record Request(String path, String body, List<String> ids) {
     }
 
+    /** One answer: when the attempt started and ended ({@link System#nanoTime}), and its status. */
+    public record Answer(long startNanos, long endNanos, int status) {
+        public long millis() {
+            return TimeUnit.NANOSECONDS.toMillis(endNanos - startNanos);
+        }
+    }
+
     private final Supplier<String> baseUrl;
     private final String writeKey;
     private final String prefix;
@@ -41,6 +48,14 @@ public final class LoadClients {
     public final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     /** 503 answers without a Retry-After header or without a JSON error code. */
     public final AtomicInteger badRefusals = new AtomicInteger();
+    /** Attempts that made no connection (refused, or not accepted in time): never sent, tried again. */
+    public final AtomicInteger notConnected = new AtomicInteger();
+    /** Every answer in the order received, with its timing. */
+    public final List<Answer> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** The JSON {@code code} of each non-200 answer (e.g. {@code buffer_unavailable}, {@code stopping}), counted. */
+    public final Map<String, AtomicInteger> refusalCodes = new ConcurrentHashMap<>();
+    private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("\"code\"\\s*:\\s*\"([^\"]*)\"");
+    private volatile long paceMillis;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger sequence = new AtomicInteger();
@@ -49,6 +64,12 @@ public final class LoadClients {
         this.baseUrl = baseUrl;
         this.writeKey = writeKey;
         this.prefix = prefix;
+    }
+
+    /** Each client waits this long after each request: bounded load (clients x 1000 / millis requests/s at most). */
+    public LoadClients pace(long millis) {
+        this.paceMillis = millis;
+        return this;
     }
 
     /** Starts {@code clients} threads that post until {@link #stop()} (or {@code maxSeconds}). */
@@ -62,6 +83,9 @@ public final class LoadClients {
                     Request r = next(client);
                     if (!send(r, deadline) && stopping.get()) {
                         return;
+                    }
+                    if (paceMillis > 0) {
+                        pause(paceMillis);
                     }
                 }
             }, "load-" + prefix + "-" + c);
@@ -130,10 +154,12 @@ public final class LoadClients {
                     .header("Authorization", Http.basic(writeKey)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(r.body())).build();
             HttpResponse<String> answer;
+            long start = System.nanoTime();
             try {
                 answer = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
             } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
                 // Not connected (the port is not open yet, or the machine too busy to accept in time): never sent.
+                notConnected.incrementAndGet();
                 if (stopping.get()) {
                     return false;
                 }
@@ -148,10 +174,14 @@ public final class LoadClients {
                 return false;
             }
             statuses.computeIfAbsent(answer.statusCode(), s -> new AtomicInteger()).incrementAndGet();
+            answers.add(new Answer(start, System.nanoTime(), answer.statusCode()));
             if (answer.statusCode() == 200) {
                 acknowledged.addAll(r.ids());
                 return true;
             }
+            java.util.regex.Matcher code = CODE.matcher(answer.body());
+            refusalCodes.computeIfAbsent(answer.statusCode() + " " + (code.find() ? code.group(1) : "(no code)"),
+                    k -> new AtomicInteger()).incrementAndGet();
             if (answer.statusCode() != 503 || stopping.get()) {
                 return false;
             }

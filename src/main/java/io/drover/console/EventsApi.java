@@ -162,9 +162,11 @@ final class EventsApi {
         Thread reader = new Thread(() -> {
             try (EventsReader events = new EventsReader(bootstrapServers, topic)) {
                 // The answer's headers once the reader knows where the topic ends: a client that has them will see
-                // every event stored from then on.
+                // every event stored from then on. With a blank line (NDJSON readers skip it): Firefox's fetch()
+                // resolves on a response's first body bytes, not on its headers, so headers alone left the console
+                // "connecting" until the first event.
                 events.follow(match, () -> open.get() && System.nanoTime() < until && sent.get() < limit,
-                        () -> vertx.runOnContext(v -> response.writeHead()), s -> {
+                        () -> vertx.runOnContext(v -> response.write("\n")), s -> {
                     sent.incrementAndGet();
                     String line = output.apply(ctx, s.toJson()).toString() + "\n";
                     vertx.runOnContext(v -> {

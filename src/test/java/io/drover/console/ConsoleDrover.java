@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -88,6 +89,18 @@ final class ConsoleDrover {
         if (r.status() != 200) {
             throw new IllegalStateException("ingestion answered " + r.status() + ": " + r.body());
         }
+    }
+
+    /** The event's journey once an integration's reached {@code state}. */
+    JsonNode awaitState(String messageId, String state) {
+        return Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            for (JsonNode j : get("/admin/journeys?messageId=" + messageId).json().get("journeys")) {
+                if (j.get("state").asText().equals(state)) {
+                    return j;
+                }
+            }
+            return null;
+        }, java.util.Objects::nonNull);
     }
 
     Http.Response get(String path) {

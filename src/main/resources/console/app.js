@@ -83,7 +83,11 @@
           el('td', { text: i.lag ?? '–' }), el('td', {}, spark(f.series.map((s) => s.received))));
       });
       const ing = o.ingestion;
-      box.replaceChildren(el('table', {}, el('tr', {}, ...['Integration', 'State', 'Received', 'Left out', 'Delivered',
+      const since = o.recording && o.recording.since ? ' since ' + o.recording.since : '';
+      box.replaceChildren(el('p', { id: 'overview-instance', class: 'muted', text: 'Counted by instance ' + o.instance.name
+        + ' (host ' + o.instance.host + ', pid ' + o.instance.pid + ')' + since + ': each instance counts what its own consumers'
+        + ' did. For the whole cluster, sum over instances in Prometheus, e.g. sum by (integration) (increase('
+        + 'drover_integration_delivered_total[' + o.window + ']))' }), el('table', {}, el('tr', {}, ...['Integration', 'State', 'Received', 'Left out', 'Delivered',
         'Retrying now', 'Dead-lettered', 'Delivery rate', 'p50 / p95', 'Lag', 'Received / min'].map((t) => el('th', { text: t }))), ...rows),
         el('h2', { text: 'Ingestion (since start)' }),
         el('p', { text: 'Requests by status: ' + JSON.stringify(ing.requestsByStatus || {}) }),
@@ -180,7 +184,8 @@
       parts.push(el('h2', { text: 'Received' }), el('p', { text: 'Stored at ' + jn.received.storedAt + ' from source ' + jn.received.source }),
         el('h2', { text: 'What ingestion added' }), pre(jn.ingestion), el('details', {}, el('summary', { text: 'The event as stored' }), pre(b.stored[0].event)));
     }
-    parts.push(el('h2', { text: 'Integrations' }));
+    parts.push(el('h2', { text: 'Integrations' }),
+      el('p', { id: 'journey-instance', class: 'muted', text: 'As recorded by instance ' + jn.instance.name + ' (its partitions; ask the others for theirs)' }));
     if (jn.note) parts.push(el('p', { class: 'muted', text: jn.note }));
     for (const i of jn.integrations) {
       const card = el('div', { class: 'card integration', 'data-integration': i.integration },
@@ -269,10 +274,14 @@
       try { event = JSON.parse(text.value); } catch (e) { out.replaceChildren(el('p', { class: 'error', text: 'Not JSON: ' + e.message })); return; }
       try {
         const r = await post(validate ? '/admin/playground/validate' : '/admin/playground', { module: which.value, event, testEventCode: code.value });
-        out.replaceChildren(el('p', { class: 'decision', text: r.decision ? (r.decision.selected ? 'Selected' : 'Left out: ' + r.decision.reason + ' — ' + r.decision.detail) : '' }),
+        // replaceChildren would write a null as the text "null": leave the absent parts out.
+        out.replaceChildren(...[el('p', { class: 'decision', text: r.decision ? (r.decision.selected ? 'Selected' : 'Left out: ' + r.decision.reason + ' — ' + r.decision.detail) : '' }),
           r.error ? el('p', { class: 'error', text: r.error }) : null, r.rejected ? el('p', { class: 'error', text: 'Refused: ' + r.rejected }) : null,
-          ...r.requests.map((q) => el('div', { class: 'card' }, el('strong', { text: q.method + ' ' + q.url }), pre(q.headers), pre(q.body))),
-          ...(r.validation || []).map((v) => el('div', { class: 'card' }, el('strong', { text: 'Validation ' + v.status + ' ' + v.url }), pre(v.body))));
+          // The vendor's answer first: it is what the validation button was pressed for.
+          ...(r.validation || []).map((v) => el('div', { class: 'card validation' }, el('strong', { text: 'Validation ' + v.status + ' ' + v.url }), pre(v.body))),
+          r.validation ? el('h2', { text: 'The requests, as the module builds them' }) : null,
+          ...r.requests.map((q) => el('div', { class: 'card' }, el('strong', { text: q.method + ' ' + q.url }), pre(q.headers), pre(q.body)))]
+          .filter((c) => c !== null));
       } catch (e) { out.replaceChildren(el('p', { class: 'error', text: e.message })); }
     }
     root.append(el('h1', { text: 'Playground' }), el('div', { class: 'filters' }, el('label', {}, 'Module', which), el('label', {}, 'Meta test code', code),

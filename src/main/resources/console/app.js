@@ -219,13 +219,23 @@
       el('button', { id: 'replay-selected', type: 'button', on: { click: () => replay(true) }, text: 'Replay selected' }),
       el('button', { id: 'replay-all', type: 'button', on: { click: () => replay(false) }, text: 'Replay all matching' })), progress, list, detail);
     let letters = [];
+    // The selection outlives a redraw of the list (a new search, a late answer): letters are known by partition and offset.
+    const chosen = new Set();
+    const key = (l) => l.partition + '-' + l.offset;
+    let asked = 0;
+    let drawn = 0;
     async function load() {
       const q = query(); q.set('include', 'request'); q.set('limit', '200');
+      const mine = ++asked;
       const b = await api('/admin/integrations/' + encodeURIComponent(which.value) + '/dead-letters?' + q);
+      if (mine < drawn) return;   // an answer older than the one drawn (searches overlap): not drawn over it
+      drawn = mine;
       letters = b.deadLetters;
       list.replaceChildren(el('table', {}, el('tr', {}, ...['', 'Written', 'Status', 'Reason', 'messageId', 'userId'].map((t) => el('th', { text: t }))),
         ...letters.map((l, i) => el('tr', { class: 'clickable letter', 'data-message-id': l.event && l.event.messageId, on: { click: (ev) => { if (ev.target.type !== 'checkbox') open(l, b.requests); } } },
-          el('td', {}, el('input', { type: 'checkbox', 'data-index': i })), el('td', { text: l.writtenAt }), el('td', { text: l.status ?? '' }),
+          el('td', {}, el('input', { type: 'checkbox', 'data-index': i, checked: chosen.has(key(l)),
+            on: { change: (ev) => { if (ev.target.checked) chosen.add(key(l)); else chosen.delete(key(l)); } } })),
+          el('td', { text: l.writtenAt }), el('td', { text: l.status ?? '' }),
           el('td', { text: l.reason }), el('td', { text: l.event && l.event.messageId }), el('td', { text: l.event && (l.event.userId || l.event.anonymousId) })))));
     }
     function open(l, requests) {
@@ -236,9 +246,9 @@
     async function replay(selected) {
       let body;
       if (selected) {
-        const chosen = [...list.querySelectorAll('input[type=checkbox]:checked')].map((c) => letters[c.dataset.index]);
-        if (!chosen.length) { progress.textContent = 'Select letters first.'; return; }
-        body = { letters: chosen.map((l) => ({ partition: l.partition, offset: l.offset })) };
+        const picked = letters.filter((l) => chosen.has(key(l)));
+        if (!picked.length) { progress.textContent = 'Select letters first.'; return; }
+        body = { letters: picked.map((l) => ({ partition: l.partition, offset: l.offset })) };
       }
       const job = await post('/admin/integrations/' + encodeURIComponent(which.value) + '/replay-jobs?' + query(), body);
       for (;;) {
@@ -248,6 +258,7 @@
         await new Promise((r) => setTimeout(r, 500));
       }
     }
+    which.addEventListener('change', () => { chosen.clear(); load(); });
     if (names.length) await load();
   }
 

@@ -181,6 +181,11 @@ class ConsoleBrowserTest {
             }
             return d.findElement(box).isSelected();
         });
+        // The selection outlives the list being drawn again (another search, or a late answer of an earlier one).
+        WebElement before = browser.findElement(box);
+        browser.findElement(By.cssSelector("#dead-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.stalenessOf(before));
+        assertThat(wait.until(ExpectedConditions.presenceOfElementLocated(box)).isSelected()).isTrue();
         browser.findElement(By.id("replay-selected")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("dead-progress"), "Replay done: 1 sent back"));
         awaitState(id, "delivered");

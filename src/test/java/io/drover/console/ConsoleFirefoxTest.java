@@ -26,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The core of {@link ConsoleBrowserTest} in headless Firefox (Debian's firefox-esr, over WebDriver BiDi: see
  * {@link Firefox}), against the same Drover and stand-in vendor: a wrong token refused, an event in the live tail with
  * a {@code <script>} field shown as text, its journey with the request and the vendor's answer, a filtered event's
- * reason, a dead letter replayed from the page. Clicks and typing are real input events. One browser for the class;
- * each test's last screen goes to target/firefox/ (not docs: the screenshots there are Chromium's).
+ * reason, a dead letter replayed from the page, the playground's validation button. Clicks and typing are real input
+ * events. One browser for the class; each test's last screen goes to target/firefox/ (not docs: the screenshots there
+ * are Chromium's).
  */
 @Timeout(240)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -166,5 +167,23 @@ class ConsoleFirefoxTest {
         drover.awaitState(id, "delivered");
         drover.vendor.verify(WireMock.moreThanOrExactly(2), WireMock.postRequestedFor(WireMock.urlEqualTo("/hook"))
                 .withRequestBody(WireMock.containing(id)));
+    }
+
+    @Test
+    @Order(5)
+    void thePlaygroundsValidationButtonShowsGa4sAnswer() {
+        Firefox.assumeInstalled();
+        String id = "firefox-val-" + UUID.randomUUID();
+        drover.stubValidation(id);
+        go("playground");
+        untilTrue(() -> browser.exists("#play-module option[value='ga4']"));
+        browser.js("document.getElementById('play-module').value = 'ga4';"
+                + " document.getElementById('play-event').value = args[0];", ConsoleDrover.consentedOrder(id));
+        browser.click("#play-validate");
+        String out = until(() -> browser.text("#play-out"), t -> t != null && t.contains("Validation 200"));
+        assertThat(out).contains("/debug/mp/collect?measurement_id=G-CONSOLE1&api_secret=xxxxxx")
+                .contains("Items should not be empty for a purchase event.").doesNotContain(ConsoleDrover.GA4_SECRET);
+        drover.vendor.verify(1, WireMock.postRequestedFor(WireMock.urlPathEqualTo("/debug/mp/collect"))
+                .withRequestBody(WireMock.containing("o-" + id)));
     }
 }

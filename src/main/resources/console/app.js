@@ -83,7 +83,11 @@
           el('td', { text: i.lag ?? '–' }), el('td', {}, spark(f.series.map((s) => s.received))));
       });
       const ing = o.ingestion;
-      box.replaceChildren(el('table', {}, el('tr', {}, ...['Integration', 'State', 'Received', 'Left out', 'Delivered',
+      const since = o.recording && o.recording.since ? ' since ' + o.recording.since : '';
+      box.replaceChildren(el('p', { id: 'overview-instance', class: 'muted', text: 'Counted by instance ' + o.instance.name
+        + ' (host ' + o.instance.host + ', pid ' + o.instance.pid + ')' + since + ': each instance counts what its own consumers'
+        + ' did. For the whole cluster, sum over instances in Prometheus, e.g. sum by (integration) (increase('
+        + 'drover_integration_delivered_total[' + o.window + ']))' }), el('table', {}, el('tr', {}, ...['Integration', 'State', 'Received', 'Left out', 'Delivered',
         'Retrying now', 'Dead-lettered', 'Delivery rate', 'p50 / p95', 'Lag', 'Received / min'].map((t) => el('th', { text: t }))), ...rows),
         el('h2', { text: 'Ingestion (since start)' }),
         el('p', { text: 'Requests by status: ' + JSON.stringify(ing.requestsByStatus || {}) }),
@@ -180,7 +184,8 @@
       parts.push(el('h2', { text: 'Received' }), el('p', { text: 'Stored at ' + jn.received.storedAt + ' from source ' + jn.received.source }),
         el('h2', { text: 'What ingestion added' }), pre(jn.ingestion), el('details', {}, el('summary', { text: 'The event as stored' }), pre(b.stored[0].event)));
     }
-    parts.push(el('h2', { text: 'Integrations' }));
+    parts.push(el('h2', { text: 'Integrations' }),
+      el('p', { id: 'journey-instance', class: 'muted', text: 'As recorded by instance ' + jn.instance.name + ' (its partitions; ask the others for theirs)' }));
     if (jn.note) parts.push(el('p', { class: 'muted', text: jn.note }));
     for (const i of jn.integrations) {
       const card = el('div', { class: 'card integration', 'data-integration': i.integration },
@@ -214,13 +219,23 @@
       el('button', { id: 'replay-selected', type: 'button', on: { click: () => replay(true) }, text: 'Replay selected' }),
       el('button', { id: 'replay-all', type: 'button', on: { click: () => replay(false) }, text: 'Replay all matching' })), progress, list, detail);
     let letters = [];
+    // The selection outlives a redraw of the list (a new search, a late answer): letters are known by partition and offset.
+    const chosen = new Set();
+    const key = (l) => l.partition + '-' + l.offset;
+    let asked = 0;
+    let drawn = 0;
     async function load() {
       const q = query(); q.set('include', 'request'); q.set('limit', '200');
+      const mine = ++asked;
       const b = await api('/admin/integrations/' + encodeURIComponent(which.value) + '/dead-letters?' + q);
+      if (mine < drawn) return;   // an answer older than the one drawn (searches overlap): not drawn over it
+      drawn = mine;
       letters = b.deadLetters;
       list.replaceChildren(el('table', {}, el('tr', {}, ...['', 'Written', 'Status', 'Reason', 'messageId', 'userId'].map((t) => el('th', { text: t }))),
         ...letters.map((l, i) => el('tr', { class: 'clickable letter', 'data-message-id': l.event && l.event.messageId, on: { click: (ev) => { if (ev.target.type !== 'checkbox') open(l, b.requests); } } },
-          el('td', {}, el('input', { type: 'checkbox', 'data-index': i })), el('td', { text: l.writtenAt }), el('td', { text: l.status ?? '' }),
+          el('td', {}, el('input', { type: 'checkbox', 'data-index': i, checked: chosen.has(key(l)),
+            on: { change: (ev) => { if (ev.target.checked) chosen.add(key(l)); else chosen.delete(key(l)); } } })),
+          el('td', { text: l.writtenAt }), el('td', { text: l.status ?? '' }),
           el('td', { text: l.reason }), el('td', { text: l.event && l.event.messageId }), el('td', { text: l.event && (l.event.userId || l.event.anonymousId) })))));
     }
     function open(l, requests) {
@@ -231,9 +246,9 @@
     async function replay(selected) {
       let body;
       if (selected) {
-        const chosen = [...list.querySelectorAll('input[type=checkbox]:checked')].map((c) => letters[c.dataset.index]);
-        if (!chosen.length) { progress.textContent = 'Select letters first.'; return; }
-        body = { letters: chosen.map((l) => ({ partition: l.partition, offset: l.offset })) };
+        const picked = letters.filter((l) => chosen.has(key(l)));
+        if (!picked.length) { progress.textContent = 'Select letters first.'; return; }
+        body = { letters: picked.map((l) => ({ partition: l.partition, offset: l.offset })) };
       }
       const job = await post('/admin/integrations/' + encodeURIComponent(which.value) + '/replay-jobs?' + query(), body);
       for (;;) {
@@ -243,6 +258,7 @@
         await new Promise((r) => setTimeout(r, 500));
       }
     }
+    which.addEventListener('change', () => { chosen.clear(); load(); });
     if (names.length) await load();
   }
 
@@ -269,10 +285,14 @@
       try { event = JSON.parse(text.value); } catch (e) { out.replaceChildren(el('p', { class: 'error', text: 'Not JSON: ' + e.message })); return; }
       try {
         const r = await post(validate ? '/admin/playground/validate' : '/admin/playground', { module: which.value, event, testEventCode: code.value });
-        out.replaceChildren(el('p', { class: 'decision', text: r.decision ? (r.decision.selected ? 'Selected' : 'Left out: ' + r.decision.reason + ' — ' + r.decision.detail) : '' }),
+        // replaceChildren would write a null as the text "null": leave the absent parts out.
+        out.replaceChildren(...[el('p', { class: 'decision', text: r.decision ? (r.decision.selected ? 'Selected' : 'Left out: ' + r.decision.reason + ' — ' + r.decision.detail) : '' }),
           r.error ? el('p', { class: 'error', text: r.error }) : null, r.rejected ? el('p', { class: 'error', text: 'Refused: ' + r.rejected }) : null,
-          ...r.requests.map((q) => el('div', { class: 'card' }, el('strong', { text: q.method + ' ' + q.url }), pre(q.headers), pre(q.body))),
-          ...(r.validation || []).map((v) => el('div', { class: 'card' }, el('strong', { text: 'Validation ' + v.status + ' ' + v.url }), pre(v.body))));
+          // The vendor's answer first: it is what the validation button was pressed for.
+          ...(r.validation || []).map((v) => el('div', { class: 'card validation' }, el('strong', { text: 'Validation ' + v.status + ' ' + v.url }), pre(v.body))),
+          r.validation ? el('h2', { text: 'The requests, as the module builds them' }) : null,
+          ...r.requests.map((q) => el('div', { class: 'card' }, el('strong', { text: q.method + ' ' + q.url }), pre(q.headers), pre(q.body)))]
+          .filter((c) => c !== null));
       } catch (e) { out.replaceChildren(el('p', { class: 'error', text: e.message })); }
     }
     root.append(el('h1', { text: 'Playground' }), el('div', { class: 'filters' }, el('label', {}, 'Module', which), el('label', {}, 'Meta test code', code),

@@ -97,9 +97,10 @@ public final class AdminApi {
         router.get("/admin/integrations").handler(this::integrations);
         router.get("/admin/integrations/:name/dead-letters").handler(this::deadLetters);
         router.post("/admin/integrations/:name/replay").handler(this::replay);
-        EventsApi events = new EventsApi(bootstrapServers, eventsTopic, this::allowed, journeys, this::output);
+        Instance instance = new Instance(modules.context());
+        EventsApi events = new EventsApi(bootstrapServers, eventsTopic, this::allowed, journeys, this::output, instance);
         events.mount(router);
-        new ConsoleApi(modules, bootstrapServers, journeys, this::allowed, this::mayChange, this::output, events)
+        new ConsoleApi(modules, bootstrapServers, journeys, this::allowed, this::mayChange, this::output, instance)
                 .mount(router);
         new ConsolePage(sessions, token, this::allowed).mount(router);
     }

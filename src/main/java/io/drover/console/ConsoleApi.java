@@ -80,10 +80,12 @@ final class ConsoleApi {
     private final Predicate<RoutingContext> mayChange;
     private final BiFunction<RoutingContext, JsonNode, JsonNode> output;
     private final Map<String, ObjectNode> jobs = new ConcurrentHashMap<>();
+    private final Instance instance;
 
     ConsoleApi(IntegrationModules modules, String bootstrapServers, Journeys journeys, Predicate<RoutingContext> allowed,
                Predicate<RoutingContext> mayChange, BiFunction<RoutingContext, JsonNode, JsonNode> output,
-               EventsApi events) {
+               Instance instance) {
+        this.instance = instance;
         this.modules = modules;
         this.bootstrapServers = bootstrapServers;
         this.journeys = journeys;
@@ -189,6 +191,7 @@ final class ConsoleApi {
                 && (integration == null || integration.equals(j.integration()))
                 && (wanted == null || wanted.label().equals(j.summary().get("state").asText())), limit);
         ObjectNode body = MAPPER.createObjectNode();
+        body.set("instance", instance.toJson());
         body.set("recording", journeys.describe());
         ArrayNode list = body.putArray("journeys");
         found.forEach(j -> list.add(j.summary()));
@@ -215,6 +218,9 @@ final class ConsoleApi {
         }
         int minutes = (int) window.toMinutes();
         ObjectNode body = MAPPER.createObjectNode().put("window", w(window)).put("windowMinutes", minutes);
+        // Each instance counts what its own consumers did: the cluster's totals are the sum over instances
+        // (Prometheus' drover_integration_* series, one per instance).
+        body.set("instance", instance.toJson());
         ArrayNode list = body.putArray("integrations");
         MeterRegistry registry = CamelContextHelper.findSingleByType(modules.context(), MeterRegistry.class);
         Set<String> listed = new HashSet<>();

@@ -43,13 +43,16 @@ final class EventsApi {
     private final AtomicInteger followers = new AtomicInteger();
 
     private final io.drover.journey.Journeys journeys;
+    private final Instance instance;
     private final java.util.function.BiFunction<RoutingContext, com.fasterxml.jackson.databind.JsonNode,
             com.fasterxml.jackson.databind.JsonNode> output;
 
     EventsApi(String bootstrapServers, String topic, Predicate<RoutingContext> allowed,
               io.drover.journey.Journeys journeys, java.util.function.BiFunction<RoutingContext,
-              com.fasterxml.jackson.databind.JsonNode, com.fasterxml.jackson.databind.JsonNode> output) {
+              com.fasterxml.jackson.databind.JsonNode, com.fasterxml.jackson.databind.JsonNode> output,
+              Instance instance) {
         this.journeys = journeys;
+        this.instance = instance;
         this.output = output;
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
@@ -87,7 +90,10 @@ final class EventsApi {
                 ObjectNode body = MAPPER.createObjectNode().put("messageId", id);
                 ArrayNode copies = body.putArray("stored");
                 r.result().forEach(s -> copies.add(s.toJson()));
-                body.set("journey", JourneyView.of(r.result(), journeys.ofMessage(id), journeys.enabled()));
+                ObjectNode journey = JourneyView.of(r.result(), journeys.ofMessage(id), journeys.enabled());
+                // Journeys are this instance's (its partitions); the stored copies are every instance's.
+                journey.set("instance", instance.toJson());
+                body.set("journey", journey);
                 json(ctx, body);
             }
         });
@@ -162,9 +168,11 @@ final class EventsApi {
         Thread reader = new Thread(() -> {
             try (EventsReader events = new EventsReader(bootstrapServers, topic)) {
                 // The answer's headers once the reader knows where the topic ends: a client that has them will see
-                // every event stored from then on.
+                // every event stored from then on. With a blank line (NDJSON readers skip it): Firefox's fetch()
+                // resolves on a response's first body bytes, not on its headers, so headers alone left the console
+                // "connecting" until the first event.
                 events.follow(match, () -> open.get() && System.nanoTime() < until && sent.get() < limit,
-                        () -> vertx.runOnContext(v -> response.writeHead()), s -> {
+                        () -> vertx.runOnContext(v -> response.write("\n")), s -> {
                     sent.incrementAndGet();
                     String line = output.apply(ctx, s.toJson()).toString() + "\n";
                     vertx.runOnContext(v -> {

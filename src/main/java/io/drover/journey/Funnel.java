@@ -9,8 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * One integration's funnel by the minute, for the last {@value #MINUTES} minutes: events received, left out by reason,
- * delivered, dead-lettered, attempts retried, and a latency histogram (from Drover's receipt to the end of delivery,
- * of the recorded journeys). Fixed arrays, written once per batch: its cost does not grow with traffic.
+ * delivered, dead-lettered, attempts retried, and a latency histogram (every delivered event, from Drover's
+ * {@code receivedAt} to the vendor's answer to the call that carried it). Fixed arrays, written once per batch: its
+ * cost does not grow with traffic.
  */
 final class Funnel {
 

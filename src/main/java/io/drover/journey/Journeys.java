@@ -30,6 +30,8 @@ public final class Journeys {
 
     private final Settings settings;
     private final Map<String, Store> stores = new ConcurrentHashMap<>();
+    /** When this instance began counting: its funnels are what its consumers did since. */
+    private final long since = System.currentTimeMillis();
 
     Journeys(Settings settings) {
         this.settings = settings;
@@ -127,6 +129,7 @@ public final class Journeys {
                 .put("sampleRate", settings.sampleRate()).put("maxPerSecond", settings.maxPerSecond())
                 .put("recent", settings.recent()).put("failures", settings.failures())
                 .put("failureWindowSeconds", settings.failureWindowMillis() / 1000)
-                .put("bodyBytes", settings.bodyChars());
+                .put("bodyBytes", settings.bodyChars())
+                .put("since", java.time.Instant.ofEpochMilli(since).toString());
     }
 }

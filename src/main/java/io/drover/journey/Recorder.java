@@ -32,8 +32,11 @@ public class Recorder {
     private final Journeys.Settings settings;
     private final boolean on;
     private final Map<ObjectNode, Journey> current = new IdentityHashMap<>();
-    private final Map<ObjectNode, Boolean> carried = new IdentityHashMap<>();
+    /** Each event sent in this batch, and the last call that carried it (its answer ends the event's latency). */
+    private final Map<ObjectNode, Call> carried = new IdentityHashMap<>();
     private final Map<ObjectNode, String> refusedByRule = new IdentityHashMap<>();
+    /** Events the selection left out in this batch: counted under their reason once, never again at the end. */
+    private final Map<ObjectNode, Boolean> notSelected = new IdentityHashMap<>();
     private final int[] leftOut = new int[Funnel.REASONS.length];
     private long[] latencies = new long[64];
     private int attempt;
@@ -77,6 +80,7 @@ public class Recorder {
         current.clear();
         carried.clear();
         refusedByRule.clear();
+        notSelected.clear();
         java.util.Arrays.fill(leftOut, 0);
         received = 0;
         retries = 0;
@@ -104,6 +108,7 @@ public class Recorder {
         received++;
         if (code != null) {
             leftOut[Funnel.reason(code)]++;
+            notSelected.put(event, Boolean.TRUE);
         }
         if (!sampled(event)) {
             return;
@@ -137,7 +142,7 @@ public class Recorder {
         Call c = new Call(System.currentTimeMillis(), method, url, headers, body, settings.bodyChars(), events.size());
         last = c;
         for (ObjectNode e : events) {
-            carried.put(e, Boolean.TRUE);
+            carried.put(e, c);
             Journey j = current.get(e);
             if (j != null) {
                 j.called(attempt, c);
@@ -193,7 +198,9 @@ public class Recorder {
             String rejected = rejection.apply(e);
             Journey.State state;
             String reason = null;
-            if (refusedByRule.containsKey(e)) {
+            if (notSelected.containsKey(e)) {
+                continue;   // counted at its decision (it went in no request, but not because of the module)
+            } else if (refusedByRule.containsKey(e)) {
                 leftOut[Funnel.reason("vendor_rule")]++;
                 continue;
             } else if (rejected != null) {
@@ -220,6 +227,18 @@ public class Recorder {
                 state = Journey.State.DELIVERED;
                 delivered++;
             }
+            long ms = -1;
+            if (state == Journey.State.DELIVERED) {
+                // Every delivered event's latency, sampled or not: from Drover's receivedAt (set before the
+                // acknowledgement) to the vendor's answer to the call that carried it.
+                ms = latency(e, carried.get(e), now);
+                if (ms >= 0) {
+                    if (timed == latencies.length) {
+                        latencies = java.util.Arrays.copyOf(latencies, timed * 2);
+                    }
+                    latencies[timed++] = ms;
+                }
+            }
             Journey j = state == Journey.State.DELIVERED ? current.get(e) : journey(e);
             if (j == null) {
                 continue;
@@ -229,21 +248,31 @@ public class Recorder {
             if (firstFailure) {
                 store.failures.add(j);
             }
-            if (state == Journey.State.DELIVERED && j.receivedAt != null) {
-                java.time.Instant at = IsoTime.parse(j.receivedAt);
-                if (at != null) {
-                    long ms = Math.max(0, now - at.toEpochMilli());
-                    j.latency(ms);
-                    if (timed == latencies.length) {
-                        latencies = java.util.Arrays.copyOf(latencies, timed * 2);
-                    }
-                    latencies[timed++] = ms;
-                }
+            if (ms >= 0) {
+                j.latency(ms);
             }
         }
         store.retryingNow = 0;
         store.funnel.add(now, received, delivered, dead, retries, later, leftOut, latencies, timed);
         begin();
+    }
+
+    /**
+     * Milliseconds from the event's {@code receivedAt} (Drover's, written at ingestion) to the answer of the call that
+     * carried it ({@code now} for a call with no answer recorded, a sink's write); -1 without a readable receivedAt.
+     * The common ISO shape is read by hand (IsoTime), so this is a field lookup and a few dozen ns per event.
+     */
+    static long latency(ObjectNode event, Call call, long now) {
+        JsonNode received = event.get("receivedAt");
+        if (received == null || !received.isTextual()) {
+            return -1;
+        }
+        java.time.Instant at = IsoTime.parse(received.textValue());
+        if (at == null) {
+            return -1;
+        }
+        long end = call != null && call.status >= 0 ? call.answeredAt : now;
+        return Math.max(0, end - at.toEpochMilli());
     }
 
     /** The event's journey in this batch; made now if it was not sampled (failures are always recorded). */

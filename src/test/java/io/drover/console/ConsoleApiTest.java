@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import io.drover.testing.Http;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,6 +50,16 @@ class ConsoleApiTest {
                 }, java.util.Objects::nonNull);
     }
 
+    /** The webhook's part of an event's journey (the GA4 and Meta modules leave these events out: no consent). */
+    private static JsonNode webhook(JsonNode body) {
+        for (JsonNode j : body.at("/journey/integrations")) {
+            if (j.path("integration").asText().equals("webhook")) {
+                return j;
+            }
+        }
+        throw new AssertionError("no webhook journey in " + body);
+    }
+
     @Test
     void aDeliveredEventsJourneyHasTheRequestAndTheVendorsAnswerWithSecretsMasked() {
         String id = "ok-" + UUID.randomUUID();
@@ -56,7 +67,7 @@ class ConsoleApiTest {
         JsonNode body = journeyOf(id, "delivered");
         assertThat(body.at("/journey/received/source").asText()).isEqualTo("shop");
         assertThat(body.at("/journey/ingestion/receivedAt").asText()).isNotEmpty();
-        JsonNode j = body.at("/journey/integrations/0");
+        JsonNode j = webhook(body);
         assertThat(j.at("/decision/selected").asBoolean()).isTrue();
         JsonNode request = j.at("/attempts/0/requests/0");
         assertThat(request.get("method").asText()).isEqualTo("POST");
@@ -66,7 +77,12 @@ class ConsoleApiTest {
         assertThat(request.at("/headers/X-Drover-Signature").asText()).isEqualTo("xxxxxx");
         assertThat(request.at("/response/status").asInt()).isEqualTo(200);
         assertThat(request.at("/response/body").asText()).isEqualTo("{\"ok\":true}");
-        assertThat(j.get("latencyMs").asLong()).isGreaterThanOrEqualTo(0);
+        // Latency: from Drover's receivedAt to the vendor's answer to the call that carried the event.
+        assertThat(j.get("latencyMs").asLong()).isEqualTo(
+                java.time.Instant.parse(request.at("/response/at").asText()).toEpochMilli()
+                        - java.time.Instant.parse(body.at("/journey/ingestion/receivedAt").asText()).toEpochMilli());
+        // The journeys are this instance's, and the answer says which one it is (this JVM: the Drover is in-process).
+        assertThat(body.at("/journey/instance/pid").asLong()).isEqualTo(ProcessHandle.current().pid());
         // Scripts see it as stored; the console (its header) sees the email masked.
         assertThat(request.get("body").asText()).contains("jane.doe@example.com");
         Http.Response console = Http.send("GET", drover.admin("/admin/events/" + id), null,
@@ -78,7 +94,7 @@ class ConsoleApiTest {
     void aFilteredEventSaysWhy() {
         String id = "left-" + UUID.randomUUID();
         drover.track(event(id, "u-left", ",\"integrations\":{\"All\":false}"));
-        JsonNode j = journeyOf(id, "left-out").at("/journey/integrations/0");
+        JsonNode j = webhook(journeyOf(id, "left-out"));
         assertThat(j.at("/decision/selected").asBoolean()).isFalse();
         assertThat(j.at("/decision/reason").asText()).isEqualTo("integrations_object");
         assertThat(j.at("/decision/detail").asText()).isNotEmpty();
@@ -89,7 +105,7 @@ class ConsoleApiTest {
     void aRefusedEventIsDeadLetteredWithTheAnswerAndAReplayJobSendsItBack() {
         String id = ConsoleDrover.REJECT + "-" + UUID.randomUUID();
         drover.track(event(id, "u-dead", ""));
-        JsonNode j = journeyOf(id, "dead-lettered").at("/journey/integrations/0");
+        JsonNode j = webhook(journeyOf(id, "dead-lettered"));
         assertThat(j.at("/attempts/0/requests/0/response/status").asInt()).isEqualTo(400);
         assertThat(j.at("/attempts/0/requests/0/response/body").asText()).contains("invalid event");
         assertThat(j.get("reason").asText()).contains("400");
@@ -143,6 +159,13 @@ class ConsoleApiTest {
         assertThat(webhook.at("/funnel/leftOut").has("consent")).isTrue();
         assertThat(webhook.at("/funnel/series")).hasSize(15);
         assertThat(r.json().at("/ingestion/eventsByOutcome/stored").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(webhook.at("/funnel/latencyMs/samples").asLong()).isGreaterThanOrEqualTo(1);
+        // Counted by this instance since it started, and the answer names it.
+        assertThat(r.json().at("/instance/name").asText()).isNotEmpty();
+        assertThat(r.json().at("/instance/pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(java.time.Instant.parse(r.json().at("/recording/since").asText())).isBeforeOrEqualTo(java.time.Instant.now());
+        assertThat(drover.get("/admin/journeys?limit=1").json().at("/instance/name").asText())
+                .isEqualTo(r.json().at("/instance/name").asText());
 
         Http.Response bad = drover.get("/admin/overview?window=soon");
         assertThat(bad.status()).isEqualTo(400);
@@ -154,8 +177,13 @@ class ConsoleApiTest {
     void modulesShowTheirParametersWithSecretsMasked() {
         Http.Response r = drover.get("/admin/modules");
         assertThat(r.status()).isEqualTo(200);
-        JsonNode webhook = r.json().get("modules").get(0);
-        assertThat(webhook.get("file").asText()).isEqualTo("webhook.yaml");
+        JsonNode webhook = null;
+        for (JsonNode m : r.json().get("modules")) {
+            if (m.get("file").asText().equals("webhook.yaml")) {
+                webhook = m;
+            }
+        }
+        assertThat(webhook).isNotNull();
         assertThat(webhook.get("status").asText()).isEqualTo("running");
         assertThat(r.body()).doesNotContain("whsec_console_0123456789").contains("request.secret");
     }
@@ -186,6 +214,52 @@ class ConsoleApiTest {
         Http.Response noValidation = Http.post(drover.admin("/admin/playground/validate"), body,
                 "Authorization", "Bearer " + ConsoleDrover.TOKEN);
         assertThat(noValidation.status()).isEqualTo(400);
+    }
+
+    private static Http.Response validate(String module, String event, String code) {
+        return Http.post(drover.admin("/admin/playground/validate"), "{\"module\":\"" + module + "\",\"event\":" + event
+                + (code == null ? "" : ",\"testEventCode\":\"" + code + "\"") + "}",
+                "Authorization", "Bearer " + ConsoleDrover.TOKEN, "Content-Type", "application/json");
+    }
+
+    @Test
+    void theValidationSendingReachesGa4sDebugEndpointAndMetaWithTheTestCodeAndShowsTheAnswer() {
+        String id = "val-" + UUID.randomUUID();
+        drover.stubValidation(id);
+        String event = ConsoleDrover.consentedOrder(id);
+
+        Http.Response ga4 = validate("ga4", event, null);
+        assertThat(ga4.status()).as(ga4.body()).isEqualTo(200);
+        assertThat(ga4.json().get("sent").asBoolean()).isTrue();
+        assertThat(ga4.json().at("/validation/0/status").asInt()).isEqualTo(200);
+        assertThat(ga4.json().at("/validation/0/body").asText()).isEqualTo(ConsoleDrover.GA4_VALIDATION);
+        assertThat(ga4.json().at("/validation/0/url").asText()).contains("/debug/mp/collect?measurement_id=G-CONSOLE1");
+        assertThat(ga4.body()).doesNotContain(ConsoleDrover.GA4_SECRET);
+        // Validation only: nothing reached GA4's collection endpoint.
+        drover.vendor.verify(1, WireMock.postRequestedFor(WireMock.urlPathEqualTo("/debug/mp/collect"))
+                .withRequestBody(WireMock.containing("o-" + id)));
+        drover.vendor.verify(0, WireMock.postRequestedFor(WireMock.urlPathEqualTo("/mp/collect")));
+
+        // With ga4.debug on, the module's requests go to /debug/mp/collect already: sent there, not to /debug/debug/.
+        Http.Response debug = validate("ga4-debug", event, null);
+        assertThat(debug.status()).as(debug.body()).isEqualTo(200);
+        assertThat(debug.json().at("/validation/0/status").asInt()).as(debug.body()).isEqualTo(200);
+        assertThat(debug.json().at("/validation/0/url").asText()).doesNotContain("/debug/debug/");
+
+        Http.Response meta = validate("meta", event, "TEST4242");
+        assertThat(meta.status()).as(meta.body()).isEqualTo(200);
+        assertThat(meta.json().at("/validation/0/status").asInt()).isEqualTo(200);
+        assertThat(meta.json().at("/validation/0/body").asText()).isEqualTo(ConsoleDrover.META_ANSWER);
+        assertThat(meta.body()).doesNotContain(ConsoleDrover.META_TOKEN);
+        drover.vendor.verify(1, WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v26.0/" + ConsoleDrover.META_PIXEL + "/events"))
+                .withRequestBody(WireMock.containing(id)));
+
+        // Meta without its Test Events code: a 400 naming it, nothing sent.
+        Http.Response noCode = validate("meta", event, null);
+        assertThat(noCode.status()).isEqualTo(400);
+        assertThat(noCode.json().get("parameter").asText()).isEqualTo("testEventCode");
+        drover.vendor.verify(1, WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v26.0/" + ConsoleDrover.META_PIXEL + "/events"))
+                .withRequestBody(WireMock.containing(id)));
     }
 
     @Test

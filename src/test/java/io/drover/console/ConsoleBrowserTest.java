@@ -24,6 +24,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The console in headless Chromium against a real Drover (token set) and a WireMock stand-in vendor on loopback:
  * login (a wrong token refused), an event sent shows in the live tail with a {@code <script>} field as text, its
  * journey shows the request and the vendor's answer, a filtered event says why, a vendor's 400 puts it in dead
- * letters and a replay from the page delivers it. Each page's screenshot goes to docs/console/.
+ * letters and a replay from the page delivers it; the playground's validation button sends to GA4's and Meta's
+ * validation endpoints (stood in for) and shows the answer. Each page's screenshot goes to docs/console/.
  */
 @Timeout(240)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -157,6 +159,8 @@ class ConsoleBrowserTest {
         drover.track(event(id, ""));
         awaitState(id, "dead-lettered");
         go("dead");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#dead-integration option[value='webhook']")));
+        new Select(browser.findElement(By.id("dead-integration"))).selectByValue("webhook");
         By row = By.cssSelector("tr.letter[data-message-id='" + id + "']");
         wait.until(d -> {
             d.findElement(By.cssSelector("#dead-form button[type=submit]")).click();
@@ -177,6 +181,11 @@ class ConsoleBrowserTest {
             }
             return d.findElement(box).isSelected();
         });
+        // The selection outlives the list being drawn again (another search, or a late answer of an earlier one).
+        WebElement before = browser.findElement(box);
+        browser.findElement(By.cssSelector("#dead-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.stalenessOf(before));
+        assertThat(wait.until(ExpectedConditions.presenceOfElementLocated(box)).isSelected()).isTrue();
         browser.findElement(By.id("replay-selected")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("dead-progress"), "Replay done: 1 sent back"));
         awaitState(id, "delivered");
@@ -190,14 +199,56 @@ class ConsoleBrowserTest {
         Chromium.assumeInstalled();
         go("overview");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("page"), "webhook"));
+        // The counts are this instance's: the page names it and says how to see the cluster's.
+        assertThat(browser.findElement(By.id("overview-instance")).getText()).startsWith("Counted by instance ")
+                .contains("pid " + ProcessHandle.current().pid()).contains("sum by (integration)");
         shot("overview");
         go("modules");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("page"), "webhook.yaml"));
         assertThat(browser.findElement(By.id("page")).getText()).doesNotContain("whsec_console_0123456789");
         shot("modules");
         go("playground");
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("play-run"))).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("play-run")));
+        new Select(browser.findElement(By.id("play-module"))).selectByValue("webhook");
+        browser.findElement(By.id("play-run")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("play-out"), "POST"));
+    }
+
+    @Test
+    @Order(6)
+    void thePlaygroundsValidationButtonSendsToGa4sAndMetasValidationAndShowsTheAnswer() throws Exception {
+        Chromium.assumeInstalled();
+        String id = "val-page-" + UUID.randomUUID();
+        drover.stubValidation(id);
+        go("playground");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("play-validate")));
+        WebElement text = browser.findElement(By.id("play-event"));
+        text.clear();
+        text.sendKeys(ConsoleDrover.consentedOrder(id));
+        new Select(browser.findElement(By.id("play-module"))).selectByValue("ga4");
+        browser.findElement(By.id("play-validate")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("play-out"), "Validation 200"));
+        String out = browser.findElement(By.id("play-out")).getText();
+        // Nothing absent is written as a stray text ("null"): the answer is elements only.
+        assertThat(browser.executeScript("return [...document.getElementById('play-out').childNodes]"
+                + ".filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent)")).asList().isEmpty();
+        assertThat(out).contains("/debug/mp/collect?measurement_id=G-CONSOLE1&api_secret=xxxxxx")
+                .contains("Items should not be empty for a purchase event.").contains("VALUE_REQUIRED")
+                .doesNotContain(ConsoleDrover.GA4_SECRET);
+        drover.vendor.verify(1, WireMock.postRequestedFor(WireMock.urlPathEqualTo("/debug/mp/collect"))
+                .withRequestBody(WireMock.containing("o-" + id)));
         shot("playground");
+
+        // Meta: its Test Events code from the page's field goes in the request; without it, the page says so.
+        new Select(browser.findElement(By.id("play-module"))).selectByValue("meta");
+        browser.findElement(By.id("play-validate")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("play-out"), "Test Events code"));
+        browser.findElement(By.id("play-code")).sendKeys("TEST4242");
+        browser.findElement(By.id("play-validate")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("play-out"), "Validation 200"));
+        assertThat(browser.findElement(By.id("play-out")).getText()).contains("\"events_received\": 1")
+                .contains("\"fbtrace_id\": \"AbCdEf123\"").doesNotContain(ConsoleDrover.META_TOKEN);
+        drover.vendor.verify(1, WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v26.0/" + ConsoleDrover.META_PIXEL + "/events"))
+                .withRequestBody(WireMock.containing(id)));
     }
 }

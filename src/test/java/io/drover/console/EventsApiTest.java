@@ -91,6 +91,20 @@ class EventsApiTest {
         assertThat(JSON.readTree(lines.get(0)).at("/event/messageId").asText()).isEqualTo(id);
     }
 
+    @Test
+    void theTailsFirstByteComesBeforeAnyEvent() throws Exception {
+        // Firefox's fetch() resolves on a body's first bytes, not on the headers: the console's tail waits for them.
+        HttpRequest request = HttpRequest.newBuilder(URI.create(drover.adminUrl("/admin/events?follow=true&limit=1&timeout=5s"
+                + "&userId=nobody-" + UUID.randomUUID()))).timeout(Duration.ofSeconds(30)).GET().build();
+        HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(request,
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream body = response.body()) {
+            assertThat(response.statusCode()).isEqualTo(200);
+            // Without it, nothing would come before the 5 s timeout ended the answer (read: -1).
+            assertThat(body.read()).isEqualTo('\n');
+        }
+    }
+
     private void send(String messageId, String userId) {
         assertThat(Http.post(drover.url("/v1/track"), "{\"userId\":\"" + userId + "\",\"event\":\"Looked At\",\"messageId\":\""
                 + messageId + "\"}", "Authorization", Http.basic(TestDrover.BACKEND_KEY), "Content-Type",

@@ -61,6 +61,8 @@ public final class DroverServer {
     public DroverServer(Map<String, String> overrides) {
         main = new Main(DroverServer.class);
         overrides.forEach(main::addOverrideProperty);
+        // Camel's loadProperties() does not return override properties: their secrets are learned here.
+        io.drover.support.Redactor.learn(new java.util.HashMap<>(overrides));
         main.addMainListener(lifecycle);
     }
 
@@ -351,7 +353,7 @@ public final class DroverServer {
         private static void learnSecrets(CamelContext context) {
             Redactor.learnFromSystem();
             Map<String, String> properties = new java.util.HashMap<>();
-            // application.properties, the overrides (tests, the command line) and every other source Camel reads.
+            // application.properties and every other source Camel reads (the overrides: the constructor).
             context.getPropertiesComponent().loadProperties().forEach((k, v) -> properties.put(String.valueOf(k),
                     String.valueOf(v)));
             Redactor.learn(properties);

@@ -64,7 +64,8 @@ public final class ConcurrentDelivery {
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
-        vendor.setExecutor(Executors.newFixedThreadPool(300));
+        java.util.concurrent.ExecutorService answering = Executors.newFixedThreadPool(300);
+        vendor.setExecutor(answering);
         vendor.start();
         String auth = "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
         System.out.printf("vendor answers in %d ms; batch size 1; %d s of backlog per run%n", answerMs, seconds);
@@ -91,6 +92,7 @@ public final class ConcurrentDelivery {
             Files.delete(module);
         }
         vendor.stop(0);
+        answering.shutdownNow();   // its threads would keep the JVM (and the script) waiting
     }
 
     /** Sends a probe event (its own user) each half second until the vendor has one: the module reads. */

@@ -62,7 +62,7 @@ class DeadLetterSizeTest {
                       - name: batchSize
                         value: "100"
                       - name: lingerMs
-                        value: "15000"
+                        value: "6000"
                       - name: initialDelay
                         value: 200ms
                       - name: maxDelay

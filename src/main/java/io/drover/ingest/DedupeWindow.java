@@ -31,6 +31,8 @@ final class DedupeWindow {
     static final int MAX_ENTRIES = 1 << 27;
     /** No position: the id is not remembered, or only ingestion has seen it so far. */
     static final long UNKNOWN = -1;
+    /** Not in a generation (place's answer). */
+    private static final long ABSENT = -2;
     private static final int OFFSET_BITS = 47;
 
     private final long windowNanos;
@@ -81,13 +83,19 @@ final class DedupeWindow {
 
     /**
      * The topic holds a copy of the id at this partition and offset (read in order per partition): kept if it is the
-     * first one known, so every instance names the same first copy.
+     * first one known, so every instance names the same first copy. Returns the first copy's position.
      */
-    synchronized void stored(long key, int partition, long offset) {
+    synchronized long stored(long key, int partition, long offset) {
         long position = ((long) partition << OFFSET_BITS) | offset;
-        if (!current.place(key, position) && !previous.place(key, position)) {
-            add(key, position);
+        long first = current.place(key, position);
+        if (first == ABSENT) {
+            first = previous.place(key, position);
         }
+        if (first == ABSENT) {
+            add(key, position);
+            first = position;
+        }
+        return first;
     }
 
     /** Where the topic holds the id's first copy: {@link #UNKNOWN}, or a position read by {@link #partition}/{@link #offset}. */
@@ -170,16 +178,16 @@ final class DedupeWindow {
             return slots[i] == key ? positions[i] : UNKNOWN;
         }
 
-        /** Gives a present key its first position; false when the key is absent. */
-        boolean place(long key, long position) {
+        /** Gives a present key its first position; returns the position it holds, or ABSENT. */
+        long place(long key, long position) {
             int i = probe(slots, key);
             if (slots[i] != key) {
-                return false;
+                return ABSENT;
             }
             if (positions[i] == UNKNOWN) {
                 positions[i] = position;
             }
-            return true;
+            return positions[i];
         }
 
         void add(long key, long position, long now) {

@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.buffer.EventBuffer;
 import io.drover.buffer.StoredIds;
@@ -71,6 +70,11 @@ final class StoredIdsTail implements StoredIds {
     private volatile boolean failed;
     private volatile boolean running = true;
     private final AtomicLong unchecked = new AtomicLong();
+    /** Per partition: offsets of records that repeat an earlier record's id (left out by every integration). */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.ConcurrentSkipListSet<Long>>
+            repeats = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Repeats are rare (a client's retry raced another instance): this many per partition is hours of them. */
+    private static final int MAX_REPEATS_PER_PARTITION = 100_000;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     StoredIdsTail(String bootstrapServers, String topic, DedupeWindow window, Duration windowLength, int maxEntries) {
@@ -183,7 +187,10 @@ final class StoredIdsTail implements StoredIds {
             String source = header(r, EventBuffer.SOURCE_HEADER);
             String messageId = messageId(r.value());
             if (source != null && messageId != null) {
-                window.stored(window.key(source, messageId), r.partition(), r.offset());
+                long first = window.stored(window.key(source, messageId), r.partition(), r.offset());
+                if (DedupeWindow.partition(first) == r.partition() && DedupeWindow.offset(first) < r.offset()) {
+                    repeat(r.partition(), r.offset());
+                }
                 remembered++;
             }
             if (r.partition() < next.length()) {
@@ -202,21 +209,27 @@ final class StoredIdsTail implements StoredIds {
         return remembered;
     }
 
+    /**
+     * Decided once per instance as the tail reads the record, for all integrations: a later copy's offset is kept
+     * (they are rare), so an integration's check is a lookup, with no hash of the id and no lock of the window.
+     */
+    private void repeat(int partition, long offset) {
+        java.util.concurrent.ConcurrentSkipListSet<Long> set = repeats.computeIfAbsent(partition,
+                p -> new java.util.concurrent.ConcurrentSkipListSet<>());
+        set.add(offset);
+        while (set.size() > MAX_REPEATS_PER_PARTITION) {
+            set.pollFirst();   // the oldest: their integrations have long read past them
+        }
+    }
+
     @Override
     public boolean isRepeat(ConsumerRecord<String, byte[]> record, ObjectNode event) {
-        JsonNode id = event.get("messageId");
-        Header sourceHeader = record.headers().lastHeader(EventBuffer.SOURCE_HEADER);
-        if (id == null || !id.isTextual() || sourceHeader == null) {
-            return false;
-        }
         if (!readUpTo(record.partition(), record.offset())) {
             unchecked.incrementAndGet();
             return false;
         }
-        long position = window.firstPosition(window.key(new String(sourceHeader.value(), StandardCharsets.UTF_8),
-                id.textValue()));
-        return position != DedupeWindow.UNKNOWN && DedupeWindow.partition(position) == record.partition()
-                && DedupeWindow.offset(position) < record.offset();
+        java.util.Set<Long> set = repeats.get(record.partition());
+        return set != null && set.contains(record.offset());
     }
 
     /**
@@ -224,6 +237,12 @@ final class StoredIdsTail implements StoredIds {
      * tell (the record is older than what was restored, or the tail is behind for too long, or stopped).
      */
     private boolean readUpTo(int partition, long offset) {
+        long[] known = from;
+        AtomicLongArray read = readTo;
+        if (known != null && !failed && partition < known.length && offset >= known[partition]
+                && read.get(partition) > offset) {
+            return true;   // the usual case, without the lock
+        }
         long deadline = System.currentTimeMillis() + (following ? FOLLOW_WAIT_MS : RESTORE_WAIT_MS);
         synchronized (progress) {
             while (true) {

@@ -275,6 +275,7 @@ public final class DroverServer {
                                     io.micrometer.core.instrument.MeterRegistry.class));
                     context.addService(identityTopic, true, false);
                     identity = identityTopic.store();
+                    identity.memoryOnlyOnEventLoop(settings.bool("drover.identity.memory-only-on-event-loop"));
                     vitals.require("the identity topic's reader", () -> !identityTopic.isStarted()
                             || identityTopic.readerAlive());
                 }

@@ -40,6 +40,7 @@ public final class IdentityStore implements AutoCloseable {
 
     /** Null until {@link #open(Path, long, int, MeterRegistry)}: an empty store that keeps nothing (before the start). */
     private volatile IdentityDb entries;
+    private volatile boolean memoryOnlyOnEventLoop;
     private final long ttlMillis;
     private final BiConsumer<String, Identity> publisher;
 
@@ -150,7 +151,15 @@ public final class IdentityStore implements AutoCloseable {
      * own reads of the same keys) find what those loaded, or are rare.
      */
     public boolean seeFromMemory(ObjectNode event, boolean trustsUserId) {
-        return see(event, trustsUserId, true);
+        return see(event, trustsUserId, memoryOnlyOnEventLoop);
+    }
+
+    /**
+     * Whether {@link #seeFromMemory} refuses a lookup that needs a file read ({@code
+     * drover.identity.memory-only-on-event-loop}); false: it reads through the page cache, as {@link #see}.
+     */
+    public void memoryOnlyOnEventLoop(boolean on) {
+        this.memoryOnlyOnEventLoop = on;
     }
 
     private boolean see(ObjectNode event, boolean trustsUserId, boolean inMemory) {

@@ -24,7 +24,8 @@ import static io.drover.testing.TestDrover.BACKEND_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 14: identity lookups never read the disk on an event loop. A Drover whose identity store holds 50,000
+ * Issue 14: with {@code drover.identity.memory-only-on-event-loop}, identity lookups never read a file on an event
+ * loop. A Drover whose identity store holds 50,000
  * entries on disk and almost nothing in memory (a 1 MB block cache, no heap entries) gets an event whose id only
  * the disk knows: the request's identity work runs on a worker thread, and the event is still enriched and stored.
  */
@@ -51,6 +52,7 @@ class IdentityOffLoopTest {
         settings.put("drover.instance-id", "cold");
         settings.put("drover.identity.cache", "1MB");
         settings.put("drover.identity.heap-entries", "0");
+        settings.put("drover.identity.memory-only-on-event-loop", "true");
         settings.put("drover.sources.backend.write-key", BACKEND_KEY);
         settings.put("drover.sources.backend.allowed-origins", "");
         drover = new DroverServer(settings).start();

@@ -352,6 +352,7 @@ class IdentityStoreTest {
         IdentityStore cold = IdentityStore.open(dir.resolve("cold"), Duration.ofDays(1), 1024 * 1024, 0, null,
                 (k, v) -> { });
         opened.add(cold);
+        cold.memoryOnlyOnEventLoop(true);
         long now = System.currentTimeMillis();
         java.util.Iterator<java.util.Map.Entry<String, Identity>> entries = java.util.stream.IntStream.range(0, 50_000)
                 .mapToObj(i -> java.util.Map.entry(IdentityStore.anonymousKey("anon-" + i), new Identity(null, "anon-" + i,
@@ -377,6 +378,13 @@ class IdentityStoreTest {
         // An id the store has never seen, in a memtable-only store: answered from memory (absent).
         ObjectNode fresh = event("""
                 {"type":"track","anonymousId":"anon-new","event":"Viewed"}""");
+        store.memoryOnlyOnEventLoop(true);
         assertThat(store.seeFromMemory(fresh, false)).isTrue();
+        // Off (the default): the event loop reads through the page cache, and is never refused.
+        cold.memoryOnlyOnEventLoop(false);
+        ObjectNode other = event("""
+                {"type":"track","anonymousId":"anon-40000","event":"Viewed"}""");
+        assertThat(cold.seeFromMemory(other, false)).isTrue();
+        assertThat(other.at("/context/providers/meta/fbp").asText()).isEqualTo("fb.1.40000");
     }
 }

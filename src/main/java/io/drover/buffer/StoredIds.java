@@ -1,6 +1,5 @@
 package io.drover.buffer;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -12,8 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public interface StoredIds {
 
     /** Nothing is known: every record is delivered (Drover's consumer run outside DroverServer). */
-    StoredIds NONE = (record, event) -> false;
+    StoredIds NONE = record -> false;
 
     /** Whether an earlier record of the record's partition carries the same source and messageId. */
-    boolean isRepeat(ConsumerRecord<String, byte[]> record, ObjectNode event);
+    boolean isRepeat(ConsumerRecord<String, byte[]> record);
 }

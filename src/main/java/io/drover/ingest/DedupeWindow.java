@@ -98,13 +98,6 @@ final class DedupeWindow {
         return first;
     }
 
-    /** Where the topic holds the id's first copy: {@link #UNKNOWN}, or a position read by {@link #partition}/{@link #offset}. */
-    synchronized long firstPosition(long key) {
-        rotateIfDue(nanoClock.getAsLong());
-        long p = current.position(key);
-        return p != UNKNOWN ? p : previous.position(key);
-    }
-
     static int partition(long position) {
         return (int) (position >>> OFFSET_BITS);
     }
@@ -170,12 +163,6 @@ final class DedupeWindow {
 
         boolean contains(long key) {
             return slots[probe(slots, key)] == key;
-        }
-
-        /** The key's position, or UNKNOWN when it is absent or has none yet. */
-        long position(long key) {
-            int i = probe(slots, key);
-            return slots[i] == key ? positions[i] : UNKNOWN;
         }
 
         /** Gives a present key its first position; returns the position it holds, or ABSENT. */

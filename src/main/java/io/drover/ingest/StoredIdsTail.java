@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.buffer.EventBuffer;
 import io.drover.buffer.StoredIds;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -223,7 +222,7 @@ final class StoredIdsTail implements StoredIds {
     }
 
     @Override
-    public boolean isRepeat(ConsumerRecord<String, byte[]> record, ObjectNode event) {
+    public boolean isRepeat(ConsumerRecord<String, byte[]> record) {
         if (!readUpTo(record.partition(), record.offset())) {
             unchecked.incrementAndGet();
             return false;

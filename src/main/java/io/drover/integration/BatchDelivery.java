@@ -296,7 +296,7 @@ final class BatchDelivery implements Lanes.Delivery {
                         tp -> main ? parsed.ring(tp) : ParsedEvents.UNSHARED);
                 ObjectNode event = ring.event(r);
                 if (event != null) {
-                    if (main && storedIds.isRepeat(r, event)) {
+                    if (main && storedIds.isRepeat(r)) {
                         metrics.filtered("duplicate");
                         continue;
                     }

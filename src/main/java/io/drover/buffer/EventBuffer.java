@@ -23,15 +23,31 @@ public final class EventBuffer extends ServiceSupport {
 
     /** Kafka record header naming the source an event came from. */
     public static final String SOURCE_HEADER = "drover.source";
+    /**
+     * Kafka record header with the event's dedupe key (8 bytes, big-endian: a hash of its source and the client's
+     * message id), or empty when Drover generated the id (no client can send it again). Every instance's dedupe tail
+     * reads it instead of parsing each record's JSON for its id; records without it (from before this header) are
+     * parsed.
+     */
+    public static final String DEDUPE_HEADER = "drover.dedupe";
+    /** The header's value when Drover generated the message id. */
+    public static final byte[] GENERATED_ID = new byte[0];
     public static final String ENDPOINT_URI = "direct:buffer";
 
     /**
-     * One message, serialised, with its partitioning key (userId, else anonymousId: per-user order), and its topic
-     * when it is not the events topic (refused messages go to the failed-events topic in the same write).
+     * One message, serialised, with its partitioning key (userId, else anonymousId: per-user order), its topic when
+     * it is not the events topic (refused messages go to the failed-events topic in the same write), and the value of
+     * its {@link #DEDUPE_HEADER} (null: none).
      */
-    public record Record(String key, byte[] value, String topic) {
-        public Record(String key, byte[] value) {
-            this(key, value, null);
+    public record Record(String key, byte[] value, String topic, byte[] dedupe) {
+        /** An event: its dedupe key, or {@link #GENERATED_ID}. */
+        public static Record event(String key, byte[] value, byte[] dedupe) {
+            return new Record(key, value, null, dedupe);
+        }
+
+        /** A record of another topic, without a dedupe key. */
+        public static Record to(String topic, byte[] value) {
+            return new Record(null, value, topic, null);
         }
     }
 
@@ -110,11 +126,14 @@ public final class EventBuffer extends ServiceSupport {
             if (r.topic() != null) {
                 m.setHeader(KafkaConstants.OVERRIDE_TOPIC, r.topic());
             }
+            // Each record's headers are its own message's (batchWithIndividualHeaders in routes/buffer.yaml).
+            m.setHeader(SOURCE_HEADER, source);
+            if (r.dedupe() != null) {
+                m.setHeader(DEDUPE_HEADER, r.dedupe());
+            }
             m.setBody(r.value());
             messages.add(m);
         }
-        // Headers of the outer message go to every record (camel-kafka's default, computed once per request).
-        exchange.getIn().setHeader(SOURCE_HEADER, source);
         exchange.getIn().setBody(messages);
         try {
             producer.process(exchange, doneSync -> {

@@ -72,6 +72,28 @@ final class DedupeWindow {
         return key == 0 ? 1 : key;
     }
 
+    /** A key as 8 bytes, big-endian: the value of the record header {@code drover.dedupe}. */
+    static byte[] bytes(long key) {
+        byte[] b = new byte[8];
+        for (int i = 7; i >= 0; i--) {
+            b[i] = (byte) key;
+            key >>>= 8;
+        }
+        return b;
+    }
+
+    /** The key a {@link #bytes} header holds, or 0 when it does not hold one (0 is never a key). */
+    static long fromBytes(byte[] b) {
+        if (b == null || b.length != 8) {
+            return 0;
+        }
+        long key = 0;
+        for (int i = 0; i < 8; i++) {
+            key = (key << 8) | (b[i] & 0xff);
+        }
+        return key;
+    }
+
     synchronized boolean contains(long key) {
         rotateIfDue(nanoClock.getAsLong());
         return current.contains(key) || previous.contains(key);

@@ -45,7 +45,7 @@ final class FailedEvents {
                 failed.set("message", r.item());
             }
             try {
-                records.add(new EventBuffer.Record(null, Json.MAPPER.writeValueAsBytes(failed), topic));
+                records.add(EventBuffer.Record.to(topic, Json.MAPPER.writeValueAsBytes(failed)));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("a parsed tree could not be written", e);
             }

@@ -318,6 +318,7 @@ final class IngestHandler implements Handler<RoutingContext> {
         long[] toRemember = new long[messages.size()];
         int remembered = 0;
         for (MessageNormaliser.Normalised m : messages) {
+            byte[] dedupeHeader = EventBuffer.GENERATED_ID;
             if (m.clientMessageId()) {
                 if (!inRequest.add(m.messageId())) {
                     continue;
@@ -327,8 +328,9 @@ final class IngestHandler implements Handler<RoutingContext> {
                     continue;
                 }
                 toRemember[remembered++] = key;
+                dedupeHeader = DedupeWindow.bytes(key);
             }
-            records.add(new EventBuffer.Record(m.key(), serialise(m.message())));
+            records.add(EventBuffer.Record.event(m.key(), serialise(m.message()), dedupeHeader));
         }
         int stored = records.size();
         int rememberedCount = remembered;

@@ -42,10 +42,9 @@ import org.slf4j.LoggerFactory;
  * What ingestion cannot refuse (the retry reached another instance before the first copy was read here) is left
  * out at consumption ({@link StoredIds}): one user's copies share a partition, every instance reads the partition in
  * the same order, so every integration on every instance delivers the first copy and leaves out the later ones.
- * Only the top-level {@code messageId} of each record is read, with a streaming parser that skips everything else.
- *
- * <p>Every stored id is remembered, also those Drover generated (the topic does not say which were); they take room
- * in the window but can never match a client's id.
+ * Each record's key is read from its {@code drover.dedupe} header ({@link EventBuffer#DEDUPE_HEADER}): the tail
+ * reads every record any instance stores, and parsing each one's JSON for its id took a third of a core under
+ * batches of 100. Ids Drover generated are marked as such and not remembered: no client can send them again.
  */
 final class StoredIdsTail implements StoredIds {
 
@@ -98,6 +97,10 @@ final class StoredIdsTail implements StoredIds {
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 << 20));
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 << 20));
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "drover-stored-ids");
+        // Following a busy topic, a fetch per few records cost more than the records (consumer and broker); a fetch
+        // now waits up to 20 ms for 64 KB, which an integration waiting on the tail (nearly never) can afford.
+        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, String.valueOf(64 << 10));
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         boolean announced = false;
@@ -183,10 +186,9 @@ final class StoredIdsTail implements StoredIds {
         long remembered = 0;
         AtomicLongArray next = readTo;
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            String source = header(r, EventBuffer.SOURCE_HEADER);
-            String messageId = messageId(r.value());
-            if (source != null && messageId != null) {
-                long first = window.stored(window.key(source, messageId), r.partition(), r.offset());
+            long key = key(r);
+            if (key != 0) {
+                long first = window.stored(key, r.partition(), r.offset());
                 if (DedupeWindow.partition(first) == r.partition() && DedupeWindow.offset(first) < r.offset()) {
                     repeat(r.partition(), r.offset());
                 }
@@ -278,6 +280,21 @@ final class StoredIdsTail implements StoredIds {
         consumer.pause(finished);
         toRead.removeAll(finished);
         return !toRead.isEmpty();
+    }
+
+    /**
+     * The record's dedupe key: from its header (written by ingestion, which has the key at hand), else from its
+     * source header and the messageId in its JSON (records written before the header existed); 0 for none (an id
+     * Drover generated, which no client can send again, or a record that names no source or id).
+     */
+    long key(ConsumerRecord<byte[], byte[]> r) {
+        Header dedupe = r.headers().lastHeader(EventBuffer.DEDUPE_HEADER);
+        if (dedupe != null) {
+            return DedupeWindow.fromBytes(dedupe.value());
+        }
+        String source = header(r, EventBuffer.SOURCE_HEADER);
+        String messageId = source == null ? null : messageId(r.value());
+        return messageId == null ? 0 : window.key(source, messageId);
     }
 
     private static String header(ConsumerRecord<?, ?> r, String name) {

@@ -59,6 +59,18 @@ class IngestApiTest {
                  "type":"track","receivedAt":"%s","timestamp":"%s"}""".formatted(id, e.text("receivedAt"), millis(timestamp))));
         assertThat(e.key()).isEqualTo("user-1");
         assertThat(e.headers()).containsEntry("drover.source", "web");
+        // Every instance's dedupe tail reads the key from the header, not from the JSON.
+        assertThat(e.rawHeaders().get("drover.dedupe"))
+                .isEqualTo(DedupeWindow.bytes(new DedupeWindow(java.time.Duration.ofMinutes(1), 10).key("web", id)));
+    }
+
+    @Test
+    void anIdDroverGeneratesIsMarkedAsSuchForTheDedupeTail() throws Exception {
+        String marker = uniqueId();
+        post("/v1/track", "{\"userId\":\"u\",\"event\":\"" + marker + "\"}");
+        TopicReader.Event e = org.awaitility.Awaitility.await().until(
+                () -> drover.topic.where(x -> marker.equals(x.text("event"))), found -> !found.isEmpty()).get(0);
+        assertThat(e.rawHeaders().get("drover.dedupe")).isEmpty();
     }
 
     @ParameterizedTest(name = "{0} stores a {1}")

@@ -33,8 +33,9 @@ public final class TopicReader implements AutoCloseable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** A record as Kafka holds it ({@code raw}: its value's bytes). */
-    public record Event(String key, JsonNode value, Map<String, String> headers, int partition, long offset, byte[] raw) {
+    /** A record as Kafka holds it ({@code raw}: its value's bytes; {@code rawHeaders}: the headers' bytes). */
+    public record Event(String key, JsonNode value, Map<String, String> headers, int partition, long offset, byte[] raw,
+                        Map<String, byte[]> rawHeaders) {
         public String text(String field) {
             JsonNode n = value.get(field);
             return n == null ? null : n.asText();
@@ -97,8 +98,12 @@ public final class TopicReader implements AutoCloseable {
         try {
             JsonNode value = MAPPER.readTree(r.value());
             Map<String, String> headers = new ConcurrentHashMap<>();
-            r.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
-            Event e = new Event(r.key(), value, headers, r.partition(), r.offset(), r.value());
+            Map<String, byte[]> rawHeaders = new ConcurrentHashMap<>();
+            r.headers().forEach(h -> {
+                headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
+                rawHeaders.put(h.key(), h.value());
+            });
+            Event e = new Event(r.key(), value, headers, r.partition(), r.offset(), r.value(), rawHeaders);
             all.add(e);
             JsonNode id = value.get("messageId");
             if (id != null) {

@@ -18,6 +18,10 @@
 #                              other, the first one is checked against the goal
 #   BENCH_OPEN_CONNECTIONS=32  connections of the open-loop run
 #   BENCH_HEAP=512m            -Xmx of both server JVMs
+#   BENCH_DURABLE=1            1: also run the durable bare route (BareRoute with its own embedded broker: each event
+#                              written to Kafka with Drover's producer settings before the answer, nothing else) at
+#                              each single-event connection count and under batches, as the floor of durable
+#                              ingestion on this machine; 0: skip
 #   BENCH_PROFILE=1            1: one extra Drover single-event run under JFR, summarised (the measured runs are not
 #                              profiled, so the profiler does not lower their figures); 0: skip
 #   BENCH_OUT=target/bench/<time>  where logs, GC logs, the JFR recording and results.md go
@@ -43,6 +47,7 @@ RATE=${RATES%% *}
 OPEN_CONNECTIONS=${BENCH_OPEN_CONNECTIONS:-32}
 HEAP=${BENCH_HEAP:-512m}
 PROFILE=${BENCH_PROFILE:-1}
+DURABLE=${BENCH_DURABLE:-1}
 OUT=${BENCH_OUT:-$ROOT/target/bench/$(date +%Y%m%d-%H%M%S)}
 WRITE_KEY=bench-write-key
 AUTH="Basic $(printf '%s:' "$WRITE_KEY" | base64)"
@@ -52,14 +57,15 @@ mkdir -p "$OUT"
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 DATA_DIR=$(mktemp -d /tmp/drover-bench-XXXXXX)
-DROVER_PID= BARE_PID= LOAD_PID=
+DURABLE_DIR=$(mktemp -d /tmp/drover-bench-durable-XXXXXX)
+DROVER_PID= BARE_PID= DURABLE_PID= LOAD_PID=
 
 
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  stop_pid "$LOAD_PID"; stop_pid "$BARE_PID"; stop_pid "$DROVER_PID"
-  rm -rf "$DATA_DIR"
+  stop_pid "$LOAD_PID"; stop_pid "$BARE_PID"; stop_pid "$DURABLE_PID"; stop_pid "$DROVER_PID"
+  rm -rf "$DATA_DIR" "$DURABLE_DIR"
   [[ $rc -ne 0 ]] && log "FAILED (exit $rc); logs in $OUT"
   exit "$rc"
 }
@@ -150,6 +156,7 @@ num() { local v; v=$(grep -oE "(^| )$1=[^ ]*" <<<"$2" | head -1 | cut -d= -f2); 
 
 # --- start the servers -------------------------------------------------------------------------------------------
 free_port DROVER_PORT; free_port KAFKA_PORT; free_port CONTROLLER_PORT; free_port BARE_PORT
+free_port DURABLE_PORT; free_port DURABLE_KAFKA_PORT; free_port DURABLE_CONTROLLER_PORT
 check_quiet
 
 log "starting Drover (-Xmx$HEAP) on port $DROVER_PORT, data in $DATA_DIR"
@@ -163,12 +170,24 @@ log "starting the bare Camel route (-Xmx$HEAP) on port $BARE_PORT"
 java -Xmx"$HEAP" -cp "$CP" io.drover.bench.BareRoute "$BARE_PORT" > "$OUT/bare.log" 2>&1 &
 BARE_PID=$!
 
+if [[ $DURABLE == 1 ]]; then
+  log "starting the durable bare route (-Xmx$HEAP, its own embedded broker) on port $DURABLE_PORT"
+  java -Xmx"$HEAP" -cp "$CP" io.drover.bench.BareRoute "$DURABLE_PORT" "$DURABLE_DIR" "$DURABLE_KAFKA_PORT" \
+    "$DURABLE_CONTROLLER_PORT" > "$OUT/durable.log" 2>&1 &
+  DURABLE_PID=$!
+fi
+
 drover_ready() { grep -q "Drover is taking events on port $DROVER_PORT" "$OUT/drover.log"; }
 bare_ready() {
   [[ $(curl -s -m 2 -H 'Content-Type: application/json' -d '{}' "http://127.0.0.1:$BARE_PORT/v1/track" 2>/dev/null) == '{"success":true}' ]]
 }
 wait_ready Drover "$DROVER_PID" "$DROVER_PORT" drover_ready
 wait_ready "bare route" "$BARE_PID" "$BARE_PORT" bare_ready
+durable_ready() {
+  [[ $(curl -s -m 5 -H 'Content-Type: application/json' -d '{"userId":"ready"}' "http://127.0.0.1:$DURABLE_PORT/v1/track" 2>/dev/null) == '{"success":true}' ]]
+}
+[[ $DURABLE == 1 ]] && wait_ready "durable bare route" "$DURABLE_PID" "$DURABLE_PORT" durable_ready
+DURABLE_URL=http://127.0.0.1:$DURABLE_PORT
 
 DROVER=http://127.0.0.1:$DROVER_PORT
 BARE=http://127.0.0.1:$BARE_PORT
@@ -188,6 +207,11 @@ for c in $CONNECTION_COUNTS; do
   mark=$(gc_mark)
   measure "drover-track-$c" "$DROVER_PID" wrk_run "drover-track-$c" "$DROVER/v1/track" "$c" "$DURATION" 0
   GC_TRACK[$c]=$(gc_since "$mark")
+  if [[ $DURABLE == 1 ]]; then
+    warm "durable-track-$c" "$DURABLE_URL/v1/track" "$c" 0 "$w"
+    log "measuring: durable bare route, single events, $c connections, ${DURATION}s"
+    measure "durable-track-$c" "$DURABLE_PID" wrk_run "durable-track-$c" "$DURABLE_URL/v1/track" "$c" "$DURATION" 0
+  fi
 done
 # The baseline's job is done: stop it so that it takes nothing from the remaining runs.
 stop_pid "$BARE_PID"; BARE_PID=
@@ -208,6 +232,12 @@ log "measuring: Drover, batches of $BATCH_SIZE, $BATCH_CONNECTIONS connections, 
 mark=$(gc_mark)
 measure drover-batch "$DROVER_PID" wrk_run drover-batch "$DROVER/v1/batch" "$BATCH_CONNECTIONS" "$DURATION" "$BATCH_SIZE"
 GC_BATCH=$(gc_since "$mark")
+if [[ $DURABLE == 1 ]]; then
+  warm durable-batch "$DURABLE_URL/v1/batch" "$BATCH_CONNECTIONS" "$BATCH_SIZE" "$REWARM"
+  log "measuring: durable bare route, batches of $BATCH_SIZE, $BATCH_CONNECTIONS connections, ${DURATION}s"
+  measure durable-batch "$DURABLE_PID" wrk_run durable-batch "$DURABLE_URL/v1/batch" "$BATCH_CONNECTIONS" "$DURATION" "$BATCH_SIZE"
+  stop_pid "$DURABLE_PID"; DURABLE_PID=
+fi
 jcmd "$DROVER_PID" GC.heap_info > "$OUT/heap-after-batch.txt"
 
 # --- 4. single events, open loop at a fixed rate -------------------------------------------------------------------
@@ -241,8 +271,8 @@ row() {  # row NAME LOAD RESULT GC-SUMMARY NAME-OF-CPU-FILE
     "$heap" \
     "$(num cpu_server "$c")" "$(num cpu_generator "$c")" "$(num cpu_irq "$c")" "$(num cpu_other "$c")"
 }
-ratio() {  # ratio CONNECTIONS: Drover's single-event rate as a percentage of the bare route's, measured in this run
-  awk -v d="$(num req_per_s "$(result "drover-track-$1")")" -v b="$(num req_per_s "$(result "bare-track-$1")")" \
+ratio() {  # ratio CONNECTIONS [BASELINE]: Drover's single-event rate as a percentage of a baseline's, in this run
+  awk -v d="$(num req_per_s "$(result "drover-track-$1")")" -v b="$(num req_per_s "$(result "${2:-bare}-track-$1")")" \
     'BEGIN { printf "%.1f", (b > 0 ? 100 * d / b : 0) }'
 }
 cpu_per_request() {  # cpu_per_request NAME: the server's CPU per answered request, in microseconds
@@ -266,8 +296,10 @@ pass() { awk "BEGIN { exit !($1) }" && echo reached || echo "NOT reached"; }
   for c in $CONNECTION_COUNTS; do
     row "bare Camel route" "POST /v1/track, closed loop, $c conn" "$(result "bare-track-$c")" "" "bare-track-$c"
     row "Drover" "POST /v1/track, closed loop, $c conn" "$(result "drover-track-$c")" "${GC_TRACK[$c]}" "drover-track-$c"
+    [[ $DURABLE == 1 ]] && row "durable bare route" "POST /v1/track, closed loop, $c conn" "$(result "durable-track-$c")" "" "durable-track-$c"
   done
   row "Drover" "POST /v1/batch x$BATCH_SIZE, closed loop, $BATCH_CONNECTIONS conn" "$R_BATCH" "$GC_BATCH" drover-batch
+  [[ $DURABLE == 1 ]] && row "durable bare route" "POST /v1/batch x$BATCH_SIZE, closed loop, $BATCH_CONNECTIONS conn" "$(result durable-batch)" "" durable-batch
   for rate in $RATES; do
     row "Drover" "POST /v1/track, open loop at $rate/s, $OPEN_CONNECTIONS conn, latency from intended send" \
       "$(result "drover-open-$rate")" "${GC_OPEN[$rate]}" "drover-open-$rate"
@@ -292,6 +324,18 @@ pass() { awk "BEGIN { exit !($1) }" && echo reached || echo "NOT reached"; }
          "(the bare route's: $(cpu_per_request "bare-track-$c") µs)"
   done
   echo "2. batches of $BATCH_SIZE: $BATCH_EPS events/s accepted (goal 100000): $(pass "$BATCH_EPS >= 100000")"
+  if [[ $DURABLE == 1 ]]; then
+    echo
+    echo "Against the durable bare route (the same HTTP server writing each event to its own embedded broker with"
+    echo "Drover's producer settings before it answers, and nothing else), measured in this run:"
+    for c in $CONNECTION_COUNTS; do
+      echo "- single events at $c connections: Drover / durable bare route $(ratio "$c" durable) %;" \
+           "CPU per request: Drover $(cpu_per_request "drover-track-$c") µs, durable bare route $(cpu_per_request "durable-track-$c") µs"
+    done
+    echo "- batches of $BATCH_SIZE: Drover $BATCH_EPS events/s, durable bare route $(num events_per_s "$(result durable-batch)") events/s" \
+         "($(awk -v d="$BATCH_EPS" -v b="$(num events_per_s "$(result durable-batch)")" 'BEGIN { printf "%.1f", (b > 0 ? 100 * d / b : 0) }') %)"
+    echo
+  fi
   echo "3. heap: live set after a full GC $((${LIVE_KB:-0} / 1024)) MB (goal < 256 MB): $(pass "${LIVE_KB:-0} < 256 * 1024");" \
        "-Xmx$HEAP, at most $(num heap_after_gc_max_mb "$GC_BATCH") MB after GC under batch load, $BATCH_FAILED failed requests"
   echo "4. open loop at $RATE/s: p99 $(num p99_ms "$R_OPEN") ms from intended send (goal < 20 ms): $(pass "$(num p99_ms "$R_OPEN") < 20")"

@@ -30,11 +30,12 @@ public final class IsoTime {
         return fast != null ? fast : parseAny(text);
     }
 
-    /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}](Z|±HH:MM)?}, or null for any other text (left to java.time). */
+    /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}](Z|±HH:MM)?} (t and z in either case), or null for any other text (left to java.time). */
     static Instant parseCommon(String s) {
         int n = s.length();
-        if (n < 19 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
-                || s.charAt(16) != ':') {
+        // Lower-case t and z too: RFC 3339 allows them, and java.time's ISO parsers read them (case-insensitively).
+        if (n < 19 || s.charAt(4) != '-' || s.charAt(7) != '-' || (s.charAt(10) != 'T' && s.charAt(10) != 't')
+                || s.charAt(13) != ':' || s.charAt(16) != ':') {
             return null;
         }
         int year = digits(s, 0, 4);
@@ -65,7 +66,7 @@ public final class IsoTime {
         int offsetSeconds;
         if (i == n) {
             offsetSeconds = 0;
-        } else if (i == n - 1 && s.charAt(i) == 'Z') {
+        } else if (i == n - 1 && (s.charAt(i) == 'Z' || s.charAt(i) == 'z')) {
             offsetSeconds = 0;
         } else if (i == n - 6 && (s.charAt(i) == '+' || s.charAt(i) == '-') && s.charAt(i + 3) == ':') {
             int oh = digits(s, i + 1, 2);

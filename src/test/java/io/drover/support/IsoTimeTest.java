@@ -54,6 +54,7 @@ class IsoTimeTest {
         assertThat(IsoTime.parseCommon("2026-11-28T10:00:00.000Z")).isEqualTo(Instant.parse("2026-11-28T10:00:00Z"));
         assertThat(IsoTime.parseCommon("2026-11-28T10:00:00+01:00")).isEqualTo(Instant.parse("2026-11-28T09:00:00Z"));
         assertThat(IsoTime.parseCommon("2026-11-28T10:00:00")).isEqualTo(Instant.parse("2026-11-28T10:00:00Z"));
+        assertThat(IsoTime.parseCommon("2026-11-28t10:00:00.5z")).isEqualTo(Instant.parse("2026-11-28T10:00:00.5Z"));
     }
 
     @Test

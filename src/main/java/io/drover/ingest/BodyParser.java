@@ -28,15 +28,17 @@ final class BodyParser {
 
     /** One message: the body is the message. */
     ParsedBody single(byte[] body) {
+        OutOfRangeNumbers.reset();
         JsonNode node = readTree(body);
         if (!(node instanceof ObjectNode message)) {
             throw IngestException.badRequest("invalid_json", "the body must be a JSON object");
         }
-        return new ParsedBody(message, List.of(new ParsedBody.Item(message, body.length)));
+        return new ParsedBody(message, List.of(new ParsedBody.Item(message, body.length)), OutOfRangeNumbers.seen());
     }
 
     /** A batch: {@code {"batch": [...], "context": {...}, ...}}. */
     ParsedBody batch(byte[] body) {
+        OutOfRangeNumbers.reset();
         try (JsonParser p = Json.MAPPER.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw IngestException.badRequest("invalid_json", "the body must be a JSON object with a 'batch' array");
@@ -66,7 +68,7 @@ final class BodyParser {
             if (items == null) {
                 throw IngestException.badRequest("invalid_batch", "the body has no 'batch' array");
             }
-            return new ParsedBody(envelope, withMergedSize(items, merged));
+            return new ParsedBody(envelope, withMergedSize(items, merged), OutOfRangeNumbers.seen());
         } catch (IngestException e) {
             throw e;
         } catch (IOException e) {

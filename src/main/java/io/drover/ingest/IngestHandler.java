@@ -267,7 +267,7 @@ final class IngestHandler implements Handler<RoutingContext> {
                 endpoint.isBatch() ? body.envelope() : null, Instant.now(),
                 clientAddress.resolve(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
                         request.getHeader("X-Forwarded-For")),
-                request.getHeader("User-Agent"));
+                request.getHeader("User-Agent"), body.outOfRangeNumbers());
         List<MessageNormaliser.Normalised> messages = new ArrayList<>(body.items().size());
         List<FailedEvents.Rejected> rejected = new ArrayList<>(0);
         for (int i = 0; i < body.items().size(); i++) {

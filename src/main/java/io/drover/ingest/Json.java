@@ -20,6 +20,7 @@ public final class Json {
                     .build())
             // Keep decimal values exactly as sent (prices: 19.99 stays 19.99), and no Infinity from 1e400.
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .nodeFactory(new OutOfRangeNumbers())
             .build();
 
     private Json() {

@@ -29,10 +29,11 @@ final class MessageNormaliser {
 
     /** What a request says about all its messages. */
     record RequestFacts(String forcedType, ObjectNode envelope, Instant receivedAt, String receivedAtText, String ip,
-                        String userAgent) {
-        RequestFacts(String forcedType, ObjectNode envelope, Instant receivedAt, String ip, String userAgent) {
+                        String userAgent, boolean outOfRangeNumbers) {
+        RequestFacts(String forcedType, ObjectNode envelope, Instant receivedAt, String ip, String userAgent,
+                     boolean outOfRangeNumbers) {
             // Formatted once per request: every message of a batch shares it.
-            this(forcedType, envelope, receivedAt, format(receivedAt), ip, userAgent);
+            this(forcedType, envelope, receivedAt, format(receivedAt), ip, userAgent, outOfRangeNumbers);
         }
     }
 
@@ -63,7 +64,9 @@ final class MessageNormaliser {
         }
         merge(facts.envelope(), "context", m);
         merge(facts.envelope(), "integrations", m);
-        FiniteNumbers.require(m, where);
+        if (facts.outOfRangeNumbers()) {
+            FiniteNumbers.require(m, where);   // the body holds one: find which message, and where in it
+        }
         enrichTimestamps(m, facts, where);
         enrichContext(m, facts);
         return new Normalised(m, userId != null ? userId : anonymousId, messageId, clientMessageId);

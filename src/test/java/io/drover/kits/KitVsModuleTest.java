@@ -83,8 +83,9 @@ class KitVsModuleTest {
         assertThat(KitVsModule.kinds(diffs)).isEqualTo(new Pins()
                 // Choice: the kit sends the events it has a section for; Drover's module other tracks as custom events.
                 .add("module only", "(request)")
-                // The kit's error: app_data (device facts, extinfo) is for app events, and this is a website event
-                // (action_source website); it writes extinfo as an object of mostly empty texts.
+                // The kit's error: Meta's app data parameters are "required for app events", and this is a website
+                // event (action_source website); extinfo is a list whose values are all required in order from 0 (the
+                // version, a2 or i2), and the kit writes keys 2 to 16, mostly empty.
                 .add("kit only", extinfo("/data/*/app_data/extinfo/"))
                 // Drover's: content_type goes with content_ids (Meta's pixel reference); the kit's checkout section
                 // leaves it out.

@@ -258,8 +258,8 @@ class KitVsModuleTest {
                 .add("kit only+module only", "/events/*/platform")
                 // The kit's error: no time, so Amplitude takes the upload time.
                 .add("module only", "/events/*/time")
-                // The kit's: user_agent and a referring_domain user property, not among the HTTP V2 fields Drover's
-                // module sends (docs/integrations/amplitude.md).
+                // The kit's: user_agent is not one of the HTTP V2 API's keys for an event (Amplitude documents platform,
+                // os_name, device_model, ... and no user agent); referring_domain is the kit's own user property.
                 .add("kit only", "/events/*/user_agent", "/events/*/user_properties/referring_domain")
                 .map);
     }

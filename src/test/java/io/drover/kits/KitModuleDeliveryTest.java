@@ -120,7 +120,7 @@ class KitModuleDeliveryTest {
         assertThat(body.get("event_source").asText()).isEqualTo("web");
         assertThat(body.get("event_source_id").asText()).isEqualTo(PIXEL);
         JsonNode event = body.at("/data/0");
-        // The kit sends TikTok's current name of a purchase (Drover's Java module the older CompletePayment).
+        // The kit sends TikTok's current name of a purchase (as Drover's Java module does since issue 16).
         assertThat(event.get("event").asText()).isEqualTo("Purchase");
         assertThat(event.get("event_id").asText()).isEqualTo(Hashing.sha256(stored.get("anonymousId").asText()) + "_" + id);
         assertThat(event.at("/user/ttclid").asText()).isEqualTo("E.C.P.ttclid_test");

@@ -87,11 +87,40 @@ final class KitVsModule {
         return out;
     }
 
-    private static boolean same(String a, String b) {
+    /**
+     * The same value: equal text, the same number, or the same instant (Braze's "2024-11-28T08:00:30Z" and
+     * "2024-11-28T08:00:30.000Z" are one time); a list's values (joined with commas) compare one by one.
+     */
+    static boolean same(String a, String b) {
+        if (a.equals(b)) {
+            return true;
+        }
+        String[] as = a.split(",", -1);
+        String[] bs = b.split(",", -1);
+        if (as.length != bs.length) {
+            return false;
+        }
+        for (int i = 0; i < as.length; i++) {
+            if (!sameScalar(as[i], bs[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameScalar(String a, String b) {
+        if (a.equals(b)) {
+            return true;
+        }
         try {
             return Double.parseDouble(a) == Double.parseDouble(b);
         } catch (NumberFormatException e) {
-            return a.equals(b);
+            // not numbers
+        }
+        try {
+            return java.time.OffsetDateTime.parse(a).toInstant().equals(java.time.OffsetDateTime.parse(b).toInstant());
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
         }
     }
 

@@ -143,13 +143,22 @@ final class MetaEvents {
                         && "Purchase".equals(metaName)) {
                     return null;
                 }
-                products(data, properties.path("products"), true);
+                // Meta's custom data parameters: num_items "Use only with InitiateCheckout events" (the kit
+                // comparison of issue 16 found Drover sending it with Purchase too).
+                products(data, properties.path("products"), "InitiateCheckout".equals(metaName));
                 if ("Purchase".equals(metaName)) {
                     text(data, "order_id", properties, "order_id");
                 }
             }
             case "AddToCart", "ViewContent", "AddToWishlist" -> {
-                Currencies.putValue(data, properties, defaultCurrency, omitted, "price", "value");
+                // The value of the event: two items at 10 are 20, as contents says (quantity 2, item_price 10), not
+                // the price (found by the kit comparison of issue 16, as in Drover's TikTok module).
+                ObjectNode valued = ((ObjectNode) properties).deepCopy();
+                java.math.BigDecimal price = SegmentFields.decimal(properties, "price");
+                if (!valued.hasNonNull("value") && price != null) {
+                    valued.put("value", price.multiply(java.math.BigDecimal.valueOf(SegmentFields.quantity(properties))));
+                }
+                Currencies.putValue(data, valued, defaultCurrency, omitted, "value");
                 ArrayNode one = JSON.arrayNode().add(properties);
                 products(data, one, false);
                 text(data, "content_name", properties, "name");

@@ -131,6 +131,10 @@ final class SnapchatEvent {
                 MatchKeys.putText(item, "brand", SegmentFields.text(p, "brand"));
             }
             c.put("num_items", SegmentFields.numItems(products));
+            if (products.size() == 1) {
+                // Snap's custom_data.content_category is one text (Snap's Business SDK v3 schema): one product's.
+                MatchKeys.putText(c, "content_category", SegmentFields.text(products.get(0), "category"));
+            }
         }
         MatchKeys.putText(c, "order_id", SegmentFields.text(properties, "order_id"));
         MatchKeys.putText(c, "search_string", SegmentFields.text(properties, "query"));

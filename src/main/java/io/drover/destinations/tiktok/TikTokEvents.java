@@ -25,12 +25,14 @@ import static io.drover.destinations.SegmentFields.text;
 final class TikTokEvents {
 
     /**
-     * Segment ecommerce v2 event → TikTok standard event. An order is {@code CompletePayment}: "When a visitor makes a
-     * payment. TikTok recommends using this event when placing an order and making a payment are the same", which is
-     * what Segment's Order Completed records (https://ads.tiktok.com/help/article/supported-standard-events).
+     * Segment ecommerce v2 event → TikTok standard event. An order is {@code Purchase}, TikTok's current code for "a
+     * visitor completes a purchase", recommended "when placing an order and making a payment are the same", which is
+     * what Segment's Order Completed records (https://ads.tiktok.com/help/article/supported-standard-events: its 2025
+     * editions give Purchase the description the edition read in issue 13 gave CompletePayment; MetaRouter's kit sends
+     * Purchase too).
      */
     static final Map<String, String> STANDARD_EVENTS = Map.of(
-            SegmentEvents.ORDER_COMPLETED, "CompletePayment",
+            SegmentEvents.ORDER_COMPLETED, "Purchase",
             SegmentEvents.PRODUCT_ADDED, "AddToCart",
             SegmentEvents.PRODUCT_VIEWED, "ViewContent",
             SegmentEvents.CHECKOUT_STARTED, "InitiateCheckout",
@@ -75,6 +77,10 @@ final class TikTokEvents {
         if (!user.isEmpty()) {
             out.set("user", user);
         }
+        JsonNode ldu = limitedDataUse(event);
+        if (ldu != null) {
+            out.set("limited_data_use", ldu);
+        }
         ObjectNode page = page(event);
         if (!page.isEmpty()) {
             out.set("page", page);
@@ -103,7 +109,20 @@ final class TikTokEvents {
         put(user, "ttp", text(tiktok, "ttp"));
         put(user, "ip", text(context, "ip"));
         put(user, "user_agent", text(context, "userAgent"));
+        // BCP 47, as Segment's context.locale is (Events API 2.0 user.locale).
+        put(user, "locale", text(context, "locale"));
         return user;
+    }
+
+    /**
+     * Events API 2.0's {@code limited_data_use} (TikTok's Limited Data Use: "a request for limited data processing")
+     * from the user's own advertising consent: false when they gave it, true when they refused it (an event the
+     * module's consent setting lets through anyway), not sent when the event does not say. Never a constant: the kit's
+     * false for everyone claims what Drover does not know.
+     */
+    static JsonNode limitedDataUse(JsonNode event) {
+        JsonNode advertising = event.path("context").path("consent").path("categoryPreferences").path("advertising");
+        return advertising.isBoolean() ? JSON.booleanNode(!advertising.booleanValue()) : null;
     }
 
     /** Trimmed and lower-cased, then SHA-256. */
@@ -146,12 +165,17 @@ final class TikTokEvents {
             return out;
         }
         switch (tiktokName) {
-            case "CompletePayment", "InitiateCheckout" -> {
+            case "Purchase", "InitiateCheckout" -> {
                 contents(out, properties.path("products"));
+                if ("Purchase".equals(tiktokName)) {
+                    put(out, "order_id", text(properties, "order_id"));
+                }
                 Currencies.putValue(out, properties, defaultCurrency, omitted, "revenue", "total", "value");
             }
             case "AddToCart", "ViewContent", "AddToWishlist" -> {
                 contents(out, JSON.arrayNode().add(properties));
+                // TikTok's parameters page: "description: a string description of the item or page".
+                put(out, "description", text(properties, "name"));
                 // TikTok: "price is the price for a single item, and value is the total price": two items at 10
                 // are price 10, value 20 (the kits comparison found Drover sending the price as the value).
                 ObjectNode total = properties.deepCopy();
@@ -173,12 +197,18 @@ final class TikTokEvents {
         return out;
     }
 
-    /** contents [{content_id, content_name, content_category, brand, price, quantity}], and content_type "product". */
+    /**
+     * contents [{content_id, content_name, content_category, brand, price, quantity}], and on the event content_type
+     * "product", content_ids (the same ids: TikTok's parameters page recommends them for catalogue matching) and
+     * num_items (Events API 2.0's number of items: the quantities added up, a product without one counting 1).
+     */
     private static void contents(ObjectNode out, JsonNode products) {
         if (!products.isArray()) {
             return;
         }
         ArrayNode contents = JSON.arrayNode();
+        ArrayNode ids = JSON.arrayNode();
+        long items = 0;
         for (JsonNode p : products) {
             String id = text(p, "product_id");
             if (id == null) {
@@ -188,6 +218,7 @@ final class TikTokEvents {
                 continue;
             }
             ObjectNode c = contents.addObject().put("content_id", id);
+            ids.add(id);
             put(c, "content_name", text(p, "name"));
             put(c, "content_category", text(p, "category"));
             put(c, "brand", text(p, "brand"));
@@ -196,12 +227,16 @@ final class TikTokEvents {
                 c.set("price", price);
             }
             JsonNode quantity = SegmentFields.number(p.get("quantity"));
-            c.put("quantity", quantity == null ? 1 : quantity.asLong());
+            long q = quantity == null ? 1 : quantity.asLong();
+            c.put("quantity", q);
+            items += q;
         }
         if (!contents.isEmpty()) {
             out.set("contents", contents);
             // A property of the event, not of each content (TikTok's parameters page): product ids are SKUs.
             out.put("content_type", "product");
+            out.set("content_ids", ids);
+            out.put("num_items", items);
         }
     }
 

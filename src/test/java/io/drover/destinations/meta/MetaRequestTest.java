@@ -99,6 +99,23 @@ class MetaRequestTest {
         assertThat(batch.rejectionReasons().get(withoutPage)).contains("event_source_url");
     }
 
+    /** Found by issue 16's comparison with MetaRouter's kit. */
+    @Test
+    void anAddToCartIsWorthItsItemsAndOnlyACheckoutCountsThem() throws Exception {
+        ObjectNode added = io.drover.destinations.GoldenFiles.event("product-added"); // 2 at 89.99
+        JsonNode data = MAPPER.readTree(run(bean(), List.of(added), Batch.of(exchange())).get(0).body()).at("/data/0/custom_data");
+        assertThat(data.get("value").decimalValue()).isEqualByComparingTo("179.98");
+        ObjectNode order = io.drover.destinations.GoldenFiles.event("order-completed");
+        ObjectNode checkout = io.drover.destinations.GoldenFiles.event("checkout-started");
+        List<VendorRequest> both = run(bean(), List.of(order, checkout), Batch.of(exchange()));
+        JsonNode body = MAPPER.readTree(both.get(0).body());
+        // Meta's custom data parameters: num_items "Use only with InitiateCheckout events".
+        assertThat(body.at("/data/0/event_name").asText()).isEqualTo("Purchase");
+        assertThat(body.at("/data/0/custom_data").has("num_items")).isFalse();
+        assertThat(body.at("/data/1/event_name").asText()).isEqualTo("InitiateCheckout");
+        assertThat(body.at("/data/1/custom_data/num_items").asInt()).isEqualTo(2);
+    }
+
     @Test
     void theShopsOneCurrencyIsUsedForAValueWithoutOneAndNoneIsInvented() throws Exception {
         ObjectNode added = track("Product Added");

@@ -92,6 +92,15 @@ class SnapchatRequestTest {
         assertThat(run.requests().get(0).events()).containsExactly(ok);
     }
 
+    /** Found by issue 16's comparison with MetaRouter's kit: Snap's custom_data.content_category (one text). */
+    @Test
+    void aOneProductEventCarriesItsCategory() {
+        assertThat(SnapchatEvent.customData(GoldenFiles.event("product-viewed")).path("content_category").asText())
+                .isEqualTo("Shoes");
+        assertThat(SnapchatEvent.customData(GoldenFiles.event("order-completed")).has("content_category"))
+                .as("two products, two categories: none claimed").isFalse();
+    }
+
     @Test
     void aBatchIsCutAt2000Events() throws Exception {
         List<ObjectNode> events = new ArrayList<>();

@@ -82,7 +82,7 @@ class TikTokDeliveryTest {
     }
 
     @Test
-    void anOrderIsPostedAsCompletePaymentWithTheTokenInItsHeader() throws Exception {
+    void anOrderIsPostedAsPurchaseWithTheTokenInItsHeader() throws Exception {
         String id = "tiktok-order-" + UUID.randomUUID();
         ObjectNode order = GoldenFiles.event("order-completed");
         order.put("messageId", id);
@@ -109,7 +109,7 @@ class TikTokDeliveryTest {
         assertThat(body.get("event_source_id").asText()).isEqualTo(PIXEL);
         assertThat(body.get("data")).hasSize(1);
         JsonNode event = body.get("data").get(0);
-        assertThat(event.get("event").asText()).isEqualTo("CompletePayment");
+        assertThat(event.get("event").asText()).isEqualTo("Purchase");
         assertThat(event.get("event_id").asText()).isEqualTo(id);
         assertThat(event.get("event_time").asLong()).isEqualTo(java.time.Instant.parse(stored.get("timestamp").asText())
                 .getEpochSecond());
@@ -189,7 +189,7 @@ class TikTokDeliveryTest {
         // A EUR shop's revenue must not count as dollars: no value rather than a value in an invented currency.
         assertThat(event.path("properties").has("value")).isFalse();
         assertThat(event.path("properties").has("currency")).isFalse();
-        assertThat(event.get("event").asText()).isEqualTo("CompletePayment");
+        assertThat(event.get("event").asText()).isEqualTo("Purchase");
         assertThat(Http.send("GET", drover.adminUrl("/observe/metrics"), null).body()).containsPattern(
                 "drover_integration_omitted_total\\{integration=\"tiktok\",reason=\"no_currency\"\\} [1-9]");
     }

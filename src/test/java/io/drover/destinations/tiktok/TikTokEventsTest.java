@@ -40,7 +40,7 @@ class TikTokEventsTest {
 
     @Test
     void segmentEcommerceEventsBecomeTikTokStandardEvents() throws Exception {
-        assertThat(name("Order Completed")).isEqualTo("CompletePayment");
+        assertThat(name("Order Completed")).isEqualTo("Purchase");
         assertThat(name("Product Added")).isEqualTo("AddToCart");
         assertThat(name("Product Viewed")).isEqualTo("ViewContent");
         assertThat(name("Checkout Started")).isEqualTo("InitiateCheckout");
@@ -51,6 +51,35 @@ class TikTokEventsTest {
                 .get("event").asText()).isEqualTo("Pageview");
         assertThat(TikTokEvents.map(event("{\"type\":\"identify\",\"timestamp\":\"2024-11-28T08:00:00Z\"}")))
                 .isEqualTo(Mapped.notForVendor());
+    }
+
+    /** Issue 16's comparison with MetaRouter's kit: what TikTok documents and Drover did not send. */
+    @Test
+    void anOrderCarriesItsIdsItemCountOrderIdLocaleAndLimitedDataUse() throws Exception {
+        ObjectNode order = mapped(event("""
+                {"type":"track","event":"Order Completed","timestamp":"2024-11-28T08:00:00Z",
+                 "properties":{"order_id":"o-1","revenue":30,"currency":"usd","products":[
+                   {"product_id":"a","price":10,"quantity":2},{"sku":"b","price":10}]},
+                 "context":{"locale":"fr-FR","consent":{"categoryPreferences":{"advertising":true}}}}"""));
+        assertThat(order.get("event").asText()).isEqualTo("Purchase");
+        assertThat(order.at("/properties/content_ids").toString()).isEqualTo("[\"a\",\"b\"]");
+        assertThat(order.at("/properties/num_items").asLong()).isEqualTo(3);
+        assertThat(order.at("/properties/order_id").asText()).isEqualTo("o-1");
+        assertThat(order.at("/user/locale").asText()).isEqualTo("fr-FR");
+        assertThat(order.get("limited_data_use").asBoolean()).isFalse();
+
+        ObjectNode added = mapped(event("""
+                {"type":"track","event":"Product Added","timestamp":"2024-11-28T08:00:00Z",
+                 "properties":{"product_id":"a","name":"Sneaker","price":10,"quantity":2},
+                 "context":{"consent":{"categoryPreferences":{"advertising":false}}}}"""));
+        assertThat(added.at("/properties/description").asText()).isEqualTo("Sneaker");
+        assertThat(added.at("/properties/num_items").asLong()).isEqualTo(2);
+        assertThat(added.has("order_id")).isFalse();
+        // Refused advertising (a module whose consent setting lets it through): TikTok is asked to limit its use.
+        assertThat(added.get("limited_data_use").asBoolean()).isTrue();
+        // No consent in the event: nothing claimed.
+        assertThat(mapped(event("{\"type\":\"track\",\"event\":\"E\",\"timestamp\":\"2024-11-28T08:00:00Z\"}"))
+                .has("limited_data_use")).isFalse();
     }
 
     @Test

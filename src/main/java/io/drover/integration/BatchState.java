@@ -22,6 +22,8 @@ import org.apache.camel.Exchange;
 public final class BatchState extends Batch {
 
     private final Set<ObjectNode> delivered = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Per event, the requests of this attempt carrying it that have not succeeded yet ({@link #sending}). */
+    private final Map<ObjectNode, Integer> carriedBy = new IdentityHashMap<>();
     private final Map<ObjectNode, Rejection> rejected = new IdentityHashMap<>();
     private final Map<ObjectNode, Deferral> deferred = new IdentityHashMap<>();
     private Map<ObjectNode, byte[]> storedJson;   // identity map; null outside Drover's consumer
@@ -121,10 +123,28 @@ public final class BatchState extends Batch {
         return !delivered.contains(event) && !rejected.containsKey(event) && !deferred.containsKey(event);
     }
 
+    /**
+     * The requests of this attempt: an event carried by several (Braze's track request and its alias merge) is
+     * delivered once all of them succeeded, so that a retry sends again each call it still needs.
+     */
+    void sending(List<VendorRequest> requests) {
+        carriedBy.clear();
+        for (VendorRequest r : requests) {
+            for (ObjectNode e : r.events()) {
+                carriedBy.merge(e, 1, Integer::sum);
+            }
+        }
+    }
+
+    /** A request carrying these events succeeded: each is delivered when it was the last of its requests. */
     void delivered(List<ObjectNode> events) {
         for (ObjectNode e : events) {
             if (!rejected.containsKey(e) && !deferred.containsKey(e)) {
-                delivered.add(e);
+                Integer left = carriedBy.computeIfPresent(e, (k, n) -> n - 1);
+                if (left == null || left <= 0) {
+                    carriedBy.remove(e);
+                    delivered.add(e);
+                }
             }
         }
     }

@@ -89,6 +89,7 @@ public class Delivery {
             m.setBody(List.of());
             return;
         }
+        batch.sending(complete);
         m.setBody(complete);
     }
 

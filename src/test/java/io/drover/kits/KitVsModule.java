@@ -38,8 +38,14 @@ final class KitVsModule {
             ObjectNode e = GoldenFiles.event(event);
             List<VendorRequest> requests = StarterKits.requests(c, new Batch(), List.of(e));
             JsonNode golden = MAPPER.readTree(Files.readString(Path.of("src/test/resources/golden", vendor, event + ".json")));
-            JsonNode moduleBody = golden.size() > 0 && golden.get(0).has("body") ? golden.get(0).get("body") : null;
-            JsonNode kitBody = requests.isEmpty() ? null : parse(requests.get(0).body());
+            List<JsonNode> moduleBodies = new java.util.ArrayList<>();
+            golden.forEach(r -> {
+                if (r.has("body")) {
+                    moduleBodies.add(r.get("body"));
+                }
+            });
+            JsonNode moduleBody = merged(moduleBodies);
+            JsonNode kitBody = merged(requests.stream().map(r -> parse(r.body())).toList());
             if (kitBody == null && moduleBody == null) {
                 continue;
             }
@@ -122,6 +128,31 @@ final class KitVsModule {
         } catch (java.time.format.DateTimeParseException e) {
             return false;
         }
+    }
+
+    /**
+     * The bodies of one event's requests as one (Braze: /users/track and /users/identify): top-level fields of
+     * each, arrays put end to end; null for none.
+     */
+    private static JsonNode merged(List<JsonNode> bodies) {
+        if (bodies.isEmpty()) {
+            return null;
+        }
+        if (bodies.size() == 1 || !bodies.stream().allMatch(JsonNode::isObject)) {
+            return bodies.get(0);
+        }
+        ObjectNode all = MAPPER.createObjectNode();
+        for (JsonNode body : bodies) {
+            body.fields().forEachRemaining(f -> {
+                JsonNode have = all.get(f.getKey());
+                if (have != null && have.isArray() && f.getValue().isArray()) {
+                    ((com.fasterxml.jackson.databind.node.ArrayNode) have).addAll((com.fasterxml.jackson.databind.node.ArrayNode) f.getValue());
+                } else if (have == null) {
+                    all.set(f.getKey(), f.getValue().deepCopy());
+                }
+            });
+        }
+        return all;
     }
 
     private static JsonNode parse(String body) {

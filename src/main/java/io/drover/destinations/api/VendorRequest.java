@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * One call to a vendor, as a module's {@code request} bean builds it when a batch needs more than one request (a
  * vendor's count or byte limit, one request per user, another path for profiles). The events it carries are what
- * counts as delivered when it succeeds, and what its {@link ResponseReader} may reject.
+ * counts as delivered when it succeeds (an event that several requests of the batch carry, once all of them
+ * succeeded: a retry sends each of them again), and what its {@link ResponseReader} may reject.
  *
  * @param method  HTTP method; {@code null}: the module's {@code method}
  * @param url     full URL with its query; {@code null}: the module's {@code endpoint}

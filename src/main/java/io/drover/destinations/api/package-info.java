@@ -13,7 +13,8 @@
  * <h2>What it returns</h2>
  * It leaves in the body a {@code List<}{@link io.drover.destinations.api.VendorRequest}{@code >} (or one, or a
  * String body for the module's endpoint): one call each, with its method and URL ({@code null}: the module's),
- * headers, body, the events it carries (they count as delivered when it succeeds) and how to read the answer.
+ * headers, body, the events it carries (they count as delivered when it succeeds; an event several requests carry,
+ * when all of them succeeded) and how to read the answer.
  * {@link io.drover.destinations.api.Chunks} cuts a batch to a vendor's count and byte limits.
  *
  * <h2>Mapped, left out, refused: one shape</h2>

@@ -14,11 +14,13 @@ import org.apache.camel.Processor;
  * (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/), authorised with the REST API key as a
  * Bearer token. Identify becomes user attributes, track a custom event, Order Completed purchases
  * ({@link BrazeMapping}); a batch is cut into requests within Braze's object limits ({@link TrackRequest}), and each
- * answer is read for objects Braze refused ({@link TrackResponse}).
+ * answer is read for objects Braze refused ({@link TrackResponse}). An identify that names both ids then merges the
+ * anonymous alias profile into the identified user ({@link IdentifyRequest}, {@code POST <base-url>/users/identify}).
  */
 public class BrazeRequest implements Processor {
 
     private String url;
+    private String identifyUrl;
     private String authorization;
     private BrazeMapping mapping = new BrazeMapping(null);
     private int maxObjects = TrackRequest.MAX_PER_ARRAY;
@@ -30,9 +32,10 @@ public class BrazeRequest implements Processor {
             base = base.substring(0, base.length() - 1);
         }
         this.url = base + "/users/track";
+        this.identifyUrl = base + "/users/identify";
     }
 
-    /** A REST API key with the users.track permission. */
+    /** A REST API key with the users.track and users.identify permissions. */
     public void setApiKey(String apiKey) {
         if (apiKey == null || apiKey.isBlank()) {
             throw new IllegalArgumentException("the Braze REST API key (BRAZE_API_KEY) is empty");
@@ -95,6 +98,10 @@ public class BrazeRequest implements Processor {
         if (!current.isEmpty()) {
             requests.add(current.build(url, authorization));
         }
+        // Then the merges of the alias profiles into the users the identifies name, once the batch's events are in.
+        List<ObjectNode> tracked = new ArrayList<>();
+        requests.forEach(r -> tracked.addAll(r.events()));
+        requests.addAll(IdentifyRequest.of(tracked, identifyUrl, authorization));
         exchange.getIn().setBody(requests);
     }
 }

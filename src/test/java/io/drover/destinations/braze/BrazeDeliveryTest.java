@@ -159,6 +159,74 @@ class BrazeDeliveryTest {
                 .findFirst().orElseThrow().getState()).isEqualTo("open");
     }
 
+    @Test
+    void anIdentifyWithBothIdsMergesTheAnonymousProfileOnceTheBatchIsWritten() throws Exception {
+        String user = "braze-" + UUID.randomUUID();
+        String anonymous = "anon-" + UUID.randomUUID();
+        ObjectNode browsing = track(null, "Product Viewed", "pv-" + UUID.randomUUID()).put("anonymousId", anonymous);
+        ObjectNode identify = event("identify", user, "id-" + UUID.randomUUID()).put("anonymousId", anonymous);
+        identify.putObject("traits").put("email", "bo@example.com");
+        send(browsing, identify);
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> identifies(user).size() == 1
+                && !requestsWith("bo@example.com").isEmpty());
+        LoggedRequest merge = identifies(user).get(0);
+        assertThat(merge.getHeader("Authorization")).isEqualTo("Bearer " + KEY);
+        assertThat(MAPPER.readTree(merge.getBodyAsString())).isEqualTo(MAPPER.readTree("""
+                {"aliases_to_identify":[{"external_id":"%s",
+                  "user_alias":{"alias_name":"%s","alias_label":"anonymous_id"}}]}""".formatted(user, anonymous)));
+        // The anonymous event went to the alias profile, then the merge folded it into the user (newest first here).
+        List<String> served = braze.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getBodyAsString().contains(anonymous)).map(e -> e.getRequest().getUrl()).toList();
+        assertThat(served).containsExactly("/users/identify", "/users/track");
+        assertThat(requestsWith(anonymous).get(0).getBodyAsString()).contains("bo@example.com");
+        Modules.handled(drover, "braze", identify.get("messageId").asText());
+    }
+
+    @Test
+    void aMergeThatFailsAfterItsTrackRequestIsSentAgainWithIt() {
+        String user = "braze-" + UUID.randomUUID();
+        String scenario = "merge-fails-" + user;
+        braze.stubFor(post(urlEqualTo("/users/identify")).withRequestBody(containing(user)).inScenario(scenario)
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+        braze.stubFor(post(urlEqualTo("/users/identify")).withRequestBody(containing(user)).inScenario(scenario)
+                .whenScenarioStateIs("up").willReturn(aResponse().withStatus(201).withBody("{\"message\":\"success\"}")));
+        ObjectNode identify = event("identify", user, "id-" + UUID.randomUUID()).put("anonymousId", "anon-" + UUID.randomUUID());
+        identify.putObject("traits").put("plan", "pro");
+        send(identify);
+        // The identify is carried by both calls: its track request's success does not deliver it, so the retry
+        // sends both (the attributes again, the same) and the merge is not lost.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> identifies(user).size() == 2);
+        assertThat(requestsWith(user)).hasSize(2);
+        Modules.handled(drover, "braze", identify.get("messageId").asText());
+        assertThat(braze.getAllScenarios().getScenarios().stream().filter(s -> s.getName().equals(scenario))
+                .findFirst().orElseThrow().getState()).isEqualTo("up");
+    }
+
+    @Test
+    void aMergeBrazeRefusesDeadLettersTheIdentifyAndTheOtherEventsGoOn() throws Exception {
+        String user = "braze-" + UUID.randomUUID();
+        braze.stubFor(post(urlEqualTo("/users/identify")).withRequestBody(containing(user)).willReturn(aResponse()
+                .withStatus(400).withBody("{\"message\":\"Invalid alias\"}")));
+        ObjectNode identify = event("identify", user, "id-" + UUID.randomUUID()).put("anonymousId", "anon-" + UUID.randomUUID());
+        identify.putObject("traits").put("email", "refused-" + user + "@example.com");
+        ObjectNode other = track(user, "After", "after-" + UUID.randomUUID());
+        send(identify, other);
+        try (TopicReader dlq = new TopicReader(drover.server.bootstrapServers(), "drover.dlq.braze")) {
+            JsonNode letter = awaitLetter(dlq, identify.get("messageId").asText());
+            assertThat(letter.get("reason").asText())
+                    .isEqualTo("Braze refused the alias merge (/users/identify, 400): {\"message\":\"Invalid alias\"}");
+            assertThat(dlq.requestOf(letter).at("/url").asText()).endsWith("/users/identify");
+            Modules.handled(drover, "braze", other.get("messageId").asText());
+        }
+        assertThat(requestsWith("\"After\"")).hasSize(1);
+        assertThat(identifies(user)).hasSize(1);
+    }
+
+    private static List<LoggedRequest> identifies(String user) {
+        return braze.findAll(postRequestedFor(urlEqualTo("/users/identify")).withRequestBody(containing(user)));
+    }
+
     /** The objects of this user's requests, array by array. */
     private static JsonNode merged(List<LoggedRequest> requests) throws Exception {
         ObjectNode all = MAPPER.createObjectNode();
@@ -181,8 +249,9 @@ class BrazeDeliveryTest {
     }
 
     private static ObjectNode event(String type, String user, String messageId) {
-        return MAPPER.createObjectNode().put("type", type).put("userId", user).put("messageId", messageId)
+        ObjectNode e = MAPPER.createObjectNode().put("type", type).put("messageId", messageId)
                 .put("timestamp", "2024-11-28T08:00:00.000Z");
+        return user == null ? e : e.put("userId", user);
     }
 
     private static ObjectNode track(String user, String name, String messageId) {

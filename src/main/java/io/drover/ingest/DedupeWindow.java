@@ -104,6 +104,28 @@ final class DedupeWindow {
     }
 
     /**
+     * Ids being written now, not yet acknowledged: a client's retry that arrives meanwhile (its first request timed out
+     * on the client's side, not on Drover's) is told to come back, never stored a second time nor answered 200 for a
+     * copy that may still fail. Few at a time: the requests in flight.
+     */
+    private final java.util.Set<Long> inFlight = new java.util.HashSet<>();
+
+    /** Marks the id as being written; false when a write of it is already in flight. */
+    synchronized boolean begin(long key) {
+        return inFlight.add(key);
+    }
+
+    /** The write of these ids ended (stored or failed); stored ones are remembered. */
+    synchronized void end(long[] keys, int count, boolean stored) {
+        for (int i = 0; i < count; i++) {
+            inFlight.remove(keys[i]);
+            if (stored) {
+                add(keys[i], UNKNOWN);
+            }
+        }
+    }
+
+    /**
      * The topic holds a copy of the id at this partition and offset (read in order per partition): kept if it is the
      * first one known, so every instance names the same first copy. Returns the first copy's position.
      */

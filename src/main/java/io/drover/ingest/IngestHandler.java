@@ -327,10 +327,23 @@ final class IngestHandler implements Handler<RoutingContext> {
                 if (dedupe.contains(key)) {
                     continue;
                 }
+                if (!dedupe.begin(key)) {
+                    // An earlier request is writing this id now: its outcome decides; the client comes back.
+                    dedupe.end(toRemember, remembered, false);
+                    call.response.putHeader("Retry-After", "1");
+                    call.error(503, "in_flight", "message " + clip(m.messageId()) + " is being stored by an earlier"
+                            + " request; retry shortly (it is stored once)");
+                    return;
+                }
                 toRemember[remembered++] = key;
                 dedupeHeader = DedupeWindow.bytes(key);
             }
-            records.add(EventBuffer.Record.event(m.key(), serialise(m.message()), dedupeHeader));
+            try {
+                records.add(EventBuffer.Record.event(m.key(), serialise(m.message()), dedupeHeader));
+            } catch (RuntimeException e) {
+                dedupe.end(toRemember, remembered, false);
+                throw e;
+            }
         }
         int stored = records.size();
         int rememberedCount = remembered;
@@ -345,6 +358,7 @@ final class IngestHandler implements Handler<RoutingContext> {
             return;
         }
         buffer.write(source.name(), records, failure -> {
+            dedupe.end(toRemember, rememberedCount, failure == null);
             if (failure instanceof BufferUnavailable unavailable) {
                 refuse(call, unavailable);
             } else if (failure != null) {
@@ -353,9 +367,6 @@ final class IngestHandler implements Handler<RoutingContext> {
                 call.response.putHeader("Retry-After", "5");
                 call.error(503, "buffer_unavailable", "the event buffer cannot take events now; retry later");
             } else {
-                for (int i = 0; i < rememberedCount; i++) {
-                    dedupe.remember(toRemember[i]);
-                }
                 metrics.events(source.name(), "stored", stored);
                 if (rejected.isEmpty()) {
                     call.success();

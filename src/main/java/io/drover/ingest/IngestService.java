@@ -61,9 +61,22 @@ public final class IngestService extends ServiceSupport {
         this.dedupeWindow = settings.duration("drover.ingest.dedupe-window");
         this.dedupeMaxEntries = settings.integer("drover.ingest.dedupe-max-entries");
         this.dedupe = new DedupeWindow(dedupeWindow, dedupeMaxEntries);
-        this.storedIds = new StoredIdsTail(bootstrapServers, topic, dedupe, dedupeWindow, dedupeMaxEntries);
+        this.storedIds = new StoredIdsTail(bootstrapServers, topic, dedupe, dedupeWindow, dedupeMaxEntries,
+                followsOtherInstances(settings));
         this.clientAddress = new ClientAddress(settings.list("drover.http.trusted-proxies"));
         this.drainTimeout = settings.duration("drover.shutdown.drain-timeout");
+    }
+
+    /** {@code drover.ingest.dedupe-across-instances}: auto follows the topic when Kafka is an external cluster. */
+    private static boolean followsOtherInstances(Settings settings) {
+        String value = settings.string("drover.ingest.dedupe-across-instances").trim();
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            case "auto" -> !settings.string("drover.kafka.bootstrap-servers", "").isBlank();
+            default -> throw new IllegalArgumentException(
+                    "drover.ingest.dedupe-across-instances must be auto, true or false, not '" + value + "'");
+        };
     }
 
     /**

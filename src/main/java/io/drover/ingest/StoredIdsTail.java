@@ -75,7 +75,14 @@ final class StoredIdsTail implements StoredIds {
     private static final int MAX_REPEATS_PER_PARTITION = 100_000;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
-    StoredIdsTail(String bootstrapServers, String topic, DedupeWindow window, Duration windowLength, int maxEntries) {
+    /** False: the only writer (the embedded broker's instance); the tail stops once the window is restored. */
+    private final boolean follow;
+    /** Restored, and not following: a record past what was restored cannot repeat another instance's copy. */
+    private volatile boolean alone;
+
+    StoredIdsTail(String bootstrapServers, String topic, DedupeWindow window, Duration windowLength, int maxEntries,
+                  boolean follow) {
+        this.follow = follow;
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.window = window;
@@ -109,6 +116,13 @@ final class StoredIdsTail implements StoredIds {
             long ids = restore(c);
             LOG.info("Dedupe window restored from {}: {} message ids in {} ms", topic, ids,
                     (System.nanoTime() - start) / 1_000_000);
+            if (!follow) {
+                // This instance writes every record from now on; ingestion's own window knows each as it is stored.
+                alone = true;
+                announced = true;
+                restored.accept(ids);
+                return;
+            }
             following = true;
             announced = true;
             restored.accept(ids);
@@ -121,7 +135,7 @@ final class StoredIdsTail implements StoredIds {
             LOG.warn("Cannot read the message ids of {} ({}): re-sent events may be delivered twice until a restart",
                     topic, e.toString());
         } finally {
-            failed = running;
+            failed = running && !alone;   // stopping on purpose (or alone after the restore) is not failing
             synchronized (progress) {
                 progress.notifyAll();
             }
@@ -226,7 +240,9 @@ final class StoredIdsTail implements StoredIds {
     @Override
     public boolean isRepeat(ConsumerRecord<String, byte[]> record) {
         if (!readUpTo(record.partition(), record.offset())) {
-            unchecked.incrementAndGet();
+            if (!alone) {
+                unchecked.incrementAndGet();
+            }
             return false;
         }
         java.util.Set<Long> set = repeats.get(record.partition());
@@ -243,6 +259,9 @@ final class StoredIdsTail implements StoredIds {
         if (known != null && !failed && partition < known.length && offset >= known[partition]
                 && read.get(partition) > offset) {
             return true;   // the usual case, without the lock
+        }
+        if (alone) {
+            return false;  // past what was restored: this instance's own write, checked at ingestion
         }
         long deadline = System.currentTimeMillis() + (following ? FOLLOW_WAIT_MS : RESTORE_WAIT_MS);
         synchronized (progress) {

@@ -77,6 +77,7 @@ class BufferUnavailableTest {
 
         kafka.kill();
 
+        int logged = io.drover.testing.TestDrover.LOGS.lines().size();
         long started = System.nanoTime();
         Http.Response r = post();
         long seconds = (System.nanoTime() - started) / 1_000_000_000L;
@@ -90,6 +91,10 @@ class BufferUnavailableTest {
         assertThat(post().status()).isEqualTo(503);
         assertThat((System.nanoTime() - next) / 1_000_000).as("ms to refuse the next request").isLessThan(900);
         assertThat(Http.post(url("/v1/m"), "{\"series\":[]}").status()).isEqualTo(200);
+        // One line of Drover's for the failed write, not Camel's error handler's stack trace per request.
+        java.util.List<String> lines = io.drover.testing.TestDrover.LOGS.lines();
+        assertThat(lines.subList(logged, lines.size())).noneMatch(l -> l.contains("Failed delivery for"))
+                .anyMatch(l -> l.startsWith("Buffer write failed for source shop"));
         // Readiness says what the 503s say: the buffer is down (liveness stays up: restarting would not help).
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                 Http.send("GET", "http://127.0.0.1:" + ADMIN_PORT + "/observe/health/ready", null).status()).isEqualTo(503));

@@ -27,7 +27,7 @@ class StoredIdsTailTest {
     @Test
     void theKeyComesFromTheHeaderAndFromTheJsonOfARecordWrittenBeforeTheHeader() {
         DedupeWindow window = new DedupeWindow(java.time.Duration.ofMinutes(1), 10);
-        StoredIdsTail tail = new StoredIdsTail("127.0.0.1:1", "t", window, java.time.Duration.ofMinutes(1), 10);
+        StoredIdsTail tail = new StoredIdsTail("127.0.0.1:1", "t", window, java.time.Duration.ofMinutes(1), 10, true);
         long key = window.key("web", "m-1");
         // The header is believed over the JSON: it is what ingestion computed, and the JSON is not read at all.
         assertThat(tail.key(record("{\"messageId\":\"other\"}", "web", DedupeWindow.bytes(key)))).isEqualTo(key);

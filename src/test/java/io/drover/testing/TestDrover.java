@@ -95,6 +95,9 @@ public final class TestDrover {
         settings.put("drover.sources.trusting.trust-user-ids", "true");
         settings.put("drover.http.trusted-proxies", "127.0.0.1,10.0.0.0/8");
         settings.put("drover.kafka.partitions", "3");
+        // The shared Drover plays one of several instances: tests write to its topic as another instance would
+        // (StoredTwiceTest), so it follows the topic even on its embedded broker. StoredIdsAloneTest covers "auto".
+        settings.put("drover.ingest.dedupe-across-instances", "true");
         WireMockServer vendor = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
         vendor.start();
         vendor.stubFor(WireMock.post(WireMock.urlEqualTo("/hook")).atPriority(10).willReturn(WireMock.ok()));

@@ -120,7 +120,7 @@ final class DedupeWindow {
         for (int i = 0; i < count; i++) {
             inFlight.remove(keys[i]);
             if (stored) {
-                add(keys[i], UNKNOWN);
+                remember(keys[i]);
             }
         }
     }

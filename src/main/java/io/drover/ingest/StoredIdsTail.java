@@ -116,17 +116,12 @@ final class StoredIdsTail implements StoredIds {
             long ids = restore(c);
             LOG.info("Dedupe window restored from {}: {} message ids in {} ms", topic, ids,
                     (System.nanoTime() - start) / 1_000_000);
-            if (!follow) {
-                // This instance writes every record from now on; ingestion's own window knows each as it is stored.
-                alone = true;
-                announced = true;
-                restored.accept(ids);
-                return;
-            }
-            following = true;
+            // Not following: this instance writes every record from now on, and ingestion's window knows each.
+            alone = !follow;
+            following = follow;
             announced = true;
             restored.accept(ids);
-            while (running) {
+            while (running && follow) {
                 read(c, c.poll(Duration.ofMillis(500)));
             }
         } catch (WakeupException e) {

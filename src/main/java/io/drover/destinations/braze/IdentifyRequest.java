@@ -6,13 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.destinations.api.DeliveryException;
 import io.drover.destinations.api.ResponseReader;
 import io.drover.destinations.api.VendorRequest;
+
+import static io.drover.destinations.SegmentFields.text;
 
 /**
  * Braze's alias merge: an identify that names both ids makes the anonymous alias profile (where Drover wrote the
@@ -42,6 +43,7 @@ final class IdentifyRequest {
         for (ObjectNode e : identifies) {
             String userId = text(e, "userId");
             String anonymousId = text(e, "anonymousId");
+            // Blank ids count as none, as BrazeMapping names a user: the merge names the same two profiles.
             if ("identify".equals(text(e, "type")) && userId != null && anonymousId != null) {
                 // One alias per pair: an identify sent twice in a batch merges once.
                 byPair.computeIfAbsent(userId + '\u0000' + anonymousId, k -> new ArrayList<>()).add(e);
@@ -61,10 +63,8 @@ final class IdentifyRequest {
             }
             ObjectNode body = JsonNodeFactory.instance.objectNode();
             body.set("aliases_to_identify", aliases);
-            Map<String, String> headers = new LinkedHashMap<>();
-            headers.put("Content-Type", "application/json");
-            headers.put("Authorization", authorization);
-            requests.add(new VendorRequest("POST", url, headers, body.toString(), carried, READER));
+            requests.add(new VendorRequest("POST", url, TrackRequest.headers(authorization), body.toString(), carried,
+                    READER));
         }
         return requests;
     }
@@ -86,11 +86,6 @@ final class IdentifyRequest {
         }
         throw DeliveryException.answered(status, body, retryAfterMillis);
     };
-
-    private static String text(JsonNode event, String field) {
-        JsonNode v = event.get(field);
-        return v != null && v.isTextual() && !v.asText().isEmpty() ? v.asText() : null;
-    }
 
     private static String clip(String body) {
         return body == null ? "" : body.length() > 300 ? body.substring(0, 300) + "..." : body;

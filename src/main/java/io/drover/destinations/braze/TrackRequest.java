@@ -69,11 +69,16 @@ final class TrackRequest {
         if (!purchases.isEmpty()) {
             body.putArray("purchases").addAll(purchases);
         }
+        return new VendorRequest("POST", url, headers(authorization), body.toString(), carried,
+                new TrackResponse(attributeOwners, eventOwners, purchaseOwners));
+    }
+
+    /** The headers of every Braze REST call: JSON, and the REST API key as a Bearer token. */
+    static Map<String, String> headers(String authorization) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("Authorization", authorization);
-        return new VendorRequest("POST", url, headers, body.toString(), carried,
-                new TrackResponse(attributeOwners, eventOwners, purchaseOwners));
+        return headers;
     }
 
     private static void add(List<ObjectNode> array, List<ObjectNode> owners, List<ObjectNode> objects, ObjectNode event) {

@@ -22,8 +22,11 @@
 #                              written to Kafka with Drover's producer settings before the answer, nothing else) at
 #                              each single-event connection count and under batches, as the floor of durable
 #                              ingestion on this machine; 0: skip
-#   BENCH_PROFILE=1            1: one extra Drover single-event run under JFR, summarised (the measured runs are not
-#                              profiled, so the profiler does not lower their figures); 0: skip
+#   BENCH_PROFILE=0            1: one extra Drover single-event run under JFR, summarised. JFR then starts with Drover's
+#                              JVM (CPU samples every 10 ms during every run; the profile is a second recording):
+#                              started mid-run, JFR re-instruments JDK classes and the compiled code that inlined them
+#                              is thrown away, so a recording started late profiles a re-compiling JVM (and the runs
+#                              after it start colder); 0: skip
 #   BENCH_OUT=target/bench/<time>  where logs, GC logs, the JFR recording and results.md go
 #   BENCH_USERS=10000000       the user population (bench/lib.sh, population): the identity store starts with these
 #   BENCH_KNOWN=0.3            users in it, and the load draws its events from them: BENCH_KNOWN of them logged in,
@@ -46,7 +49,9 @@ RATES=${BENCH_RATES:-5000}
 RATE=${RATES%% *}
 OPEN_CONNECTIONS=${BENCH_OPEN_CONNECTIONS:-32}
 HEAP=${BENCH_HEAP:-512m}
-PROFILE=${BENCH_PROFILE:-1}
+PROFILE=${BENCH_PROFILE:-0}
+JFR_AT_START=()
+[[ $PROFILE == 1 ]] && JFR_AT_START=(-XX:StartFlightRecording=name=boot,settings="$ROOT/bench/cpu-samples.jfc",maxage=1m)
 DURABLE=${BENCH_DURABLE:-1}
 OUT=${BENCH_OUT:-$ROOT/target/bench/$(date +%Y%m%d-%H%M%S)}
 WRITE_KEY=bench-write-key
@@ -163,7 +168,7 @@ log "starting Drover (-Xmx$HEAP) on port $DROVER_PORT, data in $DATA_DIR"
 DROVER_HTTP_PORT=$DROVER_PORT DROVER_HTTP_HOST=127.0.0.1 DROVER_DATA_DIR=$DATA_DIR \
 DROVER_KAFKA_EMBEDDED_PORT=$KAFKA_PORT DROVER_KAFKA_EMBEDDED_CONTROLLER_PORT=$CONTROLLER_PORT \
 DROVER_SOURCES_BENCH_WRITE_KEY=$WRITE_KEY \
-  java -Xmx"$HEAP" -Xlog:gc:file="$OUT/drover-gc.log" -jar "$ROOT/target/drover.jar" > "$OUT/drover.log" 2>&1 &
+  java -Xmx"$HEAP" -Xlog:gc:file="$OUT/drover-gc.log" "${JFR_AT_START[@]}" -jar "$ROOT/target/drover.jar" > "$OUT/drover.log" 2>&1 &
 DROVER_PID=$!
 
 log "starting the bare Camel route (-Xmx$HEAP) on port $BARE_PORT"
@@ -219,7 +224,7 @@ stop_pid "$BARE_PID"; BARE_PID=
 if [[ $PROFILE == 1 ]]; then
   log "profiling: Drover, single events, ${DURATION}s under JFR (figures not used)"
   # CPU samples only, every 10 ms (bench/cpu-samples.jfc): JDK 17's jcmd ignores "event#setting=value" options and
-  # would make its default recording. Started mid-run, JFR costs far more than its samples (docs/benchmarks.md).
+  # would make its default recording. A second recording: the first one started with the JVM (BENCH_PROFILE above).
   jcmd "$DROVER_PID" JFR.start name=bench settings="$ROOT/bench/cpu-samples.jfc" > /dev/null
   measure drover-track-profiled "$DROVER_PID" wrk_run drover-track-profiled "$DROVER/v1/track" "$CONNECTIONS" "$DURATION" 0
   jcmd "$DROVER_PID" JFR.stop name=bench filename="$OUT/drover-track.jfr" > /dev/null

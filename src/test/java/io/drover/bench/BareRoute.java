@@ -27,10 +27,10 @@ import org.apache.camel.support.DefaultMessage;
  * {@code POST /v1/track} and does nothing else: what Camel's HTTP server costs.</li>
  * <li>{@code BareRoute <port> <data-dir> <kafka-port> <controller-port>}: the same server writing each body to Kafka
  * before it answers, with Drover's own embedded broker and producer settings (acks=all, idempotence, linger 2 ms,
- * 128 KiB batches, the answer completed on the producer's thread) and Drover's partitioning (by userId, else anonymousId):
- * {@code /v1/track} writes the body, {@code /v1/batch} each of the batch's messages as a record of its own. No
- * validation, enrichment, identity or dedupe: the floor of any durable ingestion on this machine, so that Drover's
- * ratio to it says what Drover's own work costs on top of the write it must do.</li>
+ * 128 KiB batches, the answer completed on the producer's thread) and Drover's partitioning (by userId, else
+ * anonymousId): {@code /v1/track} writes the body, {@code /v1/batch} each of the batch's messages as a record of its
+ * own. No validation, enrichment, identity or dedupe: the floor of any durable ingestion on this machine, so that
+ * Drover's ratio to it says what Drover's own work costs on top of the write it must do.</li>
  * </ul>
  */
 public final class BareRoute {
@@ -73,7 +73,8 @@ public final class BareRoute {
             main.bind(InlineCallbacks.BEAN, new InlineCallbacks());
             // The same producer settings as Drover's application.properties.
             String kafka = "kafka:" + TOPIC + "?brokers=" + broker.bootstrapServers()
-                    + "&requestRequiredAcks=all&enableIdempotence=true&lingerMs=2&producerBatchSize=131072&maxInFlightRequest=5"
+                    + "&requestRequiredAcks=all&enableIdempotence=true&lingerMs=2&producerBatchSize=131072"
+                    + "&maxInFlightRequest=5"
                     + "&valueSerializer=org.apache.kafka.common.serialization.ByteArraySerializer"
                     + "&workerPool=#" + InlineCallbacks.BEAN;
             main.configure().addRoutesBuilder(new RouteBuilder() {

@@ -8,9 +8,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The buffer's producer gets the settings application.properties gives it, through camel-main (a misspelt key would
- * leave Kafka's default in place without a word): durability (acks=all, idempotence), and the batching that the
- * benchmarks chose (docs/benchmarks.md).
+ * The buffer's producer gets the settings application.properties gives it, as camel-main applies them to the Kafka
+ * component: durability (acks=all, idempotence), and the batching that the benchmarks chose (docs/benchmarks.md).
  */
 class BufferProducerSettingsTest {
 
